@@ -1,0 +1,1 @@
+"""Speaks GitHub: webhooks, commands, App auth, per-repo config and the publisher."""

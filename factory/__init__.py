@@ -1,0 +1,1 @@
+"""The `factory` command line: joins the pipeline's and the bot's commands."""

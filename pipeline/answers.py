@@ -1,0 +1,134 @@
+"""The typed answers agents get back from an engine, one pydantic model per role."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+CRITERIA = ("clarity", "user_value", "feasibility", "scope", "differentiation")
+"""The five criteria the Critic scores, 0-10 each."""
+
+DART_PACKAGE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class _Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CriterionScore(_Answer):
+    """One criterion's score with the reason for it."""
+
+    name: str
+    score: int = Field(ge=0, le=10)
+    reason: str = Field(min_length=1)
+
+
+class RiskLevel(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class ComplianceRisk(_Answer):
+    """Whether the idea touches a regulated or harmful area."""
+
+    level: RiskLevel
+    category: str = Field(description="e.g. none, gambling, medical, weapons, finance, minors")
+    reason: str
+
+
+class CriticReport(_Answer):
+    """The Critic's verdict on an idea."""
+
+    criteria: list[CriterionScore] = Field(min_length=len(CRITERIA), max_length=len(CRITERIA))
+    compliance: ComplianceRisk
+    summary: str
+
+    @field_validator("criteria")
+    @classmethod
+    def _all_criteria_once(cls, value: list[CriterionScore]) -> list[CriterionScore]:
+        names = sorted(c.name for c in value)
+        if names != sorted(CRITERIA):
+            raise ValueError(f"criteria must be exactly {', '.join(CRITERIA)}")
+        return value
+
+    @property
+    def score(self) -> float:
+        """Mean of the five criteria, 0-10."""
+        return round(sum(c.score for c in self.criteria) / len(self.criteria), 2)
+
+
+class FileSpec(_Answer):
+    """One file of the plan."""
+
+    path: str = Field(description="relative to the project root, e.g. lib/models/recipe.dart")
+    purpose: str = Field(min_length=1)
+    exports: list[str] = Field(default_factory=list, description="public top-level symbols")
+    depends_on: list[str] = Field(default_factory=list, description="paths of planned files")
+
+
+class Plan(_Answer):
+    """The Planner's file plan."""
+
+    app_name: str = Field(description="Dart package name, snake_case")
+    title: str
+    summary: str
+    entities: list[str] = Field(default_factory=list)
+    packages: list[str] = Field(default_factory=list, description="pub packages the app uses")
+    files: list[FileSpec] = Field(min_length=1)
+
+    @field_validator("app_name")
+    @classmethod
+    def _dart_name(cls, value: str) -> str:
+        if not DART_PACKAGE_NAME.match(value):
+            raise ValueError("app_name must be a Dart package name (lower_snake_case)")
+        return value
+
+    def spec(self, path: str) -> FileSpec:
+        """The spec of one planned file; KeyError when the path is not planned."""
+        for spec in self.files:
+            if spec.path == path:
+                return spec
+        raise KeyError(path)
+
+    @property
+    def dart_files(self) -> list[FileSpec]:
+        return [f for f in self.files if f.path.endswith(".dart")]
+
+
+class PlanReview(_Answer):
+    """One panel reviewer's vote on a plan."""
+
+    approve: bool
+    feedback: list[str] = Field(default_factory=list, description="what to change, one per item")
+
+
+class FileBody(_Answer):
+    """The content the executor wrote for one file."""
+
+    content: str
+    truncated: bool = False
+
+
+class FileReview(_Answer):
+    """The file reviewer's verdict on one attempt."""
+
+    approve: bool
+    feedback: str = ""
+
+
+class CheckpointVerdict(_Answer):
+    """A judgement on one checkpoint that needs a model's judgement."""
+
+    id: str
+    passed: bool
+    evidence: str
+
+
+class JudgeOpinion(_Answer):
+    """The engine's verdicts on the judgement checkpoints it was asked about."""
+
+    verdicts: list[CheckpointVerdict]
+    summary: str

@@ -1,0 +1,173 @@
+"""Settings from the environment and the knobs users tune in a config file."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from pipeline.errors import ConfigError
+
+DEFAULT_DATABASE_FILE = ".factory/factory.db"
+
+
+class ModelPrice(BaseModel):
+    """US dollars per million tokens, by token kind."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    input: float = Field(ge=0)
+    output: float = Field(ge=0)
+    cache_write: float = Field(ge=0)
+    cache_read: float = Field(ge=0)
+
+
+def _default_prices() -> dict[str, ModelPrice]:
+    # Published list prices per million tokens (cache write = 1.25x input, cache read = 0.1x).
+    return {
+        "claude-opus-4-1": ModelPrice(input=15, output=75, cache_write=18.75, cache_read=1.5),
+        "claude-opus-4-5": ModelPrice(input=5, output=25, cache_write=6.25, cache_read=0.5),
+        "claude-sonnet-4-5": ModelPrice(input=3, output=15, cache_write=3.75, cache_read=0.3),
+        "claude-haiku-4-5": ModelPrice(input=1, output=5, cache_write=1.25, cache_read=0.1),
+        "offline": ModelPrice(input=0, output=0, cache_write=0, cache_read=0),
+    }
+
+
+class ReviewerConfig(BaseModel):
+    """One member of the plan review panel: its own model and its own focus."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    model: str
+    focus: str
+    temperature: float = Field(default=0.0, ge=0, le=1)
+
+
+def _default_panel() -> list[ReviewerConfig]:
+    return [
+        ReviewerConfig(name="architect", model="claude-sonnet-4-5",
+                       focus="layering, dependency direction and file granularity"),
+        ReviewerConfig(name="product", model="claude-opus-4-5",
+                       focus="coverage of every feature the idea asks for"),
+        ReviewerConfig(name="tester", model="claude-haiku-4-5",
+                       focus="testability: a test for each model and state class"),
+        ReviewerConfig(name="skeptic", model="claude-sonnet-4-5", temperature=0.7,
+                       focus="missing links: unimported files, unrouted screens"),
+    ]
+
+
+class ModelsConfig(BaseModel):
+    """Which model answers for which role."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    critic: str = "claude-sonnet-4-5"
+    planner: str = "claude-opus-4-5"
+    executor: str = "claude-sonnet-4-5"
+    file_reviewer: str = "claude-haiku-4-5"
+    judge: str = "claude-opus-4-5"
+
+
+class FactoryConfig(BaseModel):
+    """The knobs a user tunes; every field has a sensible default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    critic_min_score: float = Field(default=6.0, ge=0, le=10)
+    cannibalization_threshold: float = Field(default=0.8, gt=0, le=1)
+    panel_quorum: int = Field(default=3, ge=1)
+    revision_rounds: int = Field(default=3, ge=0)
+    retries_per_file: int = Field(default=3, ge=0, le=10)
+    concurrency: int = Field(default=8, ge=1, le=256)
+    min_files: int = Field(default=25, ge=1)
+    max_files: int = Field(default=40, ge=1)
+    budget_usd: float = Field(default=5.0, ge=0)
+    judge_pass_score: int = Field(default=80, ge=0, le=100)
+    models: ModelsConfig = Field(default_factory=ModelsConfig)
+    panel: list[ReviewerConfig] = Field(default_factory=_default_panel)
+    prices: dict[str, ModelPrice] = Field(default_factory=_default_prices)
+    fault_rate: float = Field(default=0.0, ge=0, le=1)
+    seed: int = 0
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FactoryConfig:
+        if self.min_files > self.max_files:
+            raise ValueError("min_files must not exceed max_files")
+        if self.panel_quorum > len(self.panel):
+            raise ValueError(
+                f"panel_quorum {self.panel_quorum} exceeds the panel's {len(self.panel)} reviewers"
+            )
+        return self
+
+    def price(self, model: str) -> ModelPrice:
+        """The price of a model, or an error naming the models that have one."""
+        try:
+            return self.prices[model]
+        except KeyError:
+            known = ", ".join(sorted(self.prices))
+            raise ConfigError(f"no price for model {model!r} (prices known for: {known})") from None
+
+    def merged(self, overrides: dict[str, Any]) -> FactoryConfig:
+        """A copy with some knobs replaced, validated again."""
+        return load_config_dict({**self.model_dump(), **overrides}, source="overrides")
+
+
+def load_config_dict(data: dict[str, Any], source: str) -> FactoryConfig:
+    """Validate a config mapping, turning pydantic's errors into one readable ConfigError."""
+    try:
+        return FactoryConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"invalid config in {source}: {format_validation_errors(exc)}") from None
+
+
+def format_validation_errors(exc: ValidationError) -> str:
+    """One line per problem: `field.path: message`."""
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        parts.append(f"{where}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def load_config_file(path: Path) -> FactoryConfig:
+    """Read a YAML (.yml/.yaml) or TOML (.toml) config file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+    try:
+        if path.suffix == ".toml":
+            data: Any = tomllib.loads(text)
+        else:
+            data = yaml.safe_load(text)
+    except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigError(f"config file {path} is not valid: {first_line}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {path} must hold a mapping of settings")
+    return load_config_dict(data, source=str(path))
+
+
+class Settings(BaseSettings):
+    """Process settings read once from the environment (FACTORY_* and a few standard names)."""
+
+    model_config = SettingsConfigDict(env_prefix="FACTORY_", extra="ignore")
+
+    database_url: str = ""
+    redis_url: str = ""
+    config_file: str = ""
+    engine: str = ""
+    data_dir: str = ".factory"
+
+    def database(self) -> str:
+        """The database URL, defaulting to a SQLite file under the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{Path(self.data_dir) / 'factory.db'}"

@@ -1,0 +1,45 @@
+"""Exceptions of the pipeline, rooted in one base class."""
+
+
+class FactoryError(Exception):
+    """Base of every error the pipeline raises on purpose."""
+
+
+class ConfigError(FactoryError):
+    """A setting or config file is missing or malformed."""
+
+
+class BadInput(FactoryError):
+    """The user gave input the factory cannot work with (empty idea, unusable --out...)."""
+
+
+class RunNotFound(FactoryError):
+    """No run with that id is in the store."""
+
+
+class InvalidTransition(FactoryError):
+    """A run status change that the state machine does not allow."""
+
+
+class EngineError(FactoryError):
+    """An engine could not produce an answer."""
+
+
+class TransientEngineError(EngineError):
+    """A failure worth retrying: rate limit, overload, 5xx, timeout, connection reset."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class InvalidAnswer(EngineError):
+    """The model's answer did not validate, even after the repair turn."""
+
+
+class BudgetExceeded(FactoryError):
+    """Spend reached the run's budget during code generation."""
+
+
+class Cancelled(FactoryError):
+    """The run was cancelled by a user."""

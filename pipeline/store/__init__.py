@@ -1,0 +1,1 @@
+"""The run store: runs, their checkpoints, files, attempts, ledger, events and leases."""

@@ -1,0 +1,233 @@
+"""The narrow interface the pipeline and the bot use to persist runs.
+
+SQLAlchemy appears only in the implementation (`pipeline.store.sql`). Everything a run
+produces is written here before the next step starts, so a run can resume after a crash
+without paying twice for finished work.
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pipeline.engines.base import Usage
+from pipeline.status import FileStatus, RunStatus
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    id: str
+    idea: str
+    status: RunStatus
+    engine: str
+    config: dict[str, Any]
+    """FactoryConfig.model_dump() frozen at creation (a resume may raise the budget)."""
+    origin: dict[str, Any]
+    """Where the run came from: {"kind": "local", "out": DIR} or {"kind": "github", ...}."""
+    request: dict[str, Any]
+    """What the next execution should do beyond resuming, e.g. {"retry": [paths], "note": s}."""
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    error: str | None = None
+    lease_owner: str | None = None
+    lease_expires_at: datetime | None = None
+    attempts: int = 0
+    """How many times a worker has claimed the run."""
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    path: str
+    level: int
+    status: FileStatus
+    content: str | None
+    attempts: int
+    spec: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AttemptRecord:
+    path: str
+    number: int
+    content: str
+    approved: bool
+    feedback: str
+    findings: list[dict[str, Any]]
+    """Static-check findings: {file, line, column, rule, severity, message}."""
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    stage: str
+    path: str | None
+    usage: Usage
+    at: datetime
+
+
+class RunStore(abc.ABC):
+    """Persistence for runs. Implementations must be safe for concurrent tasks."""
+
+    # -- runs ---------------------------------------------------------------------------------
+    @abc.abstractmethod
+    async def create_run(
+        self,
+        idea: str,
+        engine: str,
+        config: dict[str, Any],
+        origin: dict[str, Any],
+        *,
+        run_id: str | None = None,
+    ) -> RunRecord:
+        """Insert a queued run and return it."""
+
+    @abc.abstractmethod
+    async def get_run(self, run_id: str) -> RunRecord:
+        """The run, or RunNotFound."""
+
+    @abc.abstractmethod
+    async def set_status(
+        self, run_id: str, status: RunStatus, *, error: str | None = None
+    ) -> RunRecord:
+        """Move a run to `status`, checked by `pipeline.status.can_transition` (else
+        InvalidTransition), stamping the matching timestamp."""
+
+    @abc.abstractmethod
+    async def update_run(
+        self,
+        run_id: str,
+        *,
+        config: dict[str, Any] | None = None,
+        request: dict[str, Any] | None = None,
+        origin: dict[str, Any] | None = None,
+    ) -> RunRecord:
+        """Replace the given fields of a run."""
+
+    @abc.abstractmethod
+    async def earlier_ideas(self, run_id: str) -> list[tuple[str, str]]:
+        """(run id, idea) of every run created before this one, for the cannibalization gate."""
+
+    @abc.abstractmethod
+    async def find_runs(
+        self, origin: dict[str, Any], statuses: frozenset[RunStatus] | None = None
+    ) -> list[RunRecord]:
+        """Runs whose origin contains every key/value of `origin`, newest first."""
+
+    # -- checkpoints and reports --------------------------------------------------------------
+    @abc.abstractmethod
+    async def save_checkpoint(self, run_id: str, stage: str, data: dict[str, Any]) -> None:
+        """Record (or replace) a stage's result."""
+
+    @abc.abstractmethod
+    async def load_checkpoint(self, run_id: str, stage: str) -> dict[str, Any] | None:
+        """A stage's recorded result, or None."""
+
+    @abc.abstractmethod
+    async def clear_checkpoint(self, run_id: str, stage: str) -> None:
+        """Forget a stage's result so that it runs again (the Judge after a /retry)."""
+
+    @abc.abstractmethod
+    async def save_report(self, run_id: str, kind: str, markdown: str) -> None:
+        """Record (or replace) a report: critic, plan, judge, run."""
+
+    @abc.abstractmethod
+    async def load_report(self, run_id: str, kind: str) -> str | None:
+        """A report's markdown, or None."""
+
+    # -- files and attempts -------------------------------------------------------------------
+    @abc.abstractmethod
+    async def save_files(self, run_id: str, files: list[tuple[str, int, dict[str, Any]]]) -> None:
+        """Record the planned files as (path, level, spec); existing rows are kept as they are."""
+
+    @abc.abstractmethod
+    async def files(self, run_id: str) -> list[FileRecord]:
+        """Every planned file of the run, by level then path."""
+
+    @abc.abstractmethod
+    async def set_file(
+        self, run_id: str, path: str, status: FileStatus, *, content: str | None = None
+    ) -> None:
+        """Set a file's status (and content, when given)."""
+
+    @abc.abstractmethod
+    async def add_attempt(self, run_id: str, attempt: AttemptRecord) -> None:
+        """Record one generation attempt with its review; also bumps the file's attempt count."""
+
+    @abc.abstractmethod
+    async def attempts(self, run_id: str, path: str | None = None) -> list[AttemptRecord]:
+        """Attempts of one file or of the whole run, in order."""
+
+    # -- ledger -------------------------------------------------------------------------------
+    @abc.abstractmethod
+    async def record_usage(self, run_id: str, stage: str, path: str | None, usage: Usage) -> None:
+        """Add one engine call's tokens and cost to the ledger."""
+
+    @abc.abstractmethod
+    async def ledger(self, run_id: str) -> list[LedgerRow]:
+        """Every recorded call of the run, in order."""
+
+    # -- events -------------------------------------------------------------------------------
+    @abc.abstractmethod
+    async def append_event(self, run_id: str, kind: str, payload: dict[str, Any]) -> int:
+        """Append to the run's event log and return the event's sequence number."""
+
+    @abc.abstractmethod
+    async def events(self, run_id: str, after: int = 0) -> list[tuple[int, str, dict[str, Any]]]:
+        """(seq, kind, payload) of the run's events with seq > after."""
+
+    # -- commits ------------------------------------------------------------------------------
+    @abc.abstractmethod
+    async def mark_committed(self, run_id: str, key: str, sha: str) -> None:
+        """Record that a commit for `key` (e.g. "level-3", "retry-2") landed as `sha`."""
+
+    @abc.abstractmethod
+    async def commits(self, run_id: str) -> dict[str, str]:
+        """key -> sha of the run's recorded commits."""
+
+    # -- queue and leases ---------------------------------------------------------------------
+    @abc.abstractmethod
+    async def claim(self, owner: str, lease_seconds: float) -> RunRecord | None:
+        """Atomically take the oldest queued run (fair across installations), leasing it to
+        `owner` and setting it running; None when nothing is queued."""
+
+    @abc.abstractmethod
+    async def heartbeat(self, run_id: str, owner: str, lease_seconds: float) -> bool:
+        """Extend the lease; False when `owner` no longer holds it."""
+
+    @abc.abstractmethod
+    async def release(self, run_id: str, owner: str) -> None:
+        """Drop the lease (the run's status is left as it is)."""
+
+    @abc.abstractmethod
+    async def sweep(self) -> list[str]:
+        """Requeue running runs whose lease lapsed; return their ids."""
+
+    # -- webhook deliveries -------------------------------------------------------------------
+    @abc.abstractmethod
+    async def record_delivery(self, delivery_id: str, event: str) -> bool:
+        """Remember a webhook delivery; False when it was seen before."""
+
+    @abc.abstractmethod
+    async def record_installation(
+        self, installation_id: int, account: str, action: str
+    ) -> None:
+        """Track a GitHub App installation (created, deleted, suspend...) by id."""
+
+    @abc.abstractmethod
+    async def installations(self) -> dict[int, tuple[str, str]]:
+        """installation id -> (account, last action)."""
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    @abc.abstractmethod
+    async def close(self) -> None:
+        """Dispose of connections."""
+
+    async def usage_totals(self, run_id: str) -> Usage:
+        """Sum of the run's ledger."""
+        total = Usage(model="")
+        for row in await self.ledger(run_id):
+            total = total + row.usage
+        return total

@@ -1,0 +1,1 @@
+"""Prompt templates per agent, and the Flutter scaffold generated apps start from."""
