@@ -51,6 +51,20 @@ class Dag:
             groups[level - 1].append(node)
         return [sorted(g) for g in groups]
 
+    def heights(self) -> dict[str, int]:
+        """Length of the longest chain of dependents hanging below each node (a sink is 1).
+
+        Starting the tallest ready node first is what keeps a run near its critical path.
+        """
+        below: dict[str, set[str]] = {n: set() for n in self.deps}
+        for node, deps in self.deps.items():
+            for dep in deps:
+                below[dep].add(node)
+        heights: dict[str, int] = {}
+        for node in sorted(self.deps, key=lambda n: -self.levels[n]):
+            heights[node] = 1 + max((heights[b] for b in below[node]), default=0)
+        return heights
+
     def dependents(self, node: str) -> set[str]:
         """Every node that depends on `node`, directly or transitively."""
         found: set[str] = set()
