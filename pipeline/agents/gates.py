@@ -1,0 +1,97 @@
+"""Kill gates: decide, before expensive stages run, whether an idea is worth building."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from pipeline.answers import CriticReport, RiskLevel
+
+MIN_CRITIC_SCORE = "min_critic_score"
+COMPLIANCE_RISK = "compliance_risk"
+CANNIBALIZATION = "cannibalization"
+BUDGET = "budget"
+
+WORD = re.compile(r"[a-z0-9]+")
+STOPWORDS = frozenset(
+    "a an and app application for of the to with in on my our your that this is it be by as "
+    "or from lets let me we i you can which where who who's into their them they build make "
+    "simple small new".split()
+)
+
+
+@dataclass(frozen=True)
+class GateResult:
+    gate: str
+    passed: bool
+    reason: str
+
+
+def min_critic_score(report: CriticReport, minimum: float) -> GateResult:
+    """Kill ideas whose mean critic score is below `minimum`."""
+    weakest = sorted(report.criteria, key=lambda c: c.score)[:2]
+    weak = "; ".join(f"{c.name.replace('_', ' ')} {c.score}/10: {c.reason}" for c in weakest)
+    if report.score < minimum:
+        return GateResult(
+            MIN_CRITIC_SCORE, False,
+            f"critic score {report.score:.1f} is below the minimum {minimum:g} (weakest: {weak})",
+        )
+    return GateResult(MIN_CRITIC_SCORE, True, f"critic score {report.score:.1f} ≥ {minimum:g}")
+
+
+def compliance_risk(report: CriticReport) -> GateResult:
+    """Kill ideas the Critic rates a high compliance risk."""
+    risk = report.compliance
+    if risk.level is RiskLevel.HIGH:
+        return GateResult(
+            COMPLIANCE_RISK, False, f"high compliance risk ({risk.category}): {risk.reason}"
+        )
+    return GateResult(COMPLIANCE_RISK, True, f"{risk.level.value} risk ({risk.category})")
+
+
+def _vector(text: str) -> Counter[str]:
+    words = (w.rstrip("s") if len(w) > 3 else w for w in WORD.findall(text.lower()))
+    return Counter(w for w in words if w not in STOPWORDS)
+
+
+def similarity(a: str, b: str) -> float:
+    """Cosine similarity of two ideas' content words, 0..1."""
+    va, vb = _vector(a), _vector(b)
+    dot = sum(va[w] * vb[w] for w in va.keys() & vb.keys())
+    norm = math.sqrt(sum(v * v for v in va.values())) * math.sqrt(sum(v * v for v in vb.values()))
+    return dot / norm if norm else 0.0
+
+
+def cannibalization(idea: str, earlier: list[tuple[str, str]], threshold: float) -> GateResult:
+    """Kill an idea that duplicates an earlier run's idea, naming that run."""
+    best: tuple[float, str, str] = (-1.0, "", "")
+    for run_id, other in earlier:
+        score = similarity(idea, other)
+        if score > best[0]:
+            best = (score, run_id, other)
+    score, run_id, other = best
+    if score >= threshold:
+        return GateResult(
+            CANNIBALIZATION, False,
+            f"duplicates run {run_id} ({score:.0%} similar): \"{_short(other)}\"",
+        )
+    closest = f"closest earlier idea {score:.0%} similar" if run_id else "no earlier ideas"
+    return GateResult(CANNIBALIZATION, True, closest)
+
+
+def budget(projected: float, spent: float, limit: float) -> GateResult:
+    """Kill a run whose projected spend exceeds its budget, before code generation."""
+    total = projected + spent
+    if total > limit:
+        return GateResult(
+            BUDGET, False,
+            f"projected cost ${total:.2f} (spent ${spent:.2f} + codegen ${projected:.2f}) "
+            f"exceeds the budget ${limit:.2f}; raise it with --budget",
+        )
+    return GateResult(BUDGET, True, f"projected cost ${total:.2f} within ${limit:.2f}")
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

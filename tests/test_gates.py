@@ -1,0 +1,57 @@
+"""Tests for the kill gates' decisions."""
+
+import pytest
+
+from pipeline.agents import gates
+from pipeline.answers import CRITERIA, ComplianceRisk, CriterionScore, CriticReport, RiskLevel
+
+
+def report(score: int, risk: RiskLevel = RiskLevel.LOW, category: str = "none") -> CriticReport:
+    return CriticReport(
+        criteria=[CriterionScore(name=n, score=score, reason=f"{n} reason") for n in CRITERIA],
+        compliance=ComplianceRisk(level=risk, category=category, reason="because"),
+        summary="summary",
+    )
+
+
+def test_min_critic_score_kills_below_minimum_and_names_the_weakest() -> None:
+    result = gates.min_critic_score(report(4), 6.0)
+    assert not result.passed
+    assert result.gate == "min_critic_score"
+    assert "4.0 is below the minimum 6" in result.reason
+    assert "clarity 4/10" in result.reason
+    assert gates.min_critic_score(report(6), 6.0).passed
+
+
+def test_compliance_risk_kills_high_risk_only() -> None:
+    killed = gates.compliance_risk(report(9, RiskLevel.HIGH, "gambling"))
+    assert not killed.passed and "gambling" in killed.reason
+    assert gates.compliance_risk(report(9, RiskLevel.MEDIUM, "finance")).passed
+
+
+def test_cannibalization_names_the_run_it_duplicates() -> None:
+    idea = "A recipe box with shopping lists and meal plans"
+    earlier = [("r-1", "a habit tracker with streaks"), ("r-2", idea)]
+    result = gates.cannibalization(idea, earlier, 0.8)
+    assert not result.passed
+    assert "r-2" in result.reason and "100% similar" in result.reason
+
+
+def test_cannibalization_passes_different_ideas() -> None:
+    result = gates.cannibalization(
+        "A recipe box with shopping lists and meal plans",
+        [("r-1", "A habit tracker with daily streaks and reminders")], 0.8,
+    )
+    assert result.passed and "similar" in result.reason
+    assert gates.cannibalization("anything", [], 0.8).reason == "no earlier ideas"
+
+
+def test_similarity_ignores_stopwords_case_and_plurals() -> None:
+    assert gates.similarity("Recipes and Meal Plans", "a recipe with meal plan") == pytest.approx(1)
+    assert gates.similarity("", "recipes") == 0.0
+
+
+def test_budget_gate_counts_spend_and_projection() -> None:
+    killed = gates.budget(projected=4.0, spent=1.5, limit=5.0)
+    assert not killed.passed and "$5.50" in killed.reason and "--budget" in killed.reason
+    assert gates.budget(projected=1.0, spent=0.5, limit=5.0).passed
