@@ -1,0 +1,37 @@
+"""The Critic: scores the idea on five criteria and assesses its compliance risk."""
+
+from __future__ import annotations
+
+from pipeline.answers import CriticReport
+from pipeline.asks import CriticAsk
+from pipeline.context import RunContext
+from pipeline.markdown import cell
+from pipeline.status import Stage
+
+
+async def criticize(ctx: RunContext) -> CriticReport:
+    """Ask the engine for the Critic's report on the run's idea."""
+    return await ctx.ask(Stage.CRITIC, None, CriticAsk(idea=ctx.idea), CriticReport)
+
+
+def render_critic(report: CriticReport, min_score: float) -> str:
+    """The Critic's report as markdown (PR comment and FACTORY_REPORT.md)."""
+    verdict = "passes" if report.score >= min_score else "is below"
+    lines = [
+        "## Critic report",
+        "",
+        f"**Score: {report.score:.1f} / 10** — {verdict} the minimum of {min_score:g}.",
+        "",
+        "| Criterion | Score | Reason |",
+        "|---|---:|---|",
+    ]
+    for c in report.criteria:
+        lines.append(f"| {c.name.replace('_', ' ')} | {c.score} | {cell(c.reason)} |")
+    risk = report.compliance
+    lines += [
+        "",
+        f"**Compliance risk: {risk.level.value}** ({risk.category}) — {risk.reason}",
+        "",
+        report.summary,
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,68 @@
+"""What every stage of one run shares: store, engine, sink, config, and metered engine calls."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from pipeline.asks import Ask
+from pipeline.config import FactoryConfig
+from pipeline.engines.base import Engine, Usage
+from pipeline.errors import BudgetExceeded, Cancelled
+from pipeline.events import Event, Sink
+from pipeline.status import RunStatus, Stage
+from pipeline.store.base import RunStore
+
+A = TypeVar("A", bound=BaseModel)
+
+
+@dataclass
+class RunContext:
+    """One execution of one run."""
+
+    run_id: str
+    idea: str
+    store: RunStore
+    engine: Engine
+    sink: Sink
+    config: FactoryConfig
+    spent: Usage = field(default_factory=lambda: Usage(model=""))
+    """Everything the run has spent so far, this execution and earlier ones."""
+    started: float = field(default_factory=time.monotonic)
+    observers: list[Callable[[Event], None]] = field(default_factory=list)
+    """Called with each event before it is stored and sent (for in-process tallies)."""
+
+    async def ask(self, stage: Stage, path: str | None, ask: Ask, answer_type: type[A]) -> A:
+        """Ask the engine and write the call's usage to the ledger before returning.
+
+        From code generation on, spend beyond the budget stops the run (BudgetExceeded).
+        """
+        reply = await self.engine.ask(ask, answer_type)
+        await self.store.record_usage(self.run_id, stage.value, path, reply.usage)
+        self.spent = self.spent + reply.usage
+        budget = self.config.budget_usd
+        if stage in (Stage.CODEGEN, Stage.JUDGE) and self.spent.cost_usd > budget:
+            raise BudgetExceeded(
+                f"spent ${self.spent.cost_usd:.2f} of a ${budget:.2f} budget during {stage.value}"
+            )
+        return reply.answer
+
+    async def emit(self, event: Event) -> None:
+        """Log the event in the store, then hand it to the sink."""
+        for observe in self.observers:
+            observe(event)
+        await self.store.append_event(self.run_id, event.kind, event.model_dump(mode="json"))
+        await self.sink.emit(event)
+
+    async def check_cancelled(self) -> None:
+        """Raise Cancelled when a user cancelled the run while it was executing."""
+        run = await self.store.get_run(self.run_id)
+        if run.status is RunStatus.CANCELLED:
+            raise Cancelled(f"run {self.run_id} was cancelled")
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
