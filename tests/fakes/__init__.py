@@ -1,0 +1,1 @@
+"""Fakes of remote services (GitHub), served over real HTTP on loopback."""

@@ -1,0 +1,82 @@
+"""Shared pytest fixtures for the bot: an App key pair, the GitHub fake, and a client on it.
+
+Test modules load these with `pytest_plugins = ["tests.github_fixtures"]`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from bot.auth import AppAuth
+from bot.github import GitHub, RetryingAPI
+from bot.settings import BotSettings
+from tests.fakes.github_api import FakeGitHub
+from tests.fakes.github_state import Repo
+from tests.github_values import APP_ID, FAST, INSTALLATION_ID, REPO, WEBHOOK_SECRET, KeyPair
+
+
+@pytest.fixture(scope="session")
+def app_key() -> KeyPair:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode()
+    return KeyPair(private, public)
+
+
+@pytest.fixture
+async def fake_github(tmp_path: Path, app_key: KeyPair) -> AsyncIterator[FakeGitHub]:
+    """The fake on loopback; a test fails if the bot sent anything GitHub's spec refuses."""
+    fake = FakeGitHub(tmp_path / "github", APP_ID, app_key.public)
+    await fake.start()
+    yield fake
+    await fake.close()
+    assert fake.violations == [], fake.violations
+
+
+@pytest.fixture
+def repo(fake_github: FakeGitHub) -> Repo:
+    """The repository the App is installed on, with a writer, a maintainer and a reader."""
+    return fake_github.state.add_repo(
+        REPO, INSTALLATION_ID,
+        roles={"writer": "write", "boss": "admin", "keeper": "maintain", "reader": "read",
+               "helper": "triage"},
+    )
+
+
+@pytest.fixture
+def settings(fake_github: FakeGitHub, app_key: KeyPair) -> BotSettings:
+    return BotSettings(app_id=APP_ID, private_key=app_key.private,
+                       webhook_secret=WEBHOOK_SECRET, api_url=fake_github.url)
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as client:
+        yield client
+
+
+@pytest.fixture
+def api(session: aiohttp.ClientSession, settings: BotSettings) -> RetryingAPI:
+    return RetryingAPI(session, base_url=settings.api_url, policy=FAST)
+
+
+@pytest.fixture
+def auth(api: RetryingAPI, settings: BotSettings) -> AppAuth:
+    return AppAuth(settings.app_id, settings.private_key, api)
+
+
+@pytest.fixture
+def gh(api: RetryingAPI, auth: AppAuth, repo: Repo) -> GitHub:
+    """A client for the installation that holds `repo`."""
+    return auth.github(INSTALLATION_ID)
