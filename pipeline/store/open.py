@@ -1,0 +1,78 @@
+"""Opening the run store from a database URL, ready to use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from pipeline.errors import ConfigError
+from pipeline.store import migrate
+from pipeline.store.sql import SqlRunStore
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLite writer waits for another writer before giving up."""
+
+SUPPORTED = ("sqlite+aiosqlite", "postgresql+asyncpg")
+
+
+def _parse(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except Exception:  # SQLAlchemy raises ArgumentError, or ValueError for a bad port
+        raise ConfigError(f"FACTORY_DATABASE_URL is not a database URL: {url!r}") from None
+    if parsed.drivername not in SUPPORTED:
+        raise ConfigError(
+            f"FACTORY_DATABASE_URL uses {parsed.drivername!r}; use one of: {', '.join(SUPPORTED)}"
+        )
+    return parsed
+
+
+def _tune_sqlite(engine: AsyncEngine) -> None:
+    # pysqlite's own transaction handling defers BEGIN and cannot start IMMEDIATE ones;
+    # we take over so that every transaction holds the write lock from its start, which
+    # is what makes a claim's read-then-update atomic across processes.
+    @event.listens_for(engine.sync_engine, "connect")
+    def _connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str) -> AsyncEngine:
+    """An async engine for a supported URL; a SQLite file's directory is created."""
+    parsed = _parse(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(parsed)
+        _tune_sqlite(engine)
+        return engine
+    # pre_ping replaces connections a restarted or failed-over server dropped.
+    return create_async_engine(parsed, pool_pre_ping=True)
+
+
+async def open_store(url: str) -> SqlRunStore:
+    """A store on `url`: SQLite is migrated in place; PostgreSQL must already be at head."""
+    engine = make_engine(url)
+    try:
+        if engine.dialect.name == "sqlite":
+            await migrate.upgrade(engine)
+        else:
+            await migrate.ensure_current(engine)
+    except BaseException:
+        await engine.dispose()
+        raise
+    return SqlRunStore(engine)

@@ -1,0 +1,77 @@
+"""Scratch PostgreSQL databases for tests, one per test module, dropped afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+import asyncpg  # type: ignore[import-untyped]
+import pytest
+
+from pipeline.store import migrate
+from pipeline.store.open import make_engine
+from pipeline.store.sql import SqlRunStore
+from pipeline.store.tables import metadata
+
+PG_HOST = "127.0.0.1"
+PG_PORT = 5432
+PG_ADMIN_DATABASE = "test"
+PG_USER = "postgres"
+
+
+def pg_url(database: str) -> str:
+    """The SQLAlchemy URL of a database on the test server."""
+    return f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}/{database}"
+
+
+async def _admin(sql: str) -> None:
+    conn = await asyncpg.connect(
+        host=PG_HOST, port=PG_PORT, user=PG_USER, database=PG_ADMIN_DATABASE, timeout=5
+    )
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+async def _create(name: str) -> None:
+    await _admin(f'CREATE DATABASE "{name}"')
+    engine = make_engine(pg_url(name))
+    try:
+        await migrate.upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+def _run(coro: Coroutine[Any, Any, None]) -> None:
+    # A thread of its own, so that fixtures set up inside a running event loop can call it.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coro).result()
+
+
+@contextmanager
+def scratch_database(prefix: str, *, migrated: bool = True) -> Iterator[str]:
+    """Create a fresh database (at head when `migrated`), yield its URL, drop it after.
+
+    Skips the calling test when the server does not answer, saying so.
+    """
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    try:
+        _run(_create(name) if migrated else _admin(f'CREATE DATABASE "{name}"'))
+    except (OSError, TimeoutError) as exc:
+        pytest.skip(f"PostgreSQL is not reachable at {PG_HOST}:{PG_PORT}: {exc}")
+    try:
+        yield pg_url(name)
+    finally:
+        _run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def empty(store: SqlRunStore) -> None:
+    """Delete every row of every table, so each test starts from nothing."""
+    names = ", ".join(table.name for table in metadata.sorted_tables)
+    async with store.engine.begin() as conn:
+        await conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
