@@ -1,0 +1,1 @@
+"""Benchmarks of the brief's headline numbers, one module per benchmark."""
