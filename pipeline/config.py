@@ -92,6 +92,10 @@ class FactoryConfig(BaseModel):
     panel: list[ReviewerConfig] = Field(default_factory=_default_panel)
     prices: dict[str, ModelPrice] = Field(default_factory=_default_prices)
     fault_rate: float = Field(default=0.0, ge=0, le=1)
+    requests_per_minute: int = Field(default=1000, ge=1)
+    """Model API requests per minute, shared by every call of this process."""
+    tokens_per_minute: int = Field(default=400_000, ge=1)
+    """Model API tokens (in and out) per minute, shared by every call of this process."""
     seed: int = 0
 
     @model_validator(mode="after")

@@ -1,0 +1,90 @@
+"""Turns a model's raw answer into the ask's pydantic answer type, or says precisely why not."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from pipeline.config import format_validation_errors
+
+A = TypeVar("A", bound=BaseModel)
+
+TOOL_NAME = "answer"
+TOOL_DESCRIPTION = "Give your answer. Call this exactly once; its input is the whole answer."
+REPAIR_TEMPLATE = (
+    "Your answer was rejected: {error}\n"
+    "Answer again with the same content, corrected so that it matches the schema exactly."
+)
+SCHEMA_INSTRUCTION = (
+    "Reply with one JSON object and nothing else (no prose, no code fence). "
+    "It must match this JSON schema:\n{schema}"
+)
+_FENCE = re.compile(r"^\s*(`{3,})[^\n]*\n(?P<body>.*)\n\1\s*$", re.DOTALL)
+
+
+class AnswerRejected(ValueError):
+    """A raw answer that is not the expected type; the message is what a repair turn quotes."""
+
+
+def answer_schema(answer_type: type[BaseModel]) -> dict[str, Any]:
+    """The JSON schema a model's answer must match."""
+    return answer_type.model_json_schema()
+
+
+def answer_tool(answer_type: type[BaseModel]) -> dict[str, Any]:
+    """The tool definition whose input is the answer (forced with `tool_choice`)."""
+    return {
+        "name": TOOL_NAME,
+        "description": TOOL_DESCRIPTION,
+        "input_schema": answer_schema(answer_type),
+    }
+
+
+def schema_instruction(answer_type: type[BaseModel]) -> str:
+    """Prompt text asking for bare JSON matching the answer's schema (for engines without tools)."""
+    return SCHEMA_INSTRUCTION.format(schema=json.dumps(answer_schema(answer_type)))
+
+
+def repair_text(error: AnswerRejected) -> str:
+    """The user turn that quotes the validation error and asks for a corrected answer."""
+    return REPAIR_TEMPLATE.format(error=error)
+
+
+def validate(answer_type: type[A], data: object) -> A:
+    """Validate decoded JSON against the answer type; AnswerRejected names each problem."""
+    try:
+        return answer_type.model_validate(data)
+    except ValidationError as exc:
+        raise AnswerRejected(format_validation_errors(exc)) from None
+
+
+def parse_text(answer_type: type[A], text: str) -> A:
+    """Read the answer from text holding one JSON object, possibly fenced or wrapped in prose."""
+    return validate(answer_type, parse_json(text))
+
+
+def strip_fence(text: str) -> str:
+    """The content of a file answer, without the code fence a model sometimes puts around it."""
+    match = _FENCE.match(text)
+    body = match.group("body") if match else text
+    return body if body.endswith("\n") or not body else body + "\n"
+
+
+def parse_json(text: str) -> object:
+    """The JSON object in `text`: bare, fenced, or the outermost braces inside prose."""
+    candidate = strip_fence(text).strip()
+    try:
+        return json.loads(candidate)
+    except json.JSONDecodeError:
+        pass
+    start, end = candidate.find("{"), candidate.rfind("}")
+    if start == -1 or end <= start:
+        raise AnswerRejected("the answer holds no JSON object")
+    try:
+        return json.loads(candidate[start : end + 1])
+    except json.JSONDecodeError as exc:
+        where = f"{exc.msg} at char {exc.pos}"
+        raise AnswerRejected(f"the answer is not valid JSON ({where})") from None

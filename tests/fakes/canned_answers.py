@@ -1,0 +1,70 @@
+"""Plain, valid answers for every ask type, for fakes that need a model's answer to give back."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from pipeline.answers import (
+    CRITERIA,
+    CheckpointVerdict,
+    ComplianceRisk,
+    CriterionScore,
+    CriticReport,
+    FileBody,
+    FileReview,
+    FileSpec,
+    JudgeOpinion,
+    Plan,
+    PlanReview,
+    RiskLevel,
+)
+from pipeline.asks import (
+    Ask,
+    CriticAsk,
+    FileAsk,
+    FileReviewAsk,
+    JudgeAsk,
+    PlanAsk,
+    PlanReviewAsk,
+)
+
+FILE_LINES = 60
+
+
+def small_plan(files: int = 3) -> Plan:
+    """A plan of `files` Dart files in a chain: each depends on the one before."""
+    specs = [FileSpec(path="lib/main.dart", purpose="starts the app")]
+    for i in range(1, files):
+        specs.append(FileSpec(path=f"lib/part_{i}.dart", purpose=f"part {i} of the app",
+                              exports=[f"Part{i}"], depends_on=[specs[-1].path]))
+    return Plan(app_name="tiny_app", title="Tiny app", summary="A tiny app.", files=specs)
+
+
+def file_content(path: str) -> str:
+    """A deterministic Dart-looking body for a file."""
+    lines = [f"// {path}", "import 'package:flutter/material.dart';", ""]
+    lines += [f"const int value{i} = {i};  // line {i} of {path}" for i in range(FILE_LINES)]
+    return "\n".join(lines) + "\n"
+
+
+async def canned_answer(ask: Ask) -> BaseModel:
+    """A valid answer of the ask's answer type."""
+    if isinstance(ask, CriticAsk):
+        return CriticReport(
+            criteria=[CriterionScore(name=n, score=8, reason=f"{n} is fine") for n in CRITERIA],
+            compliance=ComplianceRisk(level=RiskLevel.LOW, category="none", reason="harmless"),
+            summary="A good idea.",
+        )
+    if isinstance(ask, PlanAsk):
+        return small_plan()
+    if isinstance(ask, PlanReviewAsk):
+        return PlanReview(approve=True)
+    if isinstance(ask, FileAsk):
+        return FileBody(content=file_content(ask.spec.path))
+    if isinstance(ask, FileReviewAsk):
+        return FileReview(approve=True)
+    if isinstance(ask, JudgeAsk):
+        verdicts = [CheckpointVerdict(id=c.id, passed=True, evidence="seen")
+                    for c in ask.checkpoints]
+        return JudgeOpinion(verdicts=verdicts, summary="Fine.")
+    raise TypeError(f"no canned answer for {type(ask).__name__}")
