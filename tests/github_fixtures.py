@@ -10,9 +10,12 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from bot.app import ServerOptions, make_app
 from bot.auth import AppAuth
 from bot.github import GitHub, RetryingAPI
 from bot.settings import BotSettings
@@ -80,3 +83,19 @@ def auth(api: RetryingAPI, settings: BotSettings) -> AppAuth:
 def gh(api: RetryingAPI, auth: AppAuth, repo: Repo) -> GitHub:
     """A client for the installation that holds `repo`."""
     return auth.github(INSTALLATION_ID)
+
+
+@pytest.fixture
+def options(tmp_path: Path) -> ServerOptions:
+    return ServerOptions(database_url=f"sqlite+aiosqlite:///{tmp_path / 'factory.db'}",
+                         engine="offline", policy=FAST)
+
+
+@pytest.fixture
+async def client(
+    settings: BotSettings, options: ServerOptions, repo: Repo
+) -> AsyncIterator[TestClient[web.Request, web.Application]]:
+    """The whole server behind aiohttp's test client, talking to the GitHub fake."""
+    app = make_app(settings, options)
+    async with TestClient(TestServer(app)) as test_client:
+        yield test_client

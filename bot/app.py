@@ -1,0 +1,111 @@
+"""The aiohttp application: routes, typed app keys, and the resources opened around it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+
+import aiohttp
+from aiohttp import web
+
+from bot.auth import AppAuth
+from bot.context import ORIGIN_KIND, BotContext
+from bot.dispatch import EventQueue
+from bot.github import RetryingAPI, RetryPolicy
+from bot.metrics import Metrics
+from bot.settings import BotSettings
+from bot.webhook import WebhookEndpoint
+from pipeline.config import FactoryConfig
+from pipeline.status import RunStatus
+from pipeline.store.base import RunStore
+from pipeline.store.open import open_store
+
+StoreOpener = Callable[[], Awaitable[RunStore]]
+Resource = Callable[[web.Application], AsyncIterator[None]]
+
+
+@dataclass(frozen=True)
+class ServerOptions:
+    """How `factory serve` runs: where the store is, which engine new runs use."""
+
+    database_url: str
+    engine: str
+    base_config: FactoryConfig = field(default_factory=FactoryConfig)
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    extra_resources: tuple[Resource, ...] = ()
+    """More cleanup contexts, opened after the core ones (the in-process worker)."""
+
+
+SETTINGS = web.AppKey("settings", BotSettings)
+OPTIONS = web.AppKey("options", ServerOptions)
+STORE = web.AppKey("store", RunStore)
+AUTH = web.AppKey("auth", AppAuth)
+EVENTS = web.AppKey("events", EventQueue)
+METRICS = web.AppKey("metrics", Metrics)
+ENDPOINT = web.AppKey("endpoint", WebhookEndpoint)
+
+
+async def _store(app: web.Application) -> AsyncIterator[None]:
+    store = await open_store(app[OPTIONS].database_url)
+    app[STORE] = store
+    yield
+    await store.close()
+
+
+async def _github(app: web.Application) -> AsyncIterator[None]:
+    async with aiohttp.ClientSession() as session:
+        api = RetryingAPI(session, base_url=app[SETTINGS].api_url, policy=app[OPTIONS].policy)
+        app[AUTH] = AppAuth(app[SETTINGS].app_id, app[SETTINGS].private_key, api)
+        yield
+
+
+async def _events(app: web.Application) -> AsyncIterator[None]:
+    options = app[OPTIONS]
+    ctx = BotContext(store=app[STORE], engine=options.engine, base_config=options.base_config,
+                     app_id=app[SETTINGS].app_id)
+    queue = EventQueue(ctx, app[AUTH].github, app[METRICS])
+    app[EVENTS] = queue
+    app[ENDPOINT] = WebhookEndpoint(app[SETTINGS].webhook_secret, app[STORE], queue,
+                                    app[METRICS])
+    queue.start()
+    yield
+    await queue.stop()
+
+
+async def webhook(request: web.Request) -> web.Response:
+    """POST /webhook (see bot.webhook)."""
+    return await request.app[ENDPOINT](request)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """GET /healthz: the process serves and its event queue is not stuck full."""
+    queue = request.app[EVENTS]
+    status = 503 if queue.full else 200
+    return web.json_response({"status": "ok" if status == 200 else "busy",
+                              "events_queued": queue.depth}, status=status)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """GET /metrics in Prometheus text format."""
+    runs = await request.app[STORE].find_runs({"kind": ORIGIN_KIND})
+    by_status = Counter(run.status.value for run in runs)
+    for status in RunStatus:
+        by_status.setdefault(status.value, 0)
+    depth = {"events": request.app[EVENTS].depth, "runs": by_status[RunStatus.QUEUED.value]}
+    text = request.app[METRICS].render(by_status, depth)
+    return web.Response(text=text, content_type="text/plain", charset="utf-8",
+                        headers={"X-Content-Type-Options": "nosniff"})
+
+
+def make_app(settings: BotSettings, options: ServerOptions) -> web.Application:
+    """The server: POST /webhook, GET /healthz, GET /metrics, with store, client and queues."""
+    app = web.Application(client_max_size=1024)  # the webhook reads its body itself, capped
+    app[SETTINGS] = settings
+    app[OPTIONS] = options
+    app[METRICS] = Metrics()
+    app.cleanup_ctx.extend([_store, _github, _events, *options.extra_resources])
+    app.router.add_post("/webhook", webhook)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+    return app

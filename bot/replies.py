@@ -1,0 +1,25 @@
+"""The fixed text the bot says in comments, in one place."""
+
+from __future__ import annotations
+
+REFUSAL = (
+    "Sorry @{user}, only people with write, maintain or admin permission on this repository "
+    "can run Code Factory commands (your permission is `{permission}`). Ask a maintainer to "
+    "comment the command for you."
+)
+NO_RUN = "There is no Code Factory run for this pull request."
+BUSY = ("The run is still in progress (`{status}`); `/retry` can start once it has finished. "
+        "Use `/cancel` to stop it first.")
+RETRY_WHICH = "`/retry` needs at least one file, e.g. `/retry lib/main.dart make the title bold`."
+RETRY_QUEUED = "Retrying {files} in one commit{note}. The Judge will run again afterwards."
+UNSAFE_PATH = "I can't retry `{path}`: {why}."
+UNKNOWN_FILE = "`{name}` is not a planned file of this run.{candidates}"
+AMBIGUOUS_FILE = "`{name}` matches several planned files; say which one:{candidates}"
+CANCELLED = "Cancelled the run (it was `{status}`)."
+NOT_CANCELLABLE = "Nothing to cancel: the run is `{status}`."
+STATUS = (
+    "**Code Factory run `{run_id}`**: `{status}`\n\n"
+    "| files | done | failed | blocked | pending | commits |\n|---|---|---|---|---|---|\n"
+    "| {total} | {done} | {failed} | {blocked} | {pending} | {commits} |"
+)
+CANDIDATE = "\n- `{path}`"

@@ -1,0 +1,133 @@
+"""POST /webhook through aiohttp's test client: signatures, sizes, duplicates, crashes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+from gidgethub import sansio
+
+from bot.app import EVENTS, METRICS, STORE
+from bot.webhook import MAX_BODY_BYTES, signature_of
+from tests.fakes.github_api import FakeGitHub
+from tests.github_values import WEBHOOK_SECRET
+from tests.webhook_events import labeled, payload, signed
+
+pytest_plugins = ["tests.github_fixtures"]
+
+Client = TestClient[web.Request, web.Application]
+
+
+async def post(client: Client, event: str, data: dict[str, Any],
+               delivery: str | None = None, **changes: str) -> tuple[int, dict[str, Any]]:
+    body, headers = signed(event, data, delivery)
+    headers.update(changes)
+    response = await client.post("/webhook", data=body, headers=headers)
+    return response.status, await response.json()
+
+
+async def runs(client: Client) -> list[Any]:
+    return await client.app[STORE].find_runs({"kind": "github"})
+
+
+async def test_ping_answers_200(client: Client) -> None:
+    status, answer = await post(client, "ping", payload("ping"))
+    assert (status, answer["message"]) == (200, "pong")
+
+
+async def test_bad_or_missing_signature_is_401_and_stores_nothing(
+    client: Client, fake_github: FakeGitHub
+) -> None:
+    data = labeled(1, "Recipe box")
+    status, _ = await post(client, "issues", data, "d-1", **{"X-Hub-Signature-256": "sha256=00"})
+    assert status == 401
+    body, headers = signed("issues", data, "d-2")
+    del headers["X-Hub-Signature-256"]
+    response = await client.post("/webhook", data=body, headers=headers)
+    assert response.status == 401
+    wrong = signed("issues", data, "d-3", secret="not the secret")[1]["X-Hub-Signature-256"]
+    status, _ = await post(client, "issues", data, "d-3", **{"X-Hub-Signature-256": wrong})
+    assert status == 401
+    await client.app[EVENTS].drain()
+    assert await runs(client) == []
+    # the deliveries were not recorded: a correctly signed redelivery is accepted
+    assert await client.app[STORE].record_delivery("d-1", "issues") is True
+    assert fake_github.calls == []
+
+
+async def test_oversized_body_is_413(client: Client) -> None:
+    data = labeled(1, "Huge", body="x" * (MAX_BODY_BYTES + 10))
+    status, _ = await post(client, "issues", data)
+    assert status == 413
+
+
+async def test_label_is_accepted_with_202_and_queues_one_run(
+    client: Client, fake_github: FakeGitHub
+) -> None:
+    fake_github.state.repos["octo-org/recipes"].open_issue("Recipe box", "Save recipes")
+    status, answer = await post(client, "issues", labeled(1, "Recipe box", "Save recipes"),
+                                "same-delivery")
+    assert (status, answer["message"]) == (202, "queued")
+    status, answer = await post(client, "issues", labeled(1, "Recipe box", "Save recipes"),
+                                "same-delivery")
+    assert (status, answer["message"]) == (200, "delivery already received")
+    await client.app[EVENTS].drain()
+    found = await runs(client)
+    assert len(found) == 1
+    run = found[0]
+    assert run.idea == "Recipe box\n\nSave recipes"
+    assert run.origin["branch"] == "factory/issue-1-recipe-box"
+    assert run.origin["issue"] == 1 and run.origin["installation_id"] == 77
+    reactions = fake_github.state.repos["octo-org/recipes"].reactions
+    assert [r["content"] for r in reactions] == ["eyes"]
+
+
+async def test_missing_headers_and_bad_json_are_400(client: Client) -> None:
+    body, headers = signed("issues", labeled(1, "x"))
+    del headers["X-GitHub-Delivery"]
+    assert (await client.post("/webhook", data=body, headers=headers)).status == 400
+    body = b"{not json"
+    _, headers = signed("issues", {})
+    headers["X-Hub-Signature-256"] = signature_of(WEBHOOK_SECRET, body)
+    assert (await client.post("/webhook", data=body, headers=headers)).status == 400
+
+
+async def test_a_crashing_handler_still_answers_and_is_counted(client: Client) -> None:
+    queue = client.app[EVENTS]
+
+    async def explode(event: sansio.Event) -> None:
+        raise RuntimeError("boom")
+
+    queue.handle = explode  # type: ignore[method-assign]
+    status, _ = await post(client, "issues", labeled(1, "x"))
+    assert status == 202
+    await queue.drain()
+    assert client.app[METRICS].events[("issues", "error")] == 1
+    status, _ = await post(client, "issues", labeled(2, "y"))
+    assert status == 202  # the queue keeps serving after a crash
+    await queue.drain()
+    assert client.app[METRICS].events[("issues", "error")] == 2
+
+
+async def test_a_crash_at_the_edge_answers_500(client: Client) -> None:
+    store = client.app[STORE]
+
+    async def broken(delivery_id: str, event: str) -> bool:
+        raise RuntimeError("database down")
+
+    store.record_delivery = broken  # type: ignore[method-assign]
+    status, answer = await post(client, "issues", labeled(1, "x"))
+    assert (status, answer["message"]) == (500, "internal error")
+
+
+async def test_healthz_and_metrics(client: Client) -> None:
+    assert (await client.get("/healthz")).status == 200
+    await post(client, "ping", payload("ping"))
+    await post(client, "issues", labeled(1, "x"), **{"X-Hub-Signature-256": "sha256=1"})
+    text = await (await client.get("/metrics")).text()
+    assert 'factory_webhook_deliveries_total{event="ping",outcome="ping"} 1' in text
+    assert 'factory_webhook_deliveries_total{event="issues",outcome="bad_signature"} 1' in text
+    assert "factory_webhook_latency_seconds_count 2" in text
+    assert 'factory_runs{status="queued"} 0' in text
+    assert 'factory_queue_depth{queue="events"} 0' in text
