@@ -28,7 +28,7 @@ from pipeline.engines.base import Reply, Usage
 from pipeline.engines.limiter import RateLimiter, shared_limiter
 from pipeline.engines.prompts import render
 from pipeline.engines.retry import RetryPolicy, with_retries
-from pipeline.errors import ConfigError, InvalidAnswer
+from pipeline.errors import ConfigError
 
 A = TypeVar("A", bound=BaseModel)
 
@@ -127,20 +127,16 @@ class AnthropicEngine:
     async def _answer_json(
         self, call: _Call, messages: list[MessageParam], answer_type: type[A], role: Role
     ) -> tuple[A, Usage]:
-        message, usage = await self._send(call, messages, stream=False)
-        try:
-            return structured.validate(answer_type, req.raw_answer(message)), usage
-        except structured.AnswerRejected as error:
-            repaired = req.merge_user_turns([*messages, *req.repair_turns(message, error)])
-        message, more = await self._send(call, repaired, stream=False)
-        usage = usage + more
-        try:
-            return structured.validate(answer_type, req.raw_answer(message)), usage
-        except structured.AnswerRejected as error:
-            raise InvalidAnswer(
-                f"the {role.value} answer from {call.model} was still invalid after a repair "
-                f"turn: {error}"
-            ) from None
+        async def once(
+            previous: Message | None, error: structured.AnswerRejected | None
+        ) -> tuple[Message, Usage]:
+            turns = messages
+            if previous is not None and error is not None:
+                turns = req.merge_user_turns([*messages, *req.repair_turns(previous, error)])
+            return await self._send(call, turns, stream=False)
+
+        label = f"the {role.value} answer from {call.model}"
+        return await structured.answer_with_repair(answer_type, once, req.raw_answer, label)
 
     async def _send(
         self, call: _Call, messages: list[MessageParam], *, stream: bool

@@ -21,7 +21,6 @@ from pipeline.engines.prompts import Block, Prompt
 from pipeline.engines.structured import AnswerRejected
 
 EPHEMERAL: CacheControlEphemeralParam = {"type": "ephemeral"}
-TRUNCATED_JSON = "the answer was cut off at max_tokens; give the same answer more briefly"
 
 
 def system_blocks(prompt: Prompt) -> list[TextBlockParam]:
@@ -52,7 +51,7 @@ def forced_tool() -> ToolChoiceToolParam:
 def raw_answer(message: Message) -> object:
     """What the model gave as its answer: the answer tool's input, or JSON in its text."""
     if message.stop_reason == "max_tokens":
-        raise AnswerRejected(TRUNCATED_JSON)
+        raise AnswerRejected(structured.TRUNCATED)
     for block in message.content:
         if block.type == "tool_use" and block.name == structured.TOOL_NAME:
             return block.input

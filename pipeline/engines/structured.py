@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from pipeline.config import format_validation_errors
+from pipeline.engines.base import Usage
+from pipeline.errors import InvalidAnswer
 
 A = TypeVar("A", bound=BaseModel)
+R = TypeVar("R")
 
 TOOL_NAME = "answer"
 TOOL_DESCRIPTION = "Give your answer. Call this exactly once; its input is the whole answer."
@@ -18,6 +22,7 @@ REPAIR_TEMPLATE = (
     "Your answer was rejected: {error}\n"
     "Answer again with the same content, corrected so that it matches the schema exactly."
 )
+TRUNCATED = "the answer was cut off at max_tokens; give the same answer more briefly"
 SCHEMA_INSTRUCTION = (
     "Reply with one JSON object and nothing else (no prose, no code fence). "
     "It must match this JSON schema:\n{schema}"
@@ -51,6 +56,29 @@ def schema_instruction(answer_type: type[BaseModel]) -> str:
 def repair_text(error: AnswerRejected) -> str:
     """The user turn that quotes the validation error and asks for a corrected answer."""
     return REPAIR_TEMPLATE.format(error=error)
+
+
+async def answer_with_repair(
+    answer_type: type[A],
+    call: Callable[[R | None, AnswerRejected | None], Awaitable[tuple[R, Usage]]],
+    read: Callable[[R], object],
+    label: str,
+) -> tuple[A, Usage]:
+    """Ask once; when the answer does not validate, ask once more quoting why, then give up.
+
+    `call(previous, error)` makes one model call (the repair when `previous` is given) and
+    `read` takes the raw answer out of its reply. The usage sums both calls.
+    """
+    reply, usage = await call(None, None)
+    try:
+        return validate(answer_type, read(reply)), usage
+    except AnswerRejected as error:
+        reply, more = await call(reply, error)
+    usage = usage + more
+    try:
+        return validate(answer_type, read(reply)), usage
+    except AnswerRejected as error:
+        raise InvalidAnswer(f"{label} was still invalid after a repair turn: {error}") from None
 
 
 def validate(answer_type: type[A], data: object) -> A:
