@@ -58,8 +58,8 @@ def ux_states(ask: JudgeAsk) -> tuple[bool, str]:
     lists = sorted(p for p in ask.files if p.startswith("lib/screens/") and "_list_" in p)
     if not lists:
         return False, "lib/screens/: no list screens"
-    for pattern, what in ((EMPTY_STATE, "an empty state"), (LOADING, "a progress indicator"),
-                          (ERROR_STATE, "an error state")):
+    for pattern, what in ((EMPTY_STATE, "empty state"), (LOADING, "progress indicator"),
+                          (ERROR_STATE, "error state")):
         lacking = [p for p in lists if not pattern.search(ask.files[p])]
         if lacking:
             return False, f"{lacking[0]}: no {what}"
