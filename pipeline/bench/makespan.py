@@ -23,30 +23,41 @@ def critical_path(dag: Dag, durations: Mapping[str, float]) -> float:
     return max(finish.values(), default=0.0)
 
 
+class Replay:
+    """The scheduler's policy over one graph, ready to replay with any durations."""
+
+    def __init__(self, dag: Dag) -> None:
+        self.heights = dag.heights()
+        self.deps = dag.deps
+        self.below: dict[str, list[str]] = {n: [] for n in dag.deps}
+        for node, deps in dag.deps.items():
+            for dep in deps:
+                self.below[dep].append(node)
+
+    def makespan(self, durations: Mapping[str, float], concurrency: int) -> float:
+        """Finish time when ready nodes start tallest first, `concurrency` at a time."""
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
+        waiting = {n: len(ds) for n, ds in self.deps.items()}
+        ready = [(-self.heights[n], n) for n, count in waiting.items() if count == 0]
+        heapq.heapify(ready)
+        running: list[tuple[float, str]] = []
+        now = 0.0
+        while ready or running:
+            while ready and len(running) < concurrency:
+                _, node = heapq.heappop(ready)
+                heapq.heappush(running, (now + durations[node], node))
+            now, node = heapq.heappop(running)
+            for nxt in self.below[node]:
+                waiting[nxt] -= 1
+                if waiting[nxt] == 0:
+                    heapq.heappush(ready, (-self.heights[nxt], nxt))
+        return now
+
+
 def list_schedule(dag: Dag, durations: Mapping[str, float], concurrency: int) -> float:
     """Finish time of the run when ready nodes start tallest first, `concurrency` at a time."""
-    if concurrency < 1:
-        raise ValueError("concurrency must be at least 1")
-    heights = dag.heights()
-    waiting = {n: len(ds) for n, ds in dag.deps.items()}
-    below: dict[str, list[str]] = {n: [] for n in dag.deps}
-    for node, deps in dag.deps.items():
-        for dep in deps:
-            below[dep].append(node)
-    ready = [(-heights[n], n) for n, count in waiting.items() if count == 0]
-    heapq.heapify(ready)
-    running: list[tuple[float, str]] = []
-    now = 0.0
-    while ready or running:
-        while ready and len(running) < concurrency:
-            _, node = heapq.heappop(ready)
-            heapq.heappush(running, (now + durations[node], node))
-        now, node = heapq.heappop(running)
-        for nxt in below[node]:
-            waiting[nxt] -= 1
-            if waiting[nxt] == 0:
-                heapq.heappush(ready, (-heights[nxt], nxt))
-    return now
+    return Replay(dag).makespan(durations, concurrency)
 
 
 def level_schedule(dag: Dag, durations: Mapping[str, float], concurrency: int) -> float:
