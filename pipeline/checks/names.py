@@ -1,0 +1,114 @@
+"""Undefined names: ones the project declares but the file does not import, and misspellings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cached_property
+
+from pipeline.checks.diagnostic import ERROR, WARNING, Diagnostic
+from pipeline.checks.libraries import ALL_PACKAGE_NAMES, ALL_SDK_NAMES, Family, home_of
+from pipeline.checks.nearmiss import closest
+from pipeline.checks.parsing import position
+from pipeline.checks.project import Project
+from pipeline.checks.scope import Namespace, Scopes
+from pipeline.checks.usages import Reference
+
+ALWAYS_KNOWN = frozenset({"dynamic", "void", "Never", "Function", "Object", "Null", "_"})
+MISSING_IMPORT = "Undefined name '{name}': import '{uri}'"
+DID_YOU_MEAN = "Undefined name '{name}'. Did you mean '{suggestion}'?"
+UNDEFINED = "Undefined name '{name}'"
+
+
+def _is_type_like(name: str) -> bool:
+    return name.lstrip("_$")[:1].isupper()
+
+
+class NameCheck:
+    """Checks every reference of the project's Dart files against what each file can see."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.scopes = Scopes(project)
+        self._visible: dict[str, Namespace] = {}
+
+    @cached_property
+    def everything_known(self) -> frozenset[str]:
+        """Every name we know to exist anywhere: SDK lists, package lists, the project."""
+        project_names = {
+            d.name for dart in self.project.dart.values() for d in dart.declarations
+        }
+        return ALL_SDK_NAMES | ALL_PACKAGE_NAMES | project_names
+
+    def visible(self, library: str) -> Namespace:
+        """The import scope of a library (cached)."""
+        if library not in self._visible:
+            self._visible[library] = self.scopes.visible(library)
+        return self._visible[library]
+
+    def check(self, path: str) -> Iterator[Diagnostic]:
+        """Diagnostics for one file's references."""
+        library = self.project.library_of.get(path)
+        if library is None:
+            return  # a `part of` file whose library is not in the project: nothing to judge by
+        namespace = self.visible(library)
+        seen: set[str] = set()
+        for reference in self.project.dart[path].names.references:
+            name = reference.name
+            if name in seen or name in ALWAYS_KNOWN or name in namespace.names:
+                continue
+            if name in self.project.member_names:
+                continue
+            found = self._judge(path, reference, namespace)
+            if found is not None:
+                seen.add(name)
+                yield found
+
+    def _judge(self, path: str, reference: Reference, namespace: Namespace) -> Diagnostic | None:
+        name = reference.name
+        checked_fully = _is_type_like(name) or not reference.in_class
+        declarers = self.project.declarers.get(name)
+        if declarers:
+            unknown = any(o.library.family == Family.UNKNOWN for o in namespace.openings)
+            uri = self.project.import_uri(path, declarers[0])
+            message = MISSING_IMPORT.format(name=name, uri=uri)
+            return self._at(path, reference, "missing-import", WARNING if unknown else ERROR,
+                            message)
+        if not checked_fully:
+            return None
+        if name.startswith("_"):
+            if namespace.openings and any(
+                o.library.family == Family.UNKNOWN for o in namespace.openings
+            ):
+                return None
+            return self._undefined(path, reference, namespace)
+        openings = [o for o in namespace.openings if o.may_export(name)]
+        if not openings:
+            return self._undefined(path, reference, namespace)
+        if name in self.everything_known:
+            return None
+        candidates = set(namespace.names)
+        for opening in openings:
+            candidates |= {n for n in opening.library.names if opening.may_export(n)}
+        suggestion = closest(name, candidates)
+        if suggestion is None:
+            return None
+        message = DID_YOU_MEAN.format(name=name, suggestion=suggestion)
+        return self._at(path, reference, "unknown-name", ERROR, message)
+
+    def _undefined(self, path: str, reference: Reference, namespace: Namespace) -> Diagnostic:
+        name = reference.name
+        home = home_of(name)
+        if home is not None:
+            message = MISSING_IMPORT.format(name=name, uri=home)
+            return self._at(path, reference, "missing-import", ERROR, message)
+        suggestion = closest(name, set(namespace.names) | self.everything_known)
+        if suggestion is not None:
+            message = DID_YOU_MEAN.format(name=name, suggestion=suggestion)
+        else:
+            message = UNDEFINED.format(name=name)
+        return self._at(path, reference, "unknown-name", ERROR, message)
+
+    @staticmethod
+    def _at(path: str, reference: Reference, rule: str, severity: str, message: str) -> Diagnostic:
+        line, column = position(reference.node)
+        return Diagnostic(path, line, column, rule, severity, message)

@@ -1,0 +1,170 @@
+"""The parsed Dart files of one project: libraries, their parts, and where each URI leads."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+import yaml
+from tree_sitter import Tree
+
+from pipeline.checks.declarations import Declaration, top_level_declarations
+from pipeline.checks.directives import Directive, Kind, directives, library_name
+from pipeline.checks.parsing import parse
+from pipeline.checks.usages import FileNames, collect
+
+PUBSPEC = "pubspec.yaml"
+DART_SUFFIX = ".dart"
+
+
+@dataclass
+class DartFile:
+    """One parsed Dart file and what it says about itself."""
+
+    path: str
+    text: str
+
+    @cached_property
+    def tree(self) -> Tree:
+        return parse(self.text)
+
+    @cached_property
+    def directives(self) -> list[Directive]:
+        return directives(self.tree)
+
+    @cached_property
+    def declarations(self) -> list[Declaration]:
+        return top_level_declarations(self.tree)
+
+    @cached_property
+    def names(self) -> FileNames:
+        return collect(self.tree)
+
+    @cached_property
+    def library_name(self) -> str | None:
+        return library_name(self.tree)
+
+    def of_kind(self, kind: Kind) -> list[Directive]:
+        """The directives of one kind, in source order."""
+        return [d for d in self.directives if d.kind == kind]
+
+
+def package_name(files: Mapping[str, str]) -> str | None:
+    """The `name:` of pubspec.yaml, when it has a readable one."""
+    try:
+        data = yaml.safe_load(files.get(PUBSPEC, "") or "")
+    except yaml.YAMLError:
+        return None
+    name = data.get("name") if isinstance(data, dict) else None
+    return name if isinstance(name, str) and name else None
+
+
+class Project:
+    """Every Dart file of a project, indexed for imports, parts and declarations."""
+
+    def __init__(self, files: Mapping[str, str]) -> None:
+        self.files = files
+        self.package = package_name(files)
+        self.dart = {
+            path: DartFile(path, text)
+            for path, text in sorted(files.items())
+            if path.endswith(DART_SUFFIX)
+        }
+
+    def resolve(self, from_path: str, uri: str) -> str | None:
+        """The project path a URI names, or None for `dart:` and other packages' URIs."""
+        if uri.startswith("dart:"):
+            return None
+        if uri.startswith("package:"):
+            package, _, rest = uri[len("package:") :].partition("/")
+            if package == self.package or (self.package is None and f"lib/{rest}" in self.dart):
+                return posixpath.normpath(f"lib/{rest}")
+            return None
+        if ":" in uri.split("/", 1)[0]:
+            return None  # another scheme (http:, file:): never part of the project
+        return posixpath.normpath(posixpath.join(posixpath.dirname(from_path), uri))
+
+    def targets(self, path: str, kinds: tuple[Kind, ...]) -> list[tuple[Directive, str | None]]:
+        """Each directive of those kinds with the project path it resolves to."""
+        found = []
+        for directive in self.dart[path].directives:
+            if directive.kind in kinds:
+                found.append((directive, self.resolve(path, directive.uri)))
+        return found
+
+    @cached_property
+    def library_of(self) -> dict[str, str | None]:
+        """Each file's library: itself, or for a `part of` file the file that includes it."""
+        owners: dict[str, str] = {}
+        by_name: dict[str, str] = {}
+        for path, dart in self.dart.items():
+            if dart.library_name:
+                by_name[dart.library_name] = path
+            for _directive, target in self.targets(path, (Kind.PART,)):
+                if target is not None:
+                    owners[target] = path
+        result: dict[str, str | None] = {}
+        for path, dart in self.dart.items():
+            part_of = dart.of_kind(Kind.PART_OF)
+            if not part_of:
+                result[path] = path
+                continue
+            uri = part_of[0].uri
+            parent = owners.get(path) or by_name.get(uri) or self.resolve(path, uri)
+            result[path] = parent if parent in self.dart else None
+        return result
+
+    @cached_property
+    def parts(self) -> dict[str, list[str]]:
+        """Each library's part files that exist in the project."""
+        found: dict[str, list[str]] = {}
+        for path, library in self.library_of.items():
+            if library is not None and library != path:
+                found.setdefault(library, []).append(path)
+        return found
+
+    def unit_paths(self, library: str) -> list[str]:
+        """The library file followed by its parts."""
+        return [library, *self.parts.get(library, [])]
+
+    def missing_parts(self, library: str) -> list[Directive]:
+        """`part` directives of a library whose file is not in the project (often generated)."""
+        return [d for d, target in self.targets(library, (Kind.PART,)) if target not in self.dart]
+
+    def own_declarations(self, library: str) -> list[Declaration]:
+        """Top-level declarations of a library and its parts, private ones included."""
+        return [d for path in self.unit_paths(library) for d in self.dart[path].declarations]
+
+    @cached_property
+    def declarers(self) -> dict[str, list[str]]:
+        """Public top-level name -> the library files that declare it."""
+        found: dict[str, list[str]] = {}
+        for path, library in self.library_of.items():
+            if library != path:
+                continue
+            for declaration in self.own_declarations(path):
+                if not declaration.name.startswith("_"):
+                    found.setdefault(declaration.name, []).append(path)
+        return found
+
+    @cached_property
+    def member_names(self) -> frozenset[str]:
+        """Every name declared below top level anywhere (members, locals, parameters)."""
+        names: set[str] = set()
+        for dart in self.dart.values():
+            names |= dart.names.declared
+        top = {d.name for dart in self.dart.values() for d in dart.declarations}
+        return frozenset(names - top)
+
+    def import_uri(self, from_path: str, target: str) -> str:
+        """How `from_path` should spell an import of `target`."""
+        if target.startswith("lib/") and self.package and not from_path.startswith("lib/"):
+            return f"package:{self.package}/{target[len('lib/'):]}"
+        if target.startswith("lib/") and self.package and self._prefers_package_uris(from_path):
+            return f"package:{self.package}/{target[len('lib/'):]}"
+        return posixpath.relpath(target, posixpath.dirname(from_path) or ".")
+
+    def _prefers_package_uris(self, path: str) -> bool:
+        return any(d.uri.startswith(f"package:{self.package}/") for d in self.dart[path].directives)

@@ -1,0 +1,103 @@
+"""pubspec.yaml: the fields `flutter pub get` needs, and packages imported but not declared."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+
+from pipeline.checks.diagnostic import ERROR, WARNING, Diagnostic
+from pipeline.checks.directives import Kind
+from pipeline.checks.libraries import SDK_PACKAGES
+from pipeline.checks.packages import package_of
+from pipeline.checks.parsing import position
+from pipeline.checks.project import PUBSPEC, Project
+
+PACKAGE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+IMPLICITLY_USED = frozenset({
+    "flutter", "cupertino_icons", "flutter_lints", "lints", "build_runner", "json_serializable",
+    "freezed", "flutter_launcher_icons", "flutter_native_splash", "mockito", "flutter_test",
+    "integration_test", "flutter_localizations",
+})
+"""Packages a project declares without importing them from lib/ (assets, tooling, generators)."""
+TEST_DIRS = ("test/", "integration_test/", "test_driver/")
+
+
+def _load(text: str) -> tuple[dict[str, Any] | None, str | None]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        return None, " ".join(str(exc).split())
+    if not isinstance(data, dict):
+        return None, "the top level must be a mapping"
+    return data, None
+
+
+def _section(data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def check_pubspec(project: Project) -> Iterator[Diagnostic]:
+    """Diagnostics for pubspec.yaml and for every package import the project makes."""
+    text = project.files.get(PUBSPEC)
+    if text is None:
+        yield Diagnostic(PUBSPEC, 1, 1, "pubspec-missing", ERROR, "pubspec.yaml is missing")
+        return
+    data, problem = _load(text)
+    if data is None:
+        yield Diagnostic(PUBSPEC, 1, 1, "pubspec-invalid", ERROR, f"pubspec.yaml: {problem}")
+        return
+    yield from _fields(data)
+    yield from _dependencies(project, data)
+
+
+def _fields(data: dict[str, Any]) -> Iterator[Diagnostic]:
+    name = data.get("name")
+    if not isinstance(name, str) or not PACKAGE_NAME.match(name):
+        yield Diagnostic(PUBSPEC, 1, 1, "pubspec-name", ERROR,
+                         "pubspec.yaml needs a 'name:' in lower_case_with_underscores")
+    sdk = _section(data, "environment").get("sdk")
+    if not isinstance(sdk, str) or not sdk.strip():
+        yield Diagnostic(PUBSPEC, 1, 1, "pubspec-sdk", ERROR,
+                         "pubspec.yaml needs an 'environment: sdk:' constraint, e.g. '^3.5.0'")
+    flutter = _section(data, "dependencies").get("flutter")
+    if not (isinstance(flutter, dict) and flutter.get("sdk") == "flutter"):
+        yield Diagnostic(PUBSPEC, 1, 1, "pubspec-flutter", ERROR,
+                         "pubspec.yaml needs 'flutter: sdk: flutter' under dependencies")
+
+
+def _dependencies(project: Project, data: dict[str, Any]) -> Iterator[Diagnostic]:
+    main = set(_section(data, "dependencies"))
+    dev = set(_section(data, "dev_dependencies"))
+    own = data.get("name")
+    used: set[str] = set()
+    for path, dart in project.dart.items():
+        allowed = main | dev if path.startswith(TEST_DIRS) else main
+        for directive in dart.directives:
+            if directive.kind not in (Kind.IMPORT, Kind.EXPORT):
+                continue
+            package = package_of(directive.uri)
+            if package is None or package == own:
+                continue
+            used.add(package)
+            if package not in allowed:
+                section = "dev_dependencies" if path.startswith(TEST_DIRS) else "dependencies"
+                line, column = position(directive.node)
+                yield Diagnostic(path, line, column, "pubspec-missing-dependency", ERROR,
+                                 f"Package '{package}' is imported but not declared under "
+                                 f"{section} in pubspec.yaml")
+    for package in sorted(main - used - IMPLICITLY_USED - SDK_PACKAGES):
+        yield Diagnostic(PUBSPEC, _line_of(project.files[PUBSPEC], package), 1,
+                         "pubspec-unused-dependency", WARNING,
+                         f"Package '{package}' is declared but never imported")
+
+
+def _line_of(text: str, key: str) -> int:
+    pattern = re.compile(rf"^\s+{re.escape(key)}\s*:")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.match(line):
+            return number
+    return 1

@@ -1,0 +1,164 @@
+"""The names a Dart file uses as types, constructors and values, and the names it declares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from tree_sitter import Node, Tree
+
+from pipeline.checks.declarations import _typedef_name
+from pipeline.checks.parsing import text_of
+
+CLASS_BODIES = frozenset({"class_body", "extension_body", "enum_body"})
+NOT_REFERENCES = frozenset({
+    "unconditional_assignable_selector", "conditional_assignable_selector", "cascade_selector",
+    "label", "annotation", "dotted_identifier_list", "library_name", "combinator",
+    "import_specification", "part_of_directive", "enum_constant", "object_pattern",
+    "record_pattern", "symbol_literal", "dot_shorthand", "uri_test", "scoped_identifier",
+    "type_parameter",
+})
+"""Parents whose identifiers are members, labels, directives or declarations, not references."""
+MEMBER_ACCESS = frozenset({".", "?.", "..", "?..", "!."})
+NAMED_DECLARATIONS = frozenset({
+    "initialized_variable_definition", "formal_parameter", "function_signature",
+    "getter_signature", "setter_signature", "class_definition", "enum_declaration",
+    "enum_constant", "mixin_declaration", "extension_declaration",
+    "extension_type_declaration", "representation_declaration",
+})
+FIRST_NAME_DECLARATIONS = frozenset({
+    "initialized_identifier", "static_final_declaration", "type_parameter", "for_loop_parts",
+})
+ALL_NAME_DECLARATIONS = frozenset({
+    "constructor_param", "super_formal_parameter", "typed_identifier", "variable_pattern",
+    "catch_parameters", "constructor_signature", "constant_constructor_signature",
+    "factory_constructor_signature", "redirecting_factory_constructor_signature",
+    "object_pattern", "record_pattern", "formal_parameter", "mixin_declaration",
+})
+PATTERN_HOSTS = frozenset({"pattern_variable_declaration", "pattern_assignment", "for_loop_parts"})
+NAME_TYPES = ("identifier", "type_identifier")
+
+
+class Use(StrEnum):
+    TYPE = "type"
+    CALL = "call"  # Name(...) or Name<T>(...)
+    STATIC = "static"  # Name.member
+    VALUE = "value"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An unqualified name the file uses, and whether that use sits inside a class body."""
+
+    name: str
+    node: Node
+    use: Use
+    in_class: bool
+
+
+@dataclass
+class FileNames:
+    """What one file declares at any depth, the prefixes it imports under, and what it uses."""
+
+    declared: set[str] = field(default_factory=set)
+    prefixes: set[str] = field(default_factory=set)
+    references: list[Reference] = field(default_factory=list)
+
+
+def _declared_by(node: Node) -> list[Node]:
+    kind = node.type
+    names: list[Node] = []
+    if kind in NAMED_DECLARATIONS:
+        named = node.child_by_field_name("name")
+        if named is not None:
+            names.append(named)
+    if kind in FIRST_NAME_DECLARATIONS:
+        value = node.child_by_field_name("value")
+        first = next((c for c in node.children if c.type in NAME_TYPES), None)
+        if first is not None and first != value:
+            names.append(first)
+    if kind in ALL_NAME_DECLARATIONS:
+        names.extend(c for c in node.children if c.type == "identifier")
+    if kind == "type_alias":
+        alias = _typedef_name(node)
+        if alias is not None:
+            names.append(alias)
+    if kind in PATTERN_HOSTS:
+        names.extend(_pattern_variables(node))
+    return names
+
+
+def _pattern_variables(host: Node) -> list[Node]:
+    """Identifiers bound by a declaring pattern: `final (a, b) = ...`, `for (final (k, v) in`."""
+    found: list[Node] = []
+    stack = [c for c in host.children if c.type.endswith("_pattern")]
+    while stack:
+        node = stack.pop()
+        if node.type == "identifier" and node.parent is not None and (
+            node.parent.type == "constant_pattern"
+        ):
+            found.append(node)
+        stack.extend(node.children)
+    return found
+
+
+def _is_member_access(node: Node) -> bool:
+    previous = node.prev_sibling
+    return previous is not None and previous.type in MEMBER_ACCESS
+
+
+def _use_of(node: Node) -> Use:
+    following = node.next_named_sibling
+    if following is None or following.type != "selector":
+        return Use.VALUE
+    first = following.children[0] if following.children else None
+    if first is not None and first.type == "argument_part":
+        return Use.CALL
+    return Use.STATIC
+
+
+def _is_prefix(node: Node, prefixes: set[str]) -> bool:
+    following = node.next_sibling
+    return following is not None and text_of(node) in prefixes and (
+        following.type == "." or following.type == "selector"
+    )
+
+
+def collect(tree: Tree) -> FileNames:
+    """Walk the tree once for declarations, then keep the uses that are not declared locally."""
+    names = FileNames()
+    candidates: list[tuple[Node, bool]] = []
+    stack: list[tuple[Node, bool]] = [(tree.root_node, False)]
+    while stack:
+        node, in_class = stack.pop()
+        kind = node.type
+        if kind in NAME_TYPES:
+            candidates.append((node, in_class))
+            continue
+        if kind == "import_specification":
+            prefix = next((c for c in node.children if c.type == "identifier"), None)
+            if prefix is not None:
+                names.prefixes.add(text_of(prefix))
+        for declared in _declared_by(node):
+            names.declared.add(text_of(declared))
+        inner = in_class or kind in CLASS_BODIES
+        stack.extend((child, inner) for child in reversed(node.children))
+    for node, in_class in candidates:
+        reference = _reference(node, in_class, names)
+        if reference is not None:
+            names.references.append(reference)
+    return names
+
+
+def _reference(node: Node, in_class: bool, names: FileNames) -> Reference | None:
+    parent = node.parent
+    if parent is None or _is_member_access(node):
+        return None
+    if node.type == "identifier" and parent.type in NOT_REFERENCES:
+        return None
+    name = text_of(node)
+    if name in names.declared or _is_prefix(node, names.prefixes):
+        return None
+    if node.type == "type_identifier":
+        return Reference(name, node, Use.TYPE, in_class)
+    return Reference(name, node, _use_of(node), in_class)
