@@ -41,3 +41,9 @@ def test_name_forms() -> None:
 def test_names_that_clash_with_flutter_get_a_suffix() -> None:
     assert safe_entity(EntityName.parse("card")).cls == "CardEntry"
     assert safe_entity(EntityName.parse("recipe")).cls == "Recipe"
+
+
+def test_entities_keep_the_order_the_idea_names_them() -> None:
+    reading = read_idea("Track hives, inspections and harvests, plus notes and expenses")
+    assert [e.cls for e in reading.entities] == [
+        "Hive", "Inspection", "Harvest", "Note", "Expense"]

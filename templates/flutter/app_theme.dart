@@ -9,12 +9,10 @@ abstract final class AppTheme {
   static ThemeData dark() => _build(Brightness.dark);
 
   static ThemeData _build(Brightness brightness) {
-    final scheme = ColorScheme.fromSeed(seedColor: seed, brightness: brightness);
     return ThemeData(
-      colorScheme: scheme,
+      colorScheme: ColorScheme.fromSeed(seedColor: seed, brightness: brightness),
       useMaterial3: true,
-      inputDecorationTheme: const InputDecorationTheme(border: OutlineInputBorder()),
-      cardTheme: const CardTheme(margin: EdgeInsets.symmetric(vertical: 6)),
+      visualDensity: VisualDensity.adaptivePlatformDensity,
     );
   }
 }

@@ -6,7 +6,7 @@ void main() {
     await tester.pumpWidget({{app_class}}(store: MemoryStore()));
     await tester.pumpAndSettle();
 
-    await tester.tap(find.text('{{labels}}'));
+    await tester.tap(find.widgetWithText(Card, '{{labels}}'));
     await tester.pumpAndSettle();
     expect(find.widgetWithText(AppBar, '{{labels}}'), findsOneWidget);
 

@@ -5,9 +5,9 @@ void main() {
     await tester.pumpWidget({{app_class}}(store: MemoryStore()));
     await tester.pumpAndSettle();
 
-    expect(find.text('{{title}}'), findsOneWidget);
+    expect(find.widgetWithText(AppBar, '{{title}}'), findsOneWidget);
 {{#entities}}
-    expect(find.text('{{labels}}'), findsOneWidget);
+    expect(find.widgetWithText(Card, '{{labels}}'), findsOneWidget);
 {{/entities}}
   });
 }

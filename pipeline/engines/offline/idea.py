@@ -76,7 +76,8 @@ def read_idea(text: str) -> Reading:
     spans = _lexicon_nouns(words)
     taken = {i for start, size, _ in spans for i in range(start, start + size)}
     unique: dict[str, None] = {}
-    for noun in [n for _, _, n in spans] + _listed_nouns(words):
+    ordered = sorted([(start, n) for start, _, n in spans] + _listed_nouns(words))
+    for _, noun in ordered:
         if noun not in unique and not _is_attribute(noun, unique):
             unique[noun] = None
     entities = tuple(EntityName.parse(n) for n in list(unique)[:MAX_ENTITIES])
@@ -106,7 +107,8 @@ def app_name_of(reading: Reading) -> str:
 
 def _is_attribute(noun: str, entities: dict[str, None]) -> bool:
     """True when `noun` names a field of an earlier entity (ingredients of a recipe)."""
-    names = {singular(snake_case(f.name).split("_")[-1]) for e in entities for f in fields_of(e)}
+    known = [e for e in entities if e in NOUNS]
+    names = {singular(snake_case(f.name).split("_")[-1]) for e in known for f in fields_of(e)}
     return noun.split()[-1] in names or any(noun in e.split() for e in entities)
 
 
@@ -127,23 +129,25 @@ def _lexicon_nouns(words: tuple[str, ...]) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
-def _listed_nouns(words: tuple[str, ...]) -> list[str]:
-    """Nouns in lists after a trigger word: "track hives, inspections and harvests"."""
-    nouns: list[str] = []
+def _listed_nouns(words: tuple[str, ...]) -> list[tuple[int, str]]:
+    """Nouns in lists after a trigger word ("track hives, inspections and harvests"), each
+    with the position where it ends."""
+    nouns: list[tuple[int, str]] = []
     for i, word in enumerate(words):
         if word not in LIST_TRIGGERS:
             continue
         chunk: list[str] = []
-        for follower in words[i + 1:]:
+        for j in range(i + 1, len(words)):
+            follower = words[j]
             if follower in JOINERS or (follower in BREAK_WORDS and chunk):
-                nouns.extend(_chunk_noun(chunk))
+                nouns.extend((j - 1, n) for n in _chunk_noun(chunk))
                 chunk = []
                 if follower not in JOINERS:
                     break
             elif follower not in BREAK_WORDS:
                 chunk.append(follower)
         else:
-            nouns.extend(_chunk_noun(chunk))
+            nouns.extend((len(words) - 1, n) for n in _chunk_noun(chunk))
     return nouns
 
 
