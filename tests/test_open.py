@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,9 @@ from sqlalchemy import text
 
 from pipeline.errors import ConfigError
 from pipeline.store import migrate, open_store
+from pipeline.store.errors import StoreUnavailable
 from pipeline.store.open import SQLITE_BUSY_TIMEOUT_MS, make_engine
+from pipeline.store.sql import SqlRunStore
 from tests.databases import scratch_database
 
 
@@ -74,3 +77,25 @@ async def test_postgres_at_an_unknown_revision_asks_for_an_upgrade() -> None:
             await engine.dispose()
         with pytest.raises(ConfigError, match="is at schema old"):
             await open_store(url)
+
+
+async def test_postgres_disconnects_are_named_and_the_pool_recovers() -> None:
+    with scratch_database("test_open") as url:
+        store = await open_store(url)
+        try:
+            pid: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+            sleeper = asyncio.create_task(_sleep_on_the_server(store, pid))
+            async with store.engine.connect() as conn:
+                await conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": await pid})
+            with pytest.raises(StoreUnavailable, match="lost the database connection"):
+                await sleeper
+            run = await store.create_run("after the drop", "offline", {}, {"kind": "local"})
+            assert (await store.get_run(run.id)).idea == "after the drop"
+        finally:
+            await store.close()
+
+
+async def _sleep_on_the_server(store: SqlRunStore, pid: asyncio.Future[int]) -> None:
+    async with store.engine.connect() as conn:
+        pid.set_result((await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+        await conn.execute(text("SELECT pg_sleep(5)"))

@@ -11,3 +11,7 @@ class DuplicateRun(FactoryError):
 
 class FileNotPlanned(FactoryError):
     """A file's status was set for a path the run's plan does not have."""
+
+
+class StoreUnavailable(FactoryError):
+    """The database connection was lost; the work in hand can be retried once it is back."""

@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from pipeline.errors import ConfigError
 from pipeline.store import migrate
+from pipeline.store.errors import StoreUnavailable
 from pipeline.store.sql import SqlRunStore
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -51,6 +52,17 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _name_disconnects(engine: AsyncEngine) -> None:
+    # A statement that dies with its connection (server restart, failover, terminated
+    # backend) becomes StoreUnavailable, which callers may retry; pre-ping failures are
+    # left to the pool, which replaces the connection by itself.
+    @event.listens_for(engine.sync_engine, "handle_error")
+    def _disconnected(context: ExceptionContext) -> None:
+        if context.is_disconnect and not context.is_pre_ping:
+            first = str(context.original_exception).strip().splitlines() or ["disconnected"]
+            raise StoreUnavailable(f"lost the database connection: {first[0]}")
+
+
 def make_engine(url: str) -> AsyncEngine:
     """An async engine for a supported URL; a SQLite file's directory is created."""
     parsed = _parse(url)
@@ -59,9 +71,11 @@ def make_engine(url: str) -> AsyncEngine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(parsed)
         _tune_sqlite(engine)
-        return engine
-    # pre_ping replaces connections a restarted or failed-over server dropped.
-    return create_async_engine(parsed, pool_pre_ping=True)
+    else:
+        # pre_ping replaces connections a restarted or failed-over server dropped.
+        engine = create_async_engine(parsed, pool_pre_ping=True)
+    _name_disconnects(engine)
+    return engine
 
 
 async def open_store(url: str) -> SqlRunStore:
