@@ -1,6 +1,8 @@
-"""Plain, valid answers for every ask type, for fakes that need a model's answer to give back."""
+"""Answers for every ask type, for fakes that must give a model's answer back: canned or offline."""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 from pydantic import BaseModel
 
@@ -27,6 +29,8 @@ from pipeline.asks import (
     PlanAsk,
     PlanReviewAsk,
 )
+from pipeline.config import FactoryConfig
+from pipeline.engines.offline import OfflineEngine
 
 FILE_LINES = 60
 
@@ -68,3 +72,13 @@ async def canned_answer(ask: Ask) -> BaseModel:
                     for c in ask.checkpoints]
         return JudgeOpinion(verdicts=verdicts, summary="Fine.")
     raise TypeError(f"no canned answer for {type(ask).__name__}")
+
+
+def offline_answerer(config: FactoryConfig) -> Callable[[Ask], Awaitable[BaseModel]]:
+    """Answers computed by the offline engine, so a fake model can carry a whole run."""
+    engine = OfflineEngine(config)
+
+    async def answer(ask: Ask) -> BaseModel:
+        return engine.answer(ask)
+
+    return answer
