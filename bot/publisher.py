@@ -1,0 +1,211 @@
+"""The GitHub publisher: a pipeline sink that turns a run's events into GitHub calls.
+
+Branch `factory/issue-<n>-<slug>`, a draft PR that closes the issue, one commit per DAG level
+(never twice: the store's commit keys and the head's trailer are both checked), the live
+check run, the critic and judge comments, and the verdict (ready for review, or a failed check).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot.branch import Branch
+from bot.check_output import CONCLUSION, Display, annotations_for
+from bot.check_run import MIN_INTERVAL_S, CheckRun
+from bot.comments import post_comment, upsert_comment
+from bot.github import GitHub
+from pipeline.events import (
+    CriticReported,
+    Event,
+    FileDone,
+    FileFailed,
+    FileRetrying,
+    FilesBlocked,
+    FilesRegenerated,
+    FileStarted,
+    GateDecided,
+    JudgeReported,
+    LevelComplete,
+    PlanApproved,
+    Progress,
+    RunFinished,
+    RunStarted,
+    StageStarted,
+)
+from pipeline.status import RunStatus
+from pipeline.store.base import RunRecord, RunStore
+
+PULLS_URL = "/repos/{owner}/{repo}/pulls{?head,state}"
+CREATE_PULL_URL = "/repos/{owner}/{repo}/pulls"
+PR_TITLE = "Code Factory: {idea}"
+PR_TITLE_MAX = 100
+PR_BODY = (
+    "Closes #{issue}\n\n"
+    "Code Factory is generating this app from the issue, one commit per DAG level. Follow "
+    "the **Code Factory** check for progress. With write access you can comment "
+    "`/retry <file> [what to change]`, `/status` or `/cancel`.\n\n"
+    "Run `{run_id}`."
+)
+GATE_COMMENT = "**Code Factory stopped: {title}**\n\n{summary}\n\nNo code was generated."
+READY_MUTATION = """
+mutation($id: ID!) {
+  markPullRequestReadyForReview(input: {pullRequestId: $id}) {
+    pullRequest { isDraft }
+  }
+}
+"""
+
+log = logging.getLogger(__name__)
+
+
+class GitHubPublisher:
+    """Shows one execution of a GitHub-origin run on its issue and pull request."""
+
+    def __init__(
+        self, gh: GitHub, store: RunStore, run: RunRecord,
+        *, min_interval_s: float = MIN_INTERVAL_S,
+    ) -> None:
+        self.gh = gh
+        self.store = store
+        self.run = run
+        self.origin: dict[str, Any] = dict(run.origin)
+        self.repo: str = self.origin["repo"]
+        self.owner, self.name = self.repo.split("/")
+        self.branch = Branch(gh, self.repo, self.origin["branch"],
+                             self.origin.get("default_branch", "main"))
+        self.display = Display()
+        self.check = CheckRun(gh, self.repo, run.id, self.display,
+                              min_interval_s=min_interval_s)
+        self._handlers: dict[type[Any], Callable[[Any], Awaitable[None]]] = {
+            RunStarted: self._started, StageStarted: self._stage,
+            CriticReported: self._critic, GateDecided: self._gate, PlanApproved: self._plan,
+            FileStarted: self._file_running, FileRetrying: self._file_running,
+            FileDone: self._file_done, FileFailed: self._file_failed,
+            FilesBlocked: self._files_blocked, Progress: self._progress,
+            LevelComplete: self._level, FilesRegenerated: self._regenerated,
+            JudgeReported: self._judge, RunFinished: self._finished,
+        }
+
+    async def emit(self, event: Event) -> None:
+        """Handle one event (the orchestrator awaits this before going on)."""
+        handler = self._handlers.get(type(event))
+        if handler is not None:
+            await handler(event)
+
+    async def _save_origin(self, **changes: Any) -> None:
+        self.origin.update(changes)
+        await self.store.update_run(self.run.id, origin=self.origin)
+
+    # -- opening ------------------------------------------------------------------------------
+    async def _pull_request(self) -> dict[str, Any]:
+        if self.origin.get("pr") and self.origin.get("pr_node_id"):
+            return {"number": self.origin["pr"], "node_id": self.origin["pr_node_id"]}
+        where = {"owner": self.owner, "repo": self.name}
+        found = await self.gh.get(PULLS_URL, {**where, "state": "open",
+                                              "head": f"{self.owner}:{self.branch.name}"})
+        if found:
+            return dict(found[0])
+        idea = self.run.idea.splitlines()[0] if self.run.idea else "app"
+        title = PR_TITLE.format(idea=idea)[:PR_TITLE_MAX]
+        answer = await self.gh.post(CREATE_PULL_URL, where, data={
+            "title": title, "head": self.branch.name, "base": self.branch.base, "draft": True,
+            "body": PR_BODY.format(issue=self.origin["issue"], run_id=self.run.id)})
+        return dict(answer)
+
+    async def _started(self, event: RunStarted) -> None:
+        self.display.engine = event.engine
+        self.display.stage = "starting"
+        head = await self.branch.ensure(self.run.id)
+        pull = await self._pull_request()
+        await self._save_origin(pr=pull["number"], pr_node_id=pull["node_id"])
+        for key, sha in sorted((await self.store.commits(self.run.id)).items()):
+            self.display.commits.append((key, sha))
+        check_id = await self.check.start(head.sha)
+        await self._save_origin(check_run_id=check_id)
+
+    # -- progress -----------------------------------------------------------------------------
+    async def _stage(self, event: StageStarted) -> None:
+        self.display.stage = event.stage.value
+        self.display.elapsed_s = event.elapsed_s
+        await self.check.refresh(force=True)
+
+    async def _gate(self, event: GateDecided) -> None:
+        self.display.gates.append((event.gate, event.passed, event.reason))
+        await self.check.refresh()
+
+    async def _plan(self, event: PlanApproved) -> None:
+        self.display.plan, self.display.dag_levels = event.plan, event.levels
+        self.display.levels = len(event.levels)
+        self.display.files_total = len(event.plan.files)
+        await self.check.refresh(force=True)
+
+    async def _file_running(self, event: FileStarted | FileRetrying) -> None:
+        self.display.file_status[event.path] = "running"
+        await self.check.refresh()
+
+    async def _file_done(self, event: FileDone) -> None:
+        self.display.file_status[event.path] = "done"
+        await self.check.refresh()
+
+    async def _file_failed(self, event: FileFailed) -> None:
+        self.display.file_status[event.path] = "failed"
+        self.check.annotate(annotations_for(event))
+        await self.check.refresh()
+
+    async def _files_blocked(self, event: FilesBlocked) -> None:
+        for path in event.paths:
+            self.display.file_status[path] = "failed"
+        await self.check.refresh()
+
+    async def _progress(self, event: Progress) -> None:
+        d = self.display
+        d.stage, d.level, d.levels = event.stage.value, event.level, event.levels
+        d.files_total, d.files_done = event.files_total, event.files_done
+        d.files_failed, d.files_retrying = event.files_failed, event.files_retrying
+        d.tokens, d.cost_usd, d.elapsed_s = event.tokens, event.cost_usd, event.elapsed_s
+        await self.check.refresh()
+
+    # -- commits ------------------------------------------------------------------------------
+    async def _commit(self, key: str, files: dict[str, str], message: str) -> None:
+        if key in await self.store.commits(self.run.id):
+            return  # committed by an earlier execution of this run
+        sha = await self.branch.commit(key, files, message)
+        await self.store.mark_committed(self.run.id, key, sha)
+        self.display.commits.append((key, sha))
+        await self._save_origin(check_run_id=await self.check.move(sha))
+
+    async def _level(self, event: LevelComplete) -> None:
+        self.display.level = event.level
+        await self._commit(f"level-{event.level}", event.files, event.message)
+
+    async def _regenerated(self, event: FilesRegenerated) -> None:
+        await self._commit(event.key, event.files, event.message)
+
+    # -- reports and verdict ------------------------------------------------------------------
+    async def _critic(self, event: CriticReported) -> None:
+        comment = await upsert_comment(self.gh, self.repo, self.origin["pr"], event.markdown,
+                                       self.origin.get("critic_comment_id"))
+        await self._save_origin(critic_comment_id=comment)
+
+    async def _judge(self, event: JudgeReported) -> None:
+        comment = await upsert_comment(self.gh, self.repo, self.origin["pr"], event.markdown,
+                                       self.origin.get("judge_comment_id"))
+        await self._save_origin(judge_comment_id=comment)
+
+    async def _finished(self, event: RunFinished) -> None:
+        self.display.stage = event.status.value
+        self.display.elapsed_s = event.elapsed_s
+        await self.check.finish(CONCLUSION[event.status], event.title, event.summary)
+        if event.gate is not None:
+            await post_comment(self.gh, self.repo, self.origin["issue"],
+                               GATE_COMMENT.format(title=event.title, summary=event.summary))
+        if event.status is RunStatus.SUCCEEDED:
+            await self.gh.graphql(READY_MUTATION, id=self.origin["pr_node_id"])
+        log.info("run published", extra={"run_id": self.run.id, "status": event.status.value})
+
+    async def fail(self, reason: str) -> None:
+        """Conclude the check as failed when the run broke outside the pipeline (GitHub said no)."""
+        if self.check.id is not None:
+            await self.check.finish("failure", "Code Factory could not publish", reason)

@@ -1,0 +1,138 @@
+"""`bench webhook`: ack latency of concurrent signed deliveries to the webhook server on loopback.
+
+The real app (`bot.app.make_app`) serves on a free loopback port with a throwaway secret, a
+throwaway App key and a fresh SQLite store. Each delivery is an `issues` `opened` event on an
+unlabeled issue: it is verified, recorded and queued like any other, and its handler then
+has nothing to do, so the figures are the webhook edge alone. Every delivery opens its own
+connection, as separate deliveries from GitHub do. The client shares the server's event loop,
+so the latencies include the client's own work: an upper bound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import secrets
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from bot.app import ServerOptions, make_app
+from bot.settings import BotSettings
+from bot.webhook import SIGNATURE_HEADER, signature_of
+
+DEFAULT_DELIVERIES = 100
+DEFAULT_ROUNDS = 5
+WARMUP = 10
+UNUSED_API_URL = "http://127.0.0.1:9"
+"""No handler calls GitHub for these events; the discard port makes any call fail at once."""
+COLUMNS: tuple[str, ...] = ("round", "deliveries", "p50 ms", "p99 ms", "max ms", "per s")
+
+
+def _throwaway_key() -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption()).decode()
+
+
+def _payload(number: int) -> bytes:
+    event = {
+        "action": "opened",
+        "issue": {"number": number, "title": f"Benchmark issue {number}", "body": "",
+                  "labels": [], "user": {"login": "bench"}},
+        "repository": {"full_name": "bench/app", "name": "app", "owner": {"login": "bench"},
+                       "default_branch": "main"},
+        "installation": {"id": 1},
+        "sender": {"login": "bench"},
+    }
+    return json.dumps(event).encode()
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0-100) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+async def _deliver(session: aiohttp.ClientSession, url: str, secret: str,
+                   number: int) -> tuple[float, int]:
+    body = _payload(number)
+    headers = {
+        "Content-Type": "application/json", "X-GitHub-Event": "issues",
+        "X-GitHub-Delivery": f"bench-{number}-{secrets.token_hex(8)}",
+        SIGNATURE_HEADER: signature_of(secret, body),
+    }
+    started = time.perf_counter()
+    async with session.post(url, data=body, headers=headers) as response:
+        await response.read()
+        return time.perf_counter() - started, response.status
+
+
+async def _burst(session: aiohttp.ClientSession, url: str, secret: str, first: int,
+                 count: int) -> tuple[list[float], Counter[int], float]:
+    started = time.perf_counter()
+    answers = await asyncio.gather(*(_deliver(session, url, secret, first + i)
+                                     for i in range(count)))
+    wall = time.perf_counter() - started
+    return [seconds for seconds, _ in answers], Counter(status for _, status in answers), wall
+
+
+def _summary(latencies: list[float], wall: float) -> dict[str, float]:
+    return {
+        "p50_ms": round(1000 * percentile(latencies, 50), 2),
+        "p99_ms": round(1000 * percentile(latencies, 99), 2),
+        "max_ms": round(1000 * max(latencies), 2),
+        "per_s": round(len(latencies) / wall, 1),
+    }
+
+
+async def run(*, deliveries: int = DEFAULT_DELIVERIES,
+              rounds: int = DEFAULT_ROUNDS) -> dict[str, Any]:
+    """Send `rounds` bursts of `deliveries` concurrent deliveries after a short warm-up."""
+    if deliveries < 1 or rounds < 1:
+        raise ValueError("deliveries and rounds must be at least 1")
+    secret = secrets.token_hex(16)
+    with tempfile.TemporaryDirectory(prefix="factory-bench-") as tmp:
+        settings = BotSettings(app_id=1, private_key=_throwaway_key(), webhook_secret=secret,
+                               api_url=UNUSED_API_URL)
+        options = ServerOptions(database_url=f"sqlite+aiosqlite:///{Path(tmp) / 'factory.db'}",
+                                engine="offline")
+        runner = web.AppRunner(make_app(settings, options), access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        url = f"http://127.0.0.1:{runner.addresses[0][1]}/webhook"
+        try:
+            connector = aiohttp.TCPConnector(limit=0, force_close=True)
+            async with aiohttp.ClientSession(connector=connector) as session:
+                await _burst(session, url, secret, 0, WARMUP)
+                bursts = [await _burst(session, url, secret, WARMUP + r * deliveries, deliveries)
+                          for r in range(rounds)]
+        finally:
+            await runner.cleanup()
+    every = [seconds for latencies, _, _ in bursts for seconds in latencies]
+    statuses: Counter[int] = sum((c for _, c, _ in bursts), Counter())
+    return {
+        **_summary(every, sum(wall for _, _, wall in bursts)),
+        "deliveries": deliveries, "rounds": rounds,
+        "statuses": {str(code): n for code, n in sorted(statuses.items())},
+        "by_round": [_summary(latencies, wall) for latencies, _, wall in bursts],
+    }
+
+
+def rows(result: dict[str, Any]) -> list[list[str]]:
+    """One row per burst, then all of them together."""
+    def row(name: str, r: dict[str, Any]) -> list[str]:
+        return [name, str(result["deliveries"]), f"{r['p50_ms']:.1f}", f"{r['p99_ms']:.1f}",
+                f"{r['max_ms']:.1f}", f"{r['per_s']:.0f}"]
+
+    return [row(str(i), r) for i, r in enumerate(result["by_round"], 1)] + [row("all", result)]
