@@ -65,10 +65,7 @@ async def generate_app(idea: str, config: FactoryConfig | None = None) -> Genera
                               dependencies={d: app.files[d] for d in spec.depends_on},
                               feedback=feedback)
                 body = (await engine.ask(ask, FileBody)).answer.content
-                findings = [] if not path.endswith(".dart") or syntax_ok(body) else [
-                    f"{path}: syntax error"]
-                review_ask = FileReviewAsk(idea=idea, plan=app.plan, spec=spec, content=body,
-                                           findings=findings)
+                review_ask = FileReviewAsk(idea=idea, plan=app.plan, spec=spec, content=body)
                 review = (await engine.ask(review_ask, FileReview)).answer
                 app.attempts[path] = attempt
                 if review.approve:

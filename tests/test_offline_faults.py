@@ -7,7 +7,7 @@ from pipeline.asks import FileAsk, FileReviewAsk
 from pipeline.config import FactoryConfig
 from pipeline.engines.offline import OfflineEngine
 from pipeline.engines.offline.faults import FAULTS, fault_for, inject
-from tests.offline_app import RECIPES, generate_app, make_plan, syntax_ok
+from tests.offline_app import RECIPES, generate_app, make_plan
 
 
 def test_the_share_of_broken_files_follows_the_rate() -> None:
@@ -40,10 +40,8 @@ async def test_each_fault_is_rejected_and_attempt_two_is_approved(fault: str) ->
                              FileBody)).answer.content
     broken = inject(good, fault, spec.exports)
     assert broken != good
-    findings = [] if syntax_ok(broken) else ["syntax error"]
     review = (await engine.ask(FileReviewAsk(idea=RECIPES, plan=plan, spec=spec,
-                                             content=broken, findings=findings),
-                               FileReview)).answer
+                                             content=broken), FileReview)).answer
     assert not review.approve and review.feedback
     approved = (await engine.ask(FileReviewAsk(idea=RECIPES, plan=plan, spec=spec,
                                                content=good), FileReview)).answer

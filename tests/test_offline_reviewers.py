@@ -94,14 +94,33 @@ def test_file_review_names_exactly_what_to_fix() -> None:
     plan = make_plan(RECIPES)
     spec = plan.spec("lib/widgets/recipe_tile.dart")
     good = write_file(plan, spec)
-    assert review_file(FileReviewAsk(idea=RECIPES, plan=plan, spec=spec, content=good)).approve
     broken = good.replace("class RecipeTile ", "class RecipeTyle ").replace(
-        "import 'package:recipe_box/models/recipe.dart';\n", "")
-    review = review_file(FileReviewAsk(idea=RECIPES, plan=plan, spec=spec, content=broken,
-                                       findings=["lib/widgets/recipe_tile.dart:9: unknown name"]))
+        "import 'package:recipe_box/models/recipe.dart';\n", "").rstrip().removesuffix("}")
+    review = review_file(FileReviewAsk(idea=RECIPES, plan=plan, spec=spec, content=broken))
     assert not review.approve
     assert review.feedback.splitlines() == [
-        "fix the static check finding: lib/widgets/recipe_tile.dart:9: unknown name",
+        f"fix the syntax error at lib/widgets/recipe_tile.dart:{len(broken.splitlines())}",
         "declare the planned export `RecipeTile` in lib/widgets/recipe_tile.dart",
         "import lib/models/recipe.dart (package:recipe_box/models/recipe.dart)",
     ]
+
+
+def test_file_review_approves_with_warnings_noted() -> None:
+    plan = make_plan(RECIPES)
+    spec = plan.spec("lib/widgets/recipe_tile.dart")
+    warning = "lib/widgets/recipe_tile.dart:3:1: unused-import: never used"
+    review = review_file(FileReviewAsk(idea=RECIPES, plan=plan, spec=spec,
+                                       content=write_file(plan, spec), findings=[warning]))
+    assert review.approve
+    assert review.feedback.splitlines()[1] == f"Warnings to consider: {warning}"
+
+
+def test_file_review_rejects_yaml_that_does_not_load() -> None:
+    plan = make_plan(RECIPES)
+    review = review_file(FileReviewAsk(idea=RECIPES, plan=plan, spec=plan.spec("pubspec.yaml"),
+                                       content="name: [unclosed\n"))
+    assert not review.approve
+    assert review.feedback.startswith("fix the YAML of pubspec.yaml: ")
+    good = write_file(plan, plan.spec("pubspec.yaml"))
+    assert review_file(FileReviewAsk(idea=RECIPES, plan=plan, spec=plan.spec("pubspec.yaml"),
+                                     content=good)).approve

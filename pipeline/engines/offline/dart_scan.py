@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import cache
+
+import tree_sitter
+import tree_sitter_dart
 
 IMPORT = re.compile(r"""^\s*import\s+['"]([^'"]+)['"]""", re.MULTILINE)
 TYPE_DECLARATION = re.compile(
@@ -37,3 +41,22 @@ def declared_names(content: str) -> set[str]:
     names = set(TYPE_DECLARATION.findall(content))
     names |= set(FUNCTION.findall(content)) | set(VARIABLE.findall(content))
     return names
+
+
+@cache
+def _parser() -> tree_sitter.Parser:
+    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_dart.language()))
+
+
+def syntax_error_line(content: str) -> int | None:
+    """The 1-based line of the first syntax error tree-sitter-dart finds, or None."""
+    root = _parser().parse(content.encode()).root_node
+    if not root.has_error:
+        return None
+    todo = [root]
+    while todo:
+        node = todo.pop(0)
+        if node.is_error or node.is_missing:
+            return node.start_point[0] + 1
+        todo.extend(c for c in node.children if c.has_error or c.is_missing)
+    return root.end_point[0] + 1

@@ -1,21 +1,37 @@
-"""The offline file reviewer: approves a file only when checks are clean and it is complete."""
+"""The offline file reviewer: approves a file only when it parses and is complete.
+
+The pipeline rejects static-check errors before a reviewer is asked, so `findings` holds
+warnings: they go back with the verdict but do not block it, since a deterministic writer
+would only write the same file again. What blocks is checked here: syntax, planned exports,
+planned imports, and YAML that loads.
+"""
 
 from __future__ import annotations
 
 import re
 
+import yaml
+
 from pipeline.answers import FileReview
 from pipeline.asks import FileReviewAsk
-from pipeline.engines.offline.dart_scan import declared_names, imported_paths
+from pipeline.engines.offline.dart_scan import (
+    declared_names,
+    imported_paths,
+    syntax_error_line,
+)
 
-APPROVED = "Static checks clean, every planned export declared and every planned import present."
+APPROVED = "Parses, declares every planned export and imports every planned dependency."
+WARNINGS = "Warnings to consider: {warnings}"
 
 
 def review_file(ask: FileReviewAsk) -> FileReview:
-    """Reject with what to fix: check findings, missing exports, missing planned imports."""
-    problems = [f"fix the static check finding: {f}" for f in ask.findings]
+    """Reject with exactly what to fix: a syntax error, missing exports, missing imports."""
+    problems: list[str] = []
     path = ask.spec.path
     if path.endswith(".dart"):
+        line = syntax_error_line(ask.content)
+        if line is not None:
+            problems.append(f"fix the syntax error at {path}:{line}")
         declared = declared_names(ask.content)
         for name in ask.spec.exports:
             if name not in declared:
@@ -24,9 +40,15 @@ def review_file(ask: FileReviewAsk) -> FileReview:
         for dep in ask.spec.depends_on:
             if dep.endswith(".dart") and dep not in imported:
                 problems.append(f"import {dep} ({_package_uri(ask.plan.app_name, dep)})")
+    if path.endswith((".yaml", ".yml")):
+        try:
+            yaml.safe_load(ask.content)
+        except yaml.YAMLError as exc:
+            problems.append(f"fix the YAML of {path}: {str(exc).splitlines()[0]}")
+    notes = [WARNINGS.format(warnings="; ".join(ask.findings))] if ask.findings else []
     if problems:
-        return FileReview(approve=False, feedback="\n".join(problems))
-    return FileReview(approve=True, feedback=APPROVED)
+        return FileReview(approve=False, feedback="\n".join(problems + notes))
+    return FileReview(approve=True, feedback="\n".join([APPROVED, *notes]))
 
 
 def _package_uri(app: str, path: str) -> str:
