@@ -1,0 +1,91 @@
+"""The TaskExecutor: writes one file, has it reviewed, and retries with the feedback."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pipeline.agents.reviewer import TRUNCATED_FEEDBACK, Verdict, review_file
+from pipeline.answers import FileBody, FileSpec, Plan
+from pipeline.asks import FileAsk
+from pipeline.context import RunContext
+from pipeline.events import FileDone, FileFailed, FileRetrying, FileStarted, Finding
+from pipeline.status import FileStatus, Stage
+from pipeline.store.base import AttemptRecord
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    ok: bool
+    content: str
+    attempts: int
+
+
+async def build_file(
+    ctx: RunContext,
+    plan: Plan,
+    spec: FileSpec,
+    done: Mapping[str, str],
+    *,
+    fresh: bool = False,
+    note: str | None = None,
+) -> FileResult:
+    """Generate `spec` until a review approves it or the attempts run out.
+
+    A file gets 1 + `retries_per_file` attempts. Attempts already in the store (a run that
+    died mid-file) are not paid for again: the next attempt starts from the last one's
+    feedback. `fresh` (a /retry) grants a full set of attempts again. Every attempt is
+    checkpointed before the next starts.
+    """
+    history = await ctx.store.attempts(ctx.run_id, spec.path)
+    dependencies = {d: done[d] for d in spec.depends_on if d in done}
+    limit = 1 + ctx.config.retries_per_file
+    left = limit if fresh else limit - len(history)
+    last = history[-1] if history else None
+    await ctx.store.set_file(ctx.run_id, spec.path, FileStatus.RUNNING)
+    for remaining in range(left - 1, -1, -1):
+        number = len(history) + 1
+        await ctx.emit(FileStarted(run_id=ctx.run_id, path=spec.path, attempt=number))
+        ask = FileAsk(
+            idea=ctx.idea, plan=plan, spec=spec, dependencies=dependencies, attempt=number,
+            previous=last.content if last else None, feedback=last.feedback if last else None,
+            note=note,
+        )
+        body = await ctx.ask(Stage.CODEGEN, spec.path, ask, FileBody)
+        if body.truncated:
+            verdict = Verdict(False, TRUNCATED_FEEDBACK, [])
+        else:
+            verdict = await review_file(ctx, plan, spec, body.content, done)
+        last = AttemptRecord(
+            path=spec.path, number=number, content=body.content, approved=verdict.approved,
+            feedback=verdict.feedback, findings=[d.to_dict() for d in verdict.findings],
+            note=note,
+        )
+        await ctx.store.add_attempt(ctx.run_id, last)
+        history.append(last)
+        if verdict.approved:
+            await ctx.store.set_file(ctx.run_id, spec.path, FileStatus.DONE, content=body.content)
+            await ctx.emit(FileDone(run_id=ctx.run_id, path=spec.path, attempts=number))
+            return FileResult(spec.path, True, body.content, number)
+        if remaining:
+            await ctx.emit(FileRetrying(
+                run_id=ctx.run_id, path=spec.path, attempt=number + 1, feedback=verdict.feedback,
+            ))
+        await ctx.check_cancelled()
+    return await _fail(ctx, spec.path, last, len(history))
+
+
+async def _fail(
+    ctx: RunContext, path: str, last: AttemptRecord | None, attempts: int
+) -> FileResult:
+    await ctx.store.set_file(ctx.run_id, path, FileStatus.FAILED)
+    feedback = last.feedback if last else "no attempts left"
+    findings = [
+        Finding(path=f["file"], line=int(f["line"]), message=str(f["message"]))
+        for f in (last.findings if last else [])
+    ]
+    await ctx.emit(FileFailed(
+        run_id=ctx.run_id, path=path, attempts=attempts, feedback=feedback, findings=findings,
+    ))
+    return FileResult(path, False, last.content if last else "", attempts)

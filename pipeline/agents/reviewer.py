@@ -1,0 +1,54 @@
+"""The TaskReviewer: static checks first, then the engine's review of one generated file."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pipeline.answers import FileReview, FileSpec, Plan
+from pipeline.asks import FileReviewAsk
+from pipeline.checks import Diagnostic, check_files
+from pipeline.context import RunContext
+from pipeline.status import Stage
+
+WHOLE_PROJECT_RULES = frozenset({"pubspec-unused-dependency"})
+"""Findings that only mean something once every file exists; a file under review is judged
+with just the files finished before it, so these are left to the Judge."""
+
+TRUNCATED_FEEDBACK = (
+    "The answer was cut off at the model's output limit; write the complete file, more concisely."
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    approved: bool
+    feedback: str
+    findings: list[Diagnostic]
+
+
+def format_findings(findings: list[Diagnostic]) -> str:
+    """Static-check findings as feedback lines a model can act on."""
+    return "\n".join(f"{d.file}:{d.line}:{d.column}: {d.rule}: {d.message}" for d in findings)
+
+
+async def review_file(
+    ctx: RunContext, plan: Plan, spec: FileSpec, content: str, context: Mapping[str, str]
+) -> Verdict:
+    """Judge one attempt in the context of the files finished so far.
+
+    Errors from the static checks reject the attempt without paying for a model review;
+    warnings go to the reviewer as findings.
+    """
+    diagnostics = [
+        d for d in check_files({**context, spec.path: content}, only={spec.path})
+        if d.rule not in WHOLE_PROJECT_RULES
+    ]
+    errors = [d for d in diagnostics if d.severity == "error"]
+    if errors:
+        return Verdict(False, "Static checks failed:\n" + format_findings(errors), errors)
+    warnings = [format_findings([d]) for d in diagnostics]
+    ask = FileReviewAsk(idea=ctx.idea, plan=plan, spec=spec, content=content, findings=warnings)
+    review = await ctx.ask(Stage.CODEGEN, spec.path, ask, FileReview)
+    feedback = review.feedback or ("approved" if review.approve else "rejected without feedback")
+    return Verdict(review.approve, feedback, [])

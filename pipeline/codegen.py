@@ -1,0 +1,188 @@
+"""Code generation: every planned file along the DAG, level commits in order, and /retry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.agents.executor import build_file
+from pipeline.answers import Plan
+from pipeline.checks import check_files
+from pipeline.context import RunContext
+from pipeline.dag import Dag
+from pipeline.events import (
+    Event,
+    FileDone,
+    FileFailed,
+    FileRetrying,
+    FilesBlocked,
+    FilesRegenerated,
+    LevelComplete,
+    Progress,
+)
+from pipeline.scheduler import run_dag
+from pipeline.status import FileStatus, Stage
+
+
+def plan_dag(plan: Plan) -> Dag:
+    """The plan's dependency graph (the plan was validated, so it is acyclic and closed)."""
+    return Dag({f.path: f.depends_on for f in plan.files})
+
+
+@dataclass
+class CodegenResult:
+    files: dict[str, str]
+    failed: list[str]
+    blocked: list[str]
+
+
+@dataclass
+class _Tally:
+    total: int
+    done: set[str] = field(default_factory=set)
+    failed: set[str] = field(default_factory=set)
+    retrying: set[str] = field(default_factory=set)
+    level: int = 1
+
+    def observe(self, event: Event) -> None:
+        if isinstance(event, FileRetrying):
+            self.retrying.add(event.path)
+        elif isinstance(event, FileDone | FileFailed):
+            self.retrying.discard(event.path)
+
+
+class Codegen:
+    """Generates a plan's files for one run; resumable from the store at any point."""
+
+    def __init__(self, ctx: RunContext, plan: Plan) -> None:
+        self.ctx = ctx
+        self.plan = plan
+        self.dag = plan_dag(plan)
+        self.groups = self.dag.by_level()
+        self.contents: dict[str, str] = {}
+        self.tally = _Tally(total=len(plan.files))
+        ctx.observers.append(self.tally.observe)
+
+    async def _load(self) -> dict[str, FileStatus]:
+        """Record the planned files (once) and read back what earlier executions finished."""
+        rows = [(f.path, self.dag.levels[f.path], f.model_dump()) for f in self.plan.files]
+        await self.ctx.store.save_files(self.ctx.run_id, rows)
+        statuses = {}
+        for record in await self.ctx.store.files(self.ctx.run_id):
+            statuses[record.path] = record.status
+            if record.status is FileStatus.DONE and record.content is not None:
+                self.contents[record.path] = record.content
+        return statuses
+
+    async def generate(self) -> CodegenResult:
+        """Generate every file not yet done, committing each level as soon as it completes."""
+        await self._load()
+        self.tally.done = set(self.contents)
+        committed = await self.ctx.store.commits(self.ctx.run_id)
+        next_level = 1
+
+        async def work(path: str) -> bool:
+            if path in self.contents:
+                return True
+            result = await build_file(self.ctx, self.plan, self.plan.spec(path), self.contents)
+            if result.ok:
+                self.contents[path] = result.content
+            return result.ok
+
+        async def settled(path: str, ok: bool) -> None:
+            nonlocal next_level
+            (self.tally.done if ok else self.tally.failed).add(path)
+            while next_level <= len(self.groups) and all(
+                p in self.tally.done or p in self.tally.failed for p in self.groups[next_level - 1]
+            ):
+                if f"level-{next_level}" not in committed:
+                    await self._commit_level(next_level)
+                next_level += 1
+            self.tally.level = min(next_level, len(self.groups))
+            await self.progress()
+
+        outcome = await run_dag(self.dag, work, self.ctx.config.concurrency, settled)
+        return await self._finish(outcome.failed, outcome.blocked)
+
+    async def _commit_level(self, level: int) -> None:
+        paths = [p for p in self.groups[level - 1] if p in self.contents]
+        if not paths:
+            return
+        await self.ctx.emit(LevelComplete(
+            run_id=self.ctx.run_id, level=level, levels=len(self.groups),
+            files={p: self.contents[p] for p in paths},
+            message=f"factory: level {level}/{len(self.groups)} ({len(paths)} files)",
+        ))
+
+    async def _finish(self, failed: set[str], blocked: set[str]) -> CodegenResult:
+        for path in sorted(blocked):
+            await self.ctx.store.set_file(self.ctx.run_id, path, FileStatus.BLOCKED)
+        if blocked:
+            await self.ctx.emit(FilesBlocked(
+                run_id=self.ctx.run_id, paths=sorted(blocked),
+                because="a file they depend on failed: " + ", ".join(sorted(failed)),
+            ))
+        return CodegenResult(dict(self.contents), sorted(failed), sorted(blocked))
+
+    async def retry(self, paths: list[str], note: str | None) -> CodegenResult:
+        """Regenerate `paths` (with the user's note), then every file that was blocked or
+        whose static checks break against the new contents; commit all of it as one commit."""
+        statuses = await self._load()
+        targets = set(paths) | {p for p, s in statuses.items() if s is not FileStatus.DONE}
+        for path in targets:
+            self.contents.pop(path, None)
+        changed = await self._regenerate(targets, paths, note)
+        stale = {
+            d for p in paths for d in self.dag.dependents(p)
+            if d in self.contents and d not in changed
+            and any(x.severity == "error" for x in check_files(self.contents, only={d}))
+        }
+        if stale:
+            for path in stale:
+                self.contents.pop(path)
+            changed |= await self._regenerate(stale, sorted(stale), None)
+        failed = sorted((targets | stale) - set(self.contents))
+        if changed:
+            commits = await self.ctx.store.commits(self.ctx.run_id)
+            key = f"retry-{sum(k.startswith('retry-') for k in commits) + 1}"
+            await self.ctx.emit(FilesRegenerated(
+                run_id=self.ctx.run_id, key=key,
+                files={p: self.contents[p] for p in sorted(changed)},
+                message="factory: regenerate " + ", ".join(sorted(changed)),
+            ))
+        blocked = {p for p in targets if p not in self.contents and p not in failed}
+        return await self._finish(set(failed), blocked)
+
+    async def _regenerate(self, targets: set[str], fresh: list[str], note: str | None) -> set[str]:
+        sub = Dag({p: [d for d in self.dag.deps[p] if d in targets] for p in targets})
+        missing_deps = {
+            p for p in targets for d in self.dag.deps[p]
+            if d not in targets and d not in self.contents
+        }
+        changed: set[str] = set()
+
+        async def work(path: str) -> bool:
+            if path in missing_deps:
+                return False
+            result = await build_file(
+                self.ctx, self.plan, self.plan.spec(path), self.contents,
+                fresh=path in fresh, note=note if path in fresh else None,
+            )
+            if result.ok:
+                self.contents[path] = result.content
+                changed.add(path)
+            return result.ok
+
+        await run_dag(sub, work, self.ctx.config.concurrency)
+        return changed
+
+    async def progress(self) -> None:
+        """Emit a progress snapshot for live displays."""
+        spent = self.ctx.spent
+        await self.ctx.emit(Progress(
+            run_id=self.ctx.run_id, stage=Stage.CODEGEN, level=self.tally.level,
+            levels=len(self.groups), files_total=self.tally.total,
+            files_done=len(self.tally.done), files_failed=len(self.tally.failed),
+            files_retrying=len(self.tally.retrying), tokens=spent.total_tokens,
+            cost_usd=round(spent.cost_usd, 4),
+            elapsed_s=round(self.ctx.elapsed(), 2),
+        ))

@@ -1,0 +1,209 @@
+"""The run's stage flow: Critic, kill gates, Planner and panel, budget gate, codegen, Judge.
+
+Every stage result is a checkpoint in the store before the next stage starts, so executing
+a run again resumes where it stopped and never pays twice for finished work.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.agents import gates
+from pipeline.agents.checkpoints import Project
+from pipeline.agents.critic import criticize, render_critic
+from pipeline.agents.judge import JudgeReport, judge, render_judge
+from pipeline.agents.panel import plan_with_panel
+from pipeline.answers import CriticReport, Plan
+from pipeline.codegen import Codegen, CodegenResult, plan_dag
+from pipeline.config import FactoryConfig
+from pipeline.context import RunContext
+from pipeline.engines.base import Engine
+from pipeline.errors import BudgetExceeded, Cancelled, EngineError
+from pipeline.events import (
+    CriticReported,
+    GateDecided,
+    JudgeReported,
+    PlanApproved,
+    RunFinished,
+    RunStarted,
+    Sink,
+    StageStarted,
+)
+from pipeline.markdown import render_plan
+from pipeline.pricing import projected_codegen_cost
+from pipeline.status import RunStatus, Stage
+from pipeline.store.base import RunRecord, RunStore
+
+
+async def execute_run(store: RunStore, run: RunRecord, sink: Sink, engine: Engine) -> RunStatus:
+    """Execute (or resume) a running run to its end and return its final status.
+
+    Failures the user can act on (a gate, a rejected plan, failed files, the budget, an
+    engine error) end the run with a status and a RunFinished event; anything else rises.
+    """
+    ctx = RunContext(
+        run_id=run.id, idea=run.idea, store=store, engine=engine, sink=sink,
+        config=FactoryConfig.model_validate(run.config),
+        spent=await store.usage_totals(run.id),
+    )
+    resumed = await store.load_checkpoint(run.id, Stage.CRITIC.value) is not None
+    await ctx.emit(RunStarted(run_id=run.id, idea=run.idea, engine=engine.name, resumed=resumed))
+    try:
+        finished = await _stages(ctx, run)
+    except Cancelled:
+        finished = RunFinished(run_id=run.id, status=RunStatus.CANCELLED,
+                               title="Cancelled", summary="The run was cancelled.")
+    except BudgetExceeded as exc:
+        finished = RunFinished(
+            run_id=run.id, status=RunStatus.FAILED, title="Budget exhausted",
+            summary=f"{exc}. Resume with a higher budget to finish the run.",
+        )
+    except EngineError as exc:
+        finished = RunFinished(run_id=run.id, status=RunStatus.ERROR, title="Engine error",
+                               summary=f"{exc}. The run can be resumed.")
+    if finished.status is not RunStatus.CANCELLED:
+        await store.set_status(run.id, finished.status, error=_error_text(finished))
+    await ctx.emit(finished.model_copy(update={"elapsed_s": round(ctx.elapsed(), 2)}))
+    return finished.status
+
+
+def _error_text(finished: RunFinished) -> str | None:
+    ok = finished.status is RunStatus.SUCCEEDED
+    return None if ok else f"{finished.title}: {finished.summary}"
+
+
+async def _stages(ctx: RunContext, run: RunRecord) -> RunFinished:
+    critic = await _critic(ctx)
+    if (killed := await _gates(ctx, critic)) is not None:
+        return killed
+    plan_data = await _plan(ctx)
+    plan = Plan.model_validate(plan_data["plan"])
+    if not plan_data["approved"]:
+        return RunFinished(
+            run_id=ctx.run_id, status=RunStatus.FAILED, title="Plan rejected by the panel",
+            summary="The panel did not approve the plan after "
+                    f"{plan_data['rounds']} rounds: " + "; ".join(plan_data["feedback"][:10]),
+        )
+    if (killed := await _budget_gate(ctx, plan)) is not None:
+        return killed
+    await _stage(ctx, Stage.CODEGEN)
+    codegen = Codegen(ctx, plan)
+    retry = list(run.request.get("retry", []))
+    if retry:
+        result = await codegen.retry(retry, run.request.get("note"))
+        await ctx.store.clear_checkpoint(ctx.run_id, Stage.JUDGE.value)
+        await ctx.store.update_run(ctx.run_id, request={})
+    else:
+        result = await codegen.generate()
+    report = await _judge(ctx, plan, plan_data, result)
+    return _verdict(ctx, report, result)
+
+
+async def _stage(ctx: RunContext, stage: Stage) -> None:
+    await ctx.check_cancelled()
+    await ctx.emit(StageStarted(run_id=ctx.run_id, stage=stage, elapsed_s=ctx.elapsed()))
+
+
+async def _critic(ctx: RunContext) -> CriticReport:
+    saved = await ctx.store.load_checkpoint(ctx.run_id, Stage.CRITIC.value)
+    if saved is not None:
+        return CriticReport.model_validate(saved)
+    await _stage(ctx, Stage.CRITIC)
+    report = await criticize(ctx)
+    markdown = render_critic(report, ctx.config.critic_min_score)
+    await ctx.store.save_checkpoint(ctx.run_id, Stage.CRITIC.value, report.model_dump(mode="json"))
+    await ctx.store.save_report(ctx.run_id, "critic", markdown)
+    await ctx.emit(CriticReported(run_id=ctx.run_id, report=report, markdown=markdown))
+    return report
+
+
+async def _gates(ctx: RunContext, critic: CriticReport) -> RunFinished | None:
+    """The three idea gates, decided before planning; the first that fails kills the run."""
+    await _stage(ctx, Stage.GATES)
+    earlier = await ctx.store.earlier_ideas(ctx.run_id)
+    results = [
+        gates.min_critic_score(critic, ctx.config.critic_min_score),
+        gates.compliance_risk(critic),
+        gates.cannibalization(ctx.idea, earlier, ctx.config.cannibalization_threshold),
+    ]
+    return await _decide(ctx, results)
+
+
+async def _budget_gate(ctx: RunContext, plan: Plan) -> RunFinished | None:
+    """Recomputed on every execution, so a run killed here resumes with a higher budget."""
+    projected = projected_codegen_cost(plan, ctx.config)
+    result = gates.budget(projected, ctx.spent.cost_usd, ctx.config.budget_usd)
+    return await _decide(ctx, [result])
+
+
+async def _decide(ctx: RunContext, results: list[gates.GateResult]) -> RunFinished | None:
+    for result in results:
+        await ctx.emit(GateDecided(
+            run_id=ctx.run_id, gate=result.gate, passed=result.passed, reason=result.reason,
+        ))
+        if not result.passed:
+            return RunFinished(
+                run_id=ctx.run_id, status=RunStatus.KILLED, gate=result.gate,
+                title=f"Killed by the {result.gate} gate", summary=result.reason,
+            )
+    return None
+
+
+async def _plan(ctx: RunContext) -> dict[str, Any]:
+    saved = await ctx.store.load_checkpoint(ctx.run_id, Stage.PLAN.value)
+    if saved is not None:
+        return saved
+    await _stage(ctx, Stage.PLAN)
+    verdict = await plan_with_panel(ctx)
+    data = {"plan": verdict.plan.model_dump(mode="json"), "approved": verdict.approved,
+            "rounds": verdict.rounds, "feedback": verdict.feedback}
+    await ctx.store.save_checkpoint(ctx.run_id, Stage.PLAN.value, data)
+    if verdict.approved:
+        levels = plan_dag(verdict.plan).by_level()
+        markdown = render_plan(verdict.plan, levels)
+        await ctx.store.save_report(ctx.run_id, "plan", markdown)
+        await ctx.emit(PlanApproved(
+            run_id=ctx.run_id, plan=verdict.plan, levels=levels, markdown=markdown,
+        ))
+    return data
+
+
+async def _judge(
+    ctx: RunContext, plan: Plan, plan_data: dict[str, Any], result: CodegenResult
+) -> JudgeReport:
+    saved = await ctx.store.load_checkpoint(ctx.run_id, Stage.JUDGE.value)
+    if saved is not None:
+        return JudgeReport.model_validate(saved)
+    await _stage(ctx, Stage.JUDGE)
+    project = Project(
+        plan=plan, files=result.files, failed=result.failed + result.blocked,
+        plan_approved=plan_data["approved"], min_files=ctx.config.min_files,
+        max_files=ctx.config.max_files, levels=plan_dag(plan).level_count,
+    )
+    report = await judge(ctx, project)
+    markdown = render_judge(report)
+    await ctx.store.save_checkpoint(ctx.run_id, Stage.JUDGE.value, report.model_dump(mode="json"))
+    await ctx.store.save_report(ctx.run_id, "judge", markdown)
+    await ctx.emit(JudgeReported(
+        run_id=ctx.run_id, score=report.score, passed=report.passed,
+        threshold=report.threshold, markdown=markdown,
+    ))
+    return report
+
+
+def _verdict(ctx: RunContext, report: JudgeReport, result: CodegenResult) -> RunFinished:
+    unfinished = result.failed + result.blocked
+    if result.failed:
+        return RunFinished(
+            run_id=ctx.run_id, status=RunStatus.FAILED, retry_paths=result.failed,
+            title=f"{len(result.failed)} file(s) failed review",
+            summary=f"Judge {report.score}/100. Failed: {', '.join(result.failed)}"
+                    + (f"; blocked by them: {', '.join(result.blocked)}" if result.blocked else "")
+                    + ". Retry them with `/retry <path>` or `factory run --resume`.",
+        )
+    status = RunStatus.SUCCEEDED if report.passed and not unfinished else RunStatus.FAILED
+    word = "passed" if status is RunStatus.SUCCEEDED else "failed"
+    return RunFinished(
+        run_id=ctx.run_id, status=status, title=f"Judge {word}: {report.score}/100",
+        summary=f"The Judge scored the app {report.score}/100 (pass mark {report.threshold}).",
+    )

@@ -1,0 +1,111 @@
+"""FACTORY_REPORT.md: everything a run did, rendered from the store."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pipeline.engines.base import Usage
+from pipeline.markdown import cell
+from pipeline.store.base import RunStore
+
+
+async def render_run_report(store: RunStore, run_id: str) -> str:
+    """Critic, gates, plan, per-file attempts, judge, tokens and cost, and timings."""
+    run = await store.get_run(run_id)
+    events = await store.events(run_id)
+    sections = [
+        f"# Code Factory report — run `{run.id}`",
+        "",
+        f"**Idea:** {run.idea}",
+        "",
+        f"**Status:** {run.status.value} · **engine:** {run.engine}"
+        + (" (offline: no model was called; tokens are estimates, cost is $0)"
+           if run.engine == "offline" else ""),
+    ]
+    if run.error:
+        sections += ["", f"**Outcome:** {run.error}"]
+    for kind in ("critic",):
+        if md := await store.load_report(run_id, kind):
+            sections += ["", md]
+    gates = [p for _, k, p in events if k == "gate_decided"]
+    if gates:
+        sections += ["", "## Kill gates", "", "| Gate | Result | Reason |", "|---|---|---|"]
+        latest = {g["gate"]: g for g in gates}
+        for g in latest.values():
+            sections.append(f"| {g['gate']} | {'pass' if g['passed'] else '**KILLED**'} | "
+                            f"{cell(g['reason'])} |")
+    rounds = [p for _, k, p in events if k == "plan_reviewed"]
+    if rounds:
+        sections += ["", "## Plan review panel", ""]
+        for r in rounds:
+            notes = ": " + "; ".join(r["feedback"][:6]) if r["feedback"] else ""
+            sections.append(
+                f"- round {r['round']}: {r['approvals']} approvals (quorum {r['quorum']}){notes}"
+            )
+    if md := await store.load_report(run_id, "plan"):
+        sections += ["", md]
+    sections += await _files_section(store, run_id)
+    if md := await store.load_report(run_id, "judge"):
+        sections += ["", md]
+    sections += await _ledger_section(store, run_id)
+    sections += _timings_section(events)
+    return "\n".join(sections) + "\n"
+
+
+async def _files_section(store: RunStore, run_id: str) -> list[str]:
+    files = await store.files(run_id)
+    if not files:
+        return []
+    attempts = defaultdict(list)
+    for a in await store.attempts(run_id):
+        attempts[a.path].append(a)
+    lines = ["", "## Files", "", "| Level | File | Status | Attempts | Last feedback |",
+             "|---:|---|---|---:|---|"]
+    for f in files:
+        tries = attempts.get(f.path, [])
+        rejected = [a for a in tries if not a.approved]
+        feedback = rejected[-1].feedback.splitlines()[0][:160] if rejected else ""
+        lines.append(f"| {f.level} | `{f.path}` | {f.status.value} | {len(tries)} | "
+                     f"{cell(feedback)} |")
+    retried = sum(1 for t in attempts.values() if len(t) > 1)
+    lines += ["", f"{retried} file(s) needed more than one attempt."]
+    return lines
+
+
+async def _ledger_section(store: RunStore, run_id: str) -> list[str]:
+    rows = await store.ledger(run_id)
+    if not rows:
+        return []
+    by_stage: dict[str, Usage] = {}
+    for row in rows:
+        by_stage[row.stage] = by_stage.get(row.stage, Usage(model=row.usage.model)) + row.usage
+    lines = ["", "## Tokens and cost", "",
+             "| Stage | Calls | Input | Output | Cache write | Cache read | Cost |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    calls: dict[str, int] = defaultdict(int)
+    for row in rows:
+        calls[row.stage] += 1
+    total = Usage(model="")
+    for stage, u in by_stage.items():
+        total = total + u
+        lines.append(f"| {stage} | {calls[stage]} | {u.input_tokens} | {u.output_tokens} | "
+                     f"{u.cache_write_tokens} | {u.cache_read_tokens} | ${u.cost_usd:.4f} |")
+    lines.append(f"| **total** | {len(rows)} | {total.input_tokens} | {total.output_tokens} | "
+                 f"{total.cache_write_tokens} | {total.cache_read_tokens} | "
+                 f"**${total.cost_usd:.4f}** |")
+    return lines
+
+
+def _timings_section(events: list[tuple[int, str, dict[str, object]]]) -> list[str]:
+    marks = [(str(p["stage"]), float(str(p["elapsed_s"])))
+             for _, k, p in events if k == "stage_started"]
+    ends = [float(str(p["elapsed_s"])) for _, k, p in events if k == "run_finished"]
+    if not marks:
+        return []
+    lines = ["", "## Timings", "", "| Stage | Seconds |", "|---|---:|"]
+    stops = [m[1] for m in marks[1:]] + [ends[-1] if ends else marks[-1][1]]
+    for (stage, start), stop in zip(marks, stops, strict=True):
+        lines.append(f"| {stage} | {max(0.0, stop - start):.2f} |")
+    if ends:
+        lines.append(f"| **total** | {ends[-1]:.2f} |")
+    return lines

@@ -1,0 +1,1 @@
+"""Helpers shared by tests: scripted engines and collecting sinks."""

@@ -1,0 +1,134 @@
+"""`factory run` on the command line: the offline pipeline end to end, exit codes, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import git
+import pytest
+
+from factory.cli import main
+
+RECIPES = ("A recipe box with shopping lists and meal plans: save recipes with ingredients, "
+           "plan meals for the week and build a shopping list")
+HABITS = "A habit tracker with daily streaks, reminders and notes on each check-in"
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("FACTORY_DATA_DIR", str(tmp_path / "data"))
+    for name in ("FACTORY_DATABASE_URL", "FACTORY_ENGINE", "FACTORY_CONFIG_FILE",
+                 "ANTHROPIC_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path / "data"
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, object]]:
+    code = main(["run", *argv, "--json"])
+    out = capsys.readouterr().out
+    return code, json.loads(out) if out.strip() else {}
+
+
+def test_offline_run_writes_an_app_with_level_commits_and_a_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "recipes"
+    code, summary = run_json(capsys, RECIPES, "--out", str(out))
+    assert code == 0, summary
+    assert summary["status"] == "succeeded"
+    assert 25 <= int(str(summary["dart_files"])) <= 40
+    repo = git.Repo(out)
+    messages = [c.message.splitlines()[0] for c in reversed(list(repo.iter_commits()))]
+    levels = [m for m in messages if m.startswith("factory: level")]
+    numbers = [int(m.split()[2].split("/")[0]) for m in levels]
+    assert len(levels) >= 4 and numbers == sorted(numbers)
+    assert messages[-1].startswith("factory: report")
+    report = (out / "FACTORY_REPORT.md").read_text()
+    for heading in ("## Critic report", "## Kill gates", "## Plan", "```mermaid", "## Files",
+                    "## Judge report", "## Tokens and cost", "## Timings"):
+        assert heading in report
+    assert "offline: no model was called" in report
+    assert (out / "lib" / "main.dart").exists()
+
+
+def test_two_ideas_give_two_different_apps(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    trees = []
+    for name, idea in (("a", RECIPES), ("b", HABITS)):
+        code, _ = run_json(capsys, idea, "--out", str(tmp_path / name))
+        assert code == 0
+        trees.append({p.relative_to(tmp_path / name).as_posix()
+                      for p in (tmp_path / name).rglob("*.dart")})
+    assert trees[0] != trees[1]
+    assert any("recipe" in p for p in trees[0]) and not any("recipe" in p for p in trees[1])
+    assert any("habit" in p for p in trees[1])
+
+
+@pytest.mark.parametrize(("idea", "gate"), [
+    ("an app", "min_critic_score"),
+    ("A sports betting app with live odds, a casino wallet and bet slips", "compliance_risk"),
+])
+def test_kill_gates_exit_2_and_name_the_gate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], idea: str, gate: str
+) -> None:
+    code, summary = run_json(capsys, idea, "--out", str(tmp_path / "app"))
+    assert code == 2
+    assert gate in str(summary["outcome"])
+    assert not list((tmp_path / "app").rglob("*.dart"))
+
+
+def test_the_same_idea_twice_is_killed_by_cannibalization(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_json(capsys, HABITS, "--out", str(tmp_path / "one"))[0] == 0
+    code, summary = run_json(capsys, HABITS, "--out", str(tmp_path / "two"))
+    assert code == 2 and "cannibalization" in str(summary["outcome"])
+
+
+def test_faults_are_retried_and_the_run_still_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "app"
+    code, summary = run_json(capsys, RECIPES, "--out", str(out), "--fault-rate", "0.3",
+                             "--seed", "7")
+    assert code == 0, summary
+    report = (out / "FACTORY_REPORT.md").read_text()
+    retried = int(report.split(" file(s) needed more than one attempt")[0].rsplit("\n", 1)[-1])
+    assert retried > 0
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["   ", "--out", "{tmp}/x"], "the idea is empty"),
+    ([RECIPES], "--out DIR is required"),
+    ([RECIPES, "--out", "{tmp}/full"], "is not empty"),
+    ([RECIPES, "--out", "{tmp}/file.txt"], "is not a directory"),
+    (["--resume", "r-nosuchrun0"], "no run r-nosuchrun0"),
+    ([RECIPES, "--out", "{tmp}/x", "--config", "{tmp}/broken.yml"], "is not valid"),
+])
+def test_bad_input_is_one_line_and_exit_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "keep.txt").write_text("x")
+    (tmp_path / "file.txt").write_text("x")
+    (tmp_path / "broken.yml").write_text("budget_usd: [")
+    code = main(["run", *[a.format(tmp=tmp_path) for a in argv]])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert message in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) <= 2
+
+
+def test_an_unwritable_out_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    # /proc refuses new directories even to root, unlike a chmod-ed temp directory.
+    code = main(["run", RECIPES, "--out", "/proc/factory-test/app"])
+    assert code == 3 and "is not writable" in capsys.readouterr().err
+
+
+def test_the_console_script_prints_help() -> None:
+    result = subprocess.run([sys.executable, "-m", "factory.cli", "--help"], capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0 and "run" in result.stdout
