@@ -34,6 +34,7 @@ async def test_a_bee_app_passes_every_question_with_evidence() -> None:
 async def test_features_without_an_action_fail_and_are_named() -> None:
     app = await generate_app(RECIPES)
     verdicts = {v.id: v for v in judge(_ask(app, RECIPES)).verdicts}
+    assert verdicts["J24"].passed, "shopping_list_detail_screen is not a list screen"
     assert not verdicts["J26"].passed
     assert verdicts["J26"].evidence == "no screen or action for: generate shopping list"
     assert verdicts["J23"].passed

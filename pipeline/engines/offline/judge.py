@@ -55,7 +55,8 @@ def fits_the_idea(ask: JudgeAsk) -> tuple[bool, str]:
 
 def ux_states(ask: JudgeAsk) -> tuple[bool, str]:
     """Every list screen shows an empty state, progress while loading, and load errors."""
-    lists = sorted(p for p in ask.files if p.startswith("lib/screens/") and "_list_" in p)
+    lists = sorted(p for p in ask.files
+                   if p.startswith("lib/screens/") and p.endswith("_list_screen.dart"))
     if not lists:
         return False, "lib/screens/: no list screens"
     for pattern, what in ((EMPTY_STATE, "empty state"), (LOADING, "progress indicator"),
