@@ -35,8 +35,10 @@ class Project:
     def imports(self) -> dict[str, set[str]]:
         return {p: imports_of(p, self.files) for p in self.files if p.endswith(".dart")}
 
-    def errors(self, *rules: str) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity == "error" and d.rule in rules]
+    def findings(self, rules: tuple[str, ...], *, warnings: bool) -> list[Diagnostic]:
+        """Diagnostics of the given rules: errors, and warnings too when `warnings`."""
+        severities = ("error", "warning") if warnings else ("error",)
+        return [d for d in self.diagnostics if d.severity in severities and d.rule in rules]
 
     def reachable_from(self, start: str) -> set[str]:
         seen, todo = set(), [start]
@@ -93,8 +95,9 @@ def _dart_count(p: Project) -> Decision:
     return ok, f"{n} Dart files (range {p.min_files}-{p.max_files})"
 
 
-def _rule(*rules: str) -> Decider:
-    return lambda p: _first(p.errors(*rules), f"no {'/'.join(rules)} errors")
+def _rule(*rules: str, warnings: bool = False) -> Decider:
+    what = "findings" if warnings else "errors"
+    return lambda p: _first(p.findings(rules, warnings=warnings), f"no {'/'.join(rules)} {what}")
 
 
 def _all_errors(p: Project) -> Decision:
@@ -200,11 +203,11 @@ CHECKPOINTS: tuple[Checkpoint, ...] = (
     Checkpoint("C12", "A test for each model", 4, _tests_for("models", required=True)),
     Checkpoint("C13", "A test for each state class", 3, _tests_for("state", required=False)),
     Checkpoint("C14", "Widget tests present", 3, _widget_test),
-    Checkpoint("C15", "No placeholders or TODOs", 4, _rule("placeholder")),
+    Checkpoint("C15", "No placeholders or TODOs", 4, _rule("placeholder", warnings=True)),
     Checkpoint("C16", "pubspec.yaml valid", 3, _rule(
         "pubspec-missing", "pubspec-invalid", "pubspec-name", "pubspec-sdk", "pubspec-flutter")),
     Checkpoint("C17", "pubspec consistent with imports", 3, _rule("pubspec-missing-dependency")),
-    Checkpoint("C18", "analysis_options.yaml present", 2, _rule("analysis-options")),
+    Checkpoint("C18", "analysis_options.yaml present", 2, _rule("analysis-options", warnings=True)),
     Checkpoint("C19", "Nothing under .github/", 2, _rule("github-dir")),
     Checkpoint("C20", "Models round-trip JSON", 3, _json_roundtrip),
     Checkpoint("C21", "Every file passed review", 3, _no_failed),
