@@ -99,7 +99,7 @@ def test_file_review_names_exactly_what_to_fix() -> None:
     review = review_file(FileReviewAsk(idea=RECIPES, plan=plan, spec=spec, content=broken))
     assert not review.approve
     assert review.feedback.splitlines() == [
-        f"fix the syntax error at lib/widgets/recipe_tile.dart:{len(broken.splitlines())}",
+        f"fix lib/widgets/recipe_tile.dart:{len(broken.splitlines())}: Syntax error: missing '}}'",
         "declare the planned export `RecipeTile` in lib/widgets/recipe_tile.dart",
         "import lib/models/recipe.dart (package:recipe_box/models/recipe.dart)",
     ]

@@ -5,7 +5,7 @@ import re
 import pytest
 import yaml
 
-from pipeline.engines.offline.dart_scan import declared_names, imported_paths
+from pipeline.checks import declared_names, imports_of
 from pipeline.engines.offline.writer import write_file
 from pipeline.errors import EngineError
 from tests.offline_app import BEES, EXPENSES, RECIPES, make_plan, syntax_ok
@@ -23,9 +23,11 @@ def test_every_file_parses_declares_its_exports_and_imports_its_edges(idea: str)
         if not spec.path.endswith(".dart"):
             continue
         assert syntax_ok(content), spec.path
-        assert set(spec.exports) <= declared_names(content), spec.path
+        files = {**{f.path: "" for f in plan.files}, spec.path: content,
+                 "pubspec.yaml": f"name: {plan.app_name}\n"}
+        assert set(spec.exports) <= declared_names(files)[spec.path], spec.path
         planned = {d for d in spec.depends_on if d.endswith(".dart")}
-        assert imported_paths(spec.path, content, plan.app_name) == planned, spec.path
+        assert imports_of(spec.path, files) == planned, spec.path
         packages = set(PACKAGE_IMPORT.findall(content))
         assert bool(packages) == ("pubspec.yaml" in spec.depends_on), spec.path
 

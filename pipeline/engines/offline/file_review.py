@@ -14,11 +14,7 @@ import yaml
 
 from pipeline.answers import FileReview
 from pipeline.asks import FileReviewAsk
-from pipeline.engines.offline.dart_scan import (
-    declared_names,
-    imported_paths,
-    syntax_error_line,
-)
+from pipeline.checks import check_files, declared_names, imports_of
 
 APPROVED = "Parses, declares every planned export and imports every planned dependency."
 WARNINGS = "Warnings to consider: {warnings}"
@@ -29,14 +25,18 @@ def review_file(ask: FileReviewAsk) -> FileReview:
     problems: list[str] = []
     path = ask.spec.path
     if path.endswith(".dart"):
-        line = syntax_error_line(ask.content)
-        if line is not None:
-            problems.append(f"fix the syntax error at {path}:{line}")
-        declared = declared_names(ask.content)
+        # Stand-ins for the planned files and the package name, so imports resolve.
+        files = {"pubspec.yaml": f"name: {ask.plan.app_name}\n"}
+        files |= {d: "" for d in ask.spec.depends_on if d.endswith(".dart")}
+        files[path] = ask.content
+        syntax = [d for d in check_files({path: ask.content}) if d.rule == "syntax"]
+        if syntax:
+            problems.append(f"fix {path}:{syntax[0].line}: {syntax[0].message}")
+        declared = declared_names(files).get(path, set())
         for name in ask.spec.exports:
             if name not in declared:
                 problems.append(f"declare the planned export `{name}` in {path}")
-        imported = imported_paths(path, ask.content, ask.plan.app_name)
+        imported = imports_of(path, files)
         for dep in ask.spec.depends_on:
             if dep.endswith(".dart") and dep not in imported:
                 problems.append(f"import {dep} ({_package_uri(ask.plan.app_name, dep)})")
