@@ -6,7 +6,13 @@ from collections.abc import Iterator
 from functools import cached_property
 
 from pipeline.checks.diagnostic import ERROR, WARNING, Diagnostic
-from pipeline.checks.libraries import ALL_PACKAGE_NAMES, ALL_SDK_NAMES, Family, home_of
+from pipeline.checks.libraries import (
+    ALL_PACKAGE_NAMES,
+    ALL_SDK_NAMES,
+    CLOSED_DART,
+    Family,
+    home_of,
+)
 from pipeline.checks.nearmiss import closest
 from pipeline.checks.parsing import position
 from pipeline.checks.project import Project
@@ -14,6 +20,9 @@ from pipeline.checks.scope import Namespace, Scopes
 from pipeline.checks.usages import Reference
 
 ALWAYS_KNOWN = frozenset({"dynamic", "void", "Never", "Function", "Object", "Null", "_"})
+AMBIGUOUS_MEMBERS = frozenset({"e", "log"})
+"""Closed `dart:` names too common as inherited members to judge inside a class body."""
+MAX_NAMES_LISTED = 4
 MISSING_IMPORT = "Undefined name '{name}': import '{uri}'"
 DID_YOU_MEAN = "Undefined name '{name}'. Did you mean '{suggestion}'?"
 UNDEFINED = "Undefined name '{name}'"
@@ -52,6 +61,7 @@ class NameCheck:
             return  # a `part of` file whose library is not in the project: nothing to judge by
         namespace = self.visible(library)
         seen: set[str] = set()
+        missing: dict[tuple[str, str], list[tuple[str, Diagnostic]]] = {}
         for reference in self.project.dart[path].names.references:
             name = reference.name
             if name in seen or name in ALWAYS_KNOWN or name in namespace.names:
@@ -59,13 +69,22 @@ class NameCheck:
             if name in self.project.member_names:
                 continue
             found = self._judge(path, reference, namespace)
-            if found is not None:
-                seen.add(name)
+            if found is None:
+                continue
+            seen.add(name)
+            uri = found.message.partition(": import ")[2]
+            if found.rule == "missing-import" and uri:
+                missing.setdefault((uri, found.severity), []).append((name, found))
+            else:
                 yield found
+        for (uri, _severity), group in missing.items():
+            yield _grouped(uri, group)
 
     def _judge(self, path: str, reference: Reference, namespace: Namespace) -> Diagnostic | None:
         name = reference.name
-        checked_fully = _is_type_like(name) or not reference.in_class
+        checked_fully = _is_type_like(name) or not reference.in_class or (
+            name in CLOSED_DART and name not in AMBIGUOUS_MEMBERS
+        )
         declarers = self.project.declarers.get(name)
         if declarers:
             unknown = any(o.library.family == Family.UNKNOWN for o in namespace.openings)
@@ -112,3 +131,14 @@ class NameCheck:
     def _at(path: str, reference: Reference, rule: str, severity: str, message: str) -> Diagnostic:
         line, column = position(reference.node)
         return Diagnostic(path, line, column, rule, severity, message)
+
+
+def _grouped(uri: str, group: list[tuple[str, Diagnostic]]) -> Diagnostic:
+    """One diagnostic per missing import, at its first use, naming the first few names."""
+    first = group[0][1]
+    if len(group) == 1:
+        return first
+    names = ", ".join(f"'{name}'" for name, _ in group[:MAX_NAMES_LISTED])
+    more = f" and {len(group) - MAX_NAMES_LISTED} more" if len(group) > MAX_NAMES_LISTED else ""
+    message = f"Undefined names {names}{more}: import {uri}"
+    return Diagnostic(first.file, first.line, first.column, first.rule, first.severity, message)

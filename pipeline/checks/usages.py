@@ -31,10 +31,13 @@ FIRST_NAME_DECLARATIONS = frozenset({
 })
 ALL_NAME_DECLARATIONS = frozenset({
     "constructor_param", "super_formal_parameter", "typed_identifier", "variable_pattern",
-    "catch_parameters", "constructor_signature", "constant_constructor_signature",
-    "factory_constructor_signature", "redirecting_factory_constructor_signature",
-    "object_pattern", "record_pattern", "formal_parameter", "mixin_declaration",
+    "catch_parameters", "object_pattern", "record_pattern", "formal_parameter", "mixin_declaration",
 })
+CONSTRUCTOR_SIGNATURES = frozenset({
+    "constructor_signature", "constant_constructor_signature", "factory_constructor_signature",
+    "redirecting_factory_constructor_signature",
+})
+"""Only a named constructor's own name (after the dot) is declared; the class name is a use."""
 PATTERN_HOSTS = frozenset({"pattern_variable_declaration", "pattern_assignment", "for_loop_parts"})
 NAME_TYPES = ("identifier", "type_identifier")
 
@@ -83,6 +86,8 @@ def _declared_by(node: Node) -> list[Node]:
         alias = _typedef_name(node)
         if alias is not None:
             names.append(alias)
+    if kind in CONSTRUCTOR_SIGNATURES:
+        names.extend(c for c in node.children if c.type == "identifier" and _is_member_access(c))
     if kind in PATTERN_HOSTS:
         names.extend(_pattern_variables(node))
     return names
