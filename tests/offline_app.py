@@ -13,6 +13,7 @@ from pipeline.asks import FileAsk, FileReviewAsk, PlanAsk
 from pipeline.config import FactoryConfig
 from pipeline.dag import Dag
 from pipeline.engines.offline import OfflineEngine
+from pipeline.engines.offline.writer import write_file
 
 RECIPES = (
     "A recipe box app with shopping lists and meal plans: save recipes with ingredients, "
@@ -48,6 +49,13 @@ def make_plan(idea: str, config: FactoryConfig | None = None) -> Plan:
                                    max_files=config.max_files))
     assert isinstance(answer, Plan)
     return answer
+
+
+def write_app(idea: str, config: FactoryConfig | None = None) -> GeneratedApp:
+    """Plan `idea` and write every file once, with no reviews (fast, for read-only checks)."""
+    plan = make_plan(idea, config)
+    files = {spec.path: write_file(plan, spec) for spec in plan.files}
+    return GeneratedApp(plan, files, dict.fromkeys(files, 1))
 
 
 async def generate_app(idea: str, config: FactoryConfig | None = None) -> GeneratedApp:

@@ -3,14 +3,12 @@
 import pytest
 
 from pipeline.checks import check_files, project_rules
-from pipeline.engines.offline.writer import write_file
-from tests.offline_app import BEES, EXPENSES, RECIPES, make_plan
+from tests.offline_app import BEES, EXPENSES, RECIPES, write_app
 
 
 @pytest.mark.parametrize("idea", [RECIPES, BEES, EXPENSES, "todo"])
 def test_a_generated_app_has_no_error_diagnostics(idea: str) -> None:
-    plan = make_plan(idea)
-    files = {spec.path: write_file(plan, spec) for spec in plan.files}
+    files = write_app(idea).files
     diagnostics = check_files(files) + project_rules(files)
     errors = [f"{d.file}:{d.line} [{d.rule}] {d.message}" for d in diagnostics
               if d.severity == "error"]

@@ -2,7 +2,7 @@
 
 from pipeline.asks import CheckpointQuestion, JudgeAsk
 from pipeline.engines.offline.judge import judge
-from tests.offline_app import BEES, RECIPES, GeneratedApp, generate_app
+from tests.offline_app import BEES, RECIPES, GeneratedApp, write_app
 
 QUESTIONS = [
     CheckpointQuestion(id="J23", question=(
@@ -20,8 +20,8 @@ def _ask(app: GeneratedApp, idea: str, files: dict[str, str] | None = None) -> J
     return JudgeAsk(idea=idea, plan=app.plan, files=files or app.files, checkpoints=QUESTIONS)
 
 
-async def test_a_bee_app_passes_every_question_with_evidence() -> None:
-    app = await generate_app(BEES)
+def test_a_bee_app_passes_every_question_with_evidence() -> None:
+    app = write_app(BEES)
     opinion = judge(_ask(app, BEES))
     verdicts = {v.id: v for v in opinion.verdicts}
     assert [v.id for v in opinion.verdicts] == ["J23", "J24", "J25", "J26"]
@@ -31,8 +31,8 @@ async def test_a_bee_app_passes_every_question_with_evidence() -> None:
     assert "4/4 passed" in opinion.summary
 
 
-async def test_features_without_an_action_fail_and_are_named() -> None:
-    app = await generate_app(RECIPES)
+def test_features_without_an_action_fail_and_are_named() -> None:
+    app = write_app(RECIPES)
     verdicts = {v.id: v for v in judge(_ask(app, RECIPES)).verdicts}
     assert verdicts["J24"].passed, "shopping_list_detail_screen is not a list screen"
     assert not verdicts["J26"].passed
@@ -40,8 +40,8 @@ async def test_features_without_an_action_fail_and_are_named() -> None:
     assert verdicts["J23"].passed
 
 
-async def test_missing_pieces_fail_with_the_file_that_lacks_them() -> None:
-    app = await generate_app(BEES)
+def test_missing_pieces_fail_with_the_file_that_lacks_them() -> None:
+    app = write_app(BEES)
     files = dict(app.files)
     files["lib/screens/hive_list_screen.dart"] = files[
         "lib/screens/hive_list_screen.dart"].replace("EmptyState(", "Placeholder(").replace(
@@ -57,8 +57,8 @@ async def test_missing_pieces_fail_with_the_file_that_lacks_them() -> None:
     assert not any(v.passed for k, v in verdicts.items() if k != "J26")
 
 
-async def test_a_question_without_a_rule_is_not_passed() -> None:
-    app = await generate_app(BEES)
+def test_a_question_without_a_rule_is_not_passed() -> None:
+    app = write_app(BEES)
     ask = JudgeAsk(idea=BEES, plan=app.plan, files=app.files,
                    checkpoints=[CheckpointQuestion(id="X1", question="Is the code witty?")])
     verdict = judge(ask).verdicts[0]
