@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -14,15 +15,14 @@ from bot.context import ORIGIN_KIND, BotContext
 from bot.dispatch import EventQueue
 from bot.github import RetryingAPI, RetryPolicy
 from bot.metrics import Metrics
+from bot.runner import GitHubRunner
 from bot.settings import BotSettings
 from bot.webhook import WebhookEndpoint
 from pipeline.config import FactoryConfig
 from pipeline.status import RunStatus
 from pipeline.store.base import RunStore
 from pipeline.store.open import open_store
-
-StoreOpener = Callable[[], Awaitable[RunStore]]
-Resource = Callable[[web.Application], AsyncIterator[None]]
+from pipeline.worker import Worker, WorkerOptions
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,10 @@ class ServerOptions:
     engine: str
     base_config: FactoryConfig = field(default_factory=FactoryConfig)
     policy: RetryPolicy = field(default_factory=RetryPolicy)
-    extra_resources: tuple[Resource, ...] = ()
-    """More cleanup contexts, opened after the core ones (the in-process worker)."""
+    worker: WorkerOptions | None = field(default_factory=WorkerOptions)
+    """The in-process worker's pacing; None serves webhooks only (workers run elsewhere)."""
+    check_interval_s: float | None = None
+    """Least seconds between live check-run updates (None: the publisher's default)."""
 
 
 SETTINGS = web.AppKey("settings", BotSettings)
@@ -44,6 +46,7 @@ AUTH = web.AppKey("auth", AppAuth)
 EVENTS = web.AppKey("events", EventQueue)
 METRICS = web.AppKey("metrics", Metrics)
 ENDPOINT = web.AppKey("endpoint", WebhookEndpoint)
+WORKER = web.AppKey("worker", Worker)
 
 
 async def _store(app: web.Application) -> AsyncIterator[None]:
@@ -71,6 +74,20 @@ async def _events(app: web.Application) -> AsyncIterator[None]:
     queue.start()
     yield
     await queue.stop()
+
+
+async def _worker(app: web.Application) -> AsyncIterator[None]:
+    options = app[OPTIONS]
+    if options.worker is None:
+        yield
+        return
+    runner = GitHubRunner(app[STORE], app[AUTH], min_interval_s=options.check_interval_s)
+    worker = Worker(app[STORE], runner, options=options.worker)
+    app[WORKER] = worker
+    task = asyncio.create_task(worker.run(), name="in-process worker")
+    yield
+    worker.stop()  # stop claiming; runs in flight get a grace period, then are requeued
+    await task
 
 
 async def webhook(request: web.Request) -> web.Response:
@@ -104,7 +121,7 @@ def make_app(settings: BotSettings, options: ServerOptions) -> web.Application:
     app[SETTINGS] = settings
     app[OPTIONS] = options
     app[METRICS] = Metrics()
-    app.cleanup_ctx.extend([_store, _github, _events, *options.extra_resources])
+    app.cleanup_ctx.extend([_store, _github, _events, _worker])
     app.router.add_post("/webhook", webhook)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)

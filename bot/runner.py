@@ -1,0 +1,61 @@
+"""Executing a GitHub-origin run: the worker's `execute` callable, publishing as it goes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from bot.auth import AppAuth
+from bot.errors import BotError
+from bot.publisher import GitHubPublisher
+from pipeline.config import FactoryConfig
+from pipeline.engines.base import Engine
+from pipeline.engines.select import make_engine
+from pipeline.errors import BadInput
+from pipeline.orchestrator import execute_run
+from pipeline.status import RunStatus
+from pipeline.store.base import RunRecord, RunStore
+
+EngineFactory = Callable[[str, FactoryConfig], Engine]
+PUBLISH_FAILED = "GitHub refused an update, so the run stopped: {error}"
+
+log = logging.getLogger(__name__)
+
+
+class GitHubRunner:
+    """Builds the publisher sink and an engine for a claimed run, and executes it."""
+
+    def __init__(
+        self, store: RunStore, auth: AppAuth, engines: EngineFactory = make_engine,
+        *, min_interval_s: float | None = None,
+    ) -> None:
+        self.store = store
+        self.auth = auth
+        self.engines = engines
+        self.min_interval_s = min_interval_s
+
+    def publisher(self, run: RunRecord) -> GitHubPublisher:
+        """The sink that shows `run` on GitHub."""
+        gh = self.auth.github(int(run.origin["installation_id"]))
+        if self.min_interval_s is None:
+            return GitHubPublisher(gh, self.store, run)
+        return GitHubPublisher(gh, self.store, run, min_interval_s=self.min_interval_s)
+
+    async def __call__(self, run: RunRecord) -> None:
+        """Execute (or resume) the run; GitHub's refusals end it as `error` with a failed check."""
+        if run.origin.get("kind") != "github":
+            raise BadInput(f"run {run.id} did not come from GitHub; run it with `factory run`")
+        publisher = self.publisher(run)
+        engine = self.engines(run.engine, FactoryConfig.model_validate(run.config))
+        try:
+            await execute_run(self.store, run, publisher, engine)
+        except BotError as exc:
+            log.warning("publishing failed", extra={"run_id": run.id, "error": str(exc)})
+            await self.store.set_status(run.id, RunStatus.ERROR,
+                                        error=PUBLISH_FAILED.format(error=exc))
+            try:
+                await publisher.fail(PUBLISH_FAILED.format(error=exc))
+            except BotError:
+                log.warning("could not fail the check", extra={"run_id": run.id})
+        finally:
+            await engine.aclose()

@@ -1,0 +1,57 @@
+"""`factory serve`: the GitHub App's webhook server plus an in-process worker."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.app import ServerOptions, make_app
+from bot.settings import load_settings
+from pipeline.config import FactoryConfig, Settings, load_config_file
+from pipeline.engines.select import ENGINES, choose_engine
+from pipeline.worker import WorkerOptions
+
+DEFAULT_HOST = "0.0.0.0"
+DEFAULT_PORT = 8080
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = subparsers.add_parser("serve", help="run the GitHub App: webhooks plus a worker")
+    p.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST})")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT,
+                   help=f"port to listen on (default {DEFAULT_PORT})")
+    p.add_argument("--engine", choices=ENGINES, help="engine for new runs (default as `run`)")
+    p.add_argument("--config", type=Path, help="server config file (YAML or TOML) with the knobs")
+    p.add_argument("--no-worker", action="store_true",
+                   help="serve webhooks only; `factory worker` processes execute the runs")
+    p.add_argument("--max-runs", type=int, default=WorkerOptions().max_runs,
+                   help="runs the in-process worker executes at once")
+    p.set_defaults(handler=main)
+
+
+def options_from(args: argparse.Namespace, settings: Settings) -> ServerOptions:
+    """The server's options from flags and FACTORY_* settings (printing the engine notice)."""
+    engine, notice = choose_engine(args.engine, settings.engine or None)
+    if notice:
+        print(notice, file=sys.stderr)
+    path = args.config or (Path(settings.config_file) if settings.config_file else None)
+    config = load_config_file(path) if path else FactoryConfig()
+    worker = None if args.no_worker else WorkerOptions(max_runs=args.max_runs)
+    return ServerOptions(database_url=settings.database(), engine=engine, base_config=config,
+                         worker=worker)
+
+
+def main(args: argparse.Namespace) -> int:
+    """Check every setting first (one clear line on a missing one), then serve until stopped."""
+    bot_settings = load_settings(os.environ)
+    options = options_from(args, Settings())
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    web.run_app(make_app(bot_settings, options), host=args.host, port=args.port,
+                print=lambda line: print(line, file=sys.stderr))
+    return 0

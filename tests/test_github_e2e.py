@@ -1,0 +1,163 @@
+"""End to end over real HTTP: webhooks in, the offline pipeline, GitHub calls out to the fake."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bot.app import EVENTS, STORE, ServerOptions, make_app
+from bot.settings import BotSettings
+from pipeline.status import TERMINAL, RunStatus
+from pipeline.store.base import RunRecord
+from pipeline.worker import WorkerOptions
+from tests.fakes.github_api import FakeGitHub
+from tests.fakes.github_state import Repo
+from tests.github_values import FAST
+from tests.webhook_events import labeled, pr_comment, signed
+
+pytest_plugins = ["tests.github_fixtures"]
+
+IDEA = ("Recipe box", "A recipe box app to save and search family recipes with photos, "
+        "ingredients and cooking steps.")
+KILLED_IDEA = ("Casino night", "An online casino app for sports betting and poker with "
+               "real-money wagers.")
+RUN_TIMEOUT_S = 90
+GATE_TITLE = re.compile(r"^Killed by the (?P<gate>\w+) gate$")
+KILL_GATES = {"min_critic_score", "compliance_risk", "cannibalization", "budget"}
+
+
+@dataclass
+class Server:
+    url: str
+    app: web.Application
+    http: aiohttp.ClientSession
+
+    async def deliver(self, event: str, data: dict[str, Any],
+                      delivery: str | None = None) -> int:
+        body, headers = signed(event, data, delivery)
+        async with self.http.post(f"{self.url}/webhook", data=body, headers=headers) as answer:
+            return answer.status
+
+    async def settle(self, issue: int) -> RunRecord:
+        """Wait for the events to be handled and the issue's run to reach a final state."""
+        await self.app[EVENTS].drain()
+        deadline = time.monotonic() + RUN_TIMEOUT_S
+        while time.monotonic() < deadline:
+            runs = await self.app[STORE].find_runs({"kind": "github", "issue": issue})
+            if runs and runs[0].status in TERMINAL:
+                return runs[0]
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"the run for issue {issue} did not finish in time")
+
+
+@pytest.fixture
+async def server(
+    settings: BotSettings, repo: Repo, tmp_path: Path
+) -> AsyncIterator[Server]:
+    options = ServerOptions(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}", engine="offline",
+        policy=FAST, check_interval_s=0.2,
+        worker=WorkerOptions(max_runs=2, poll_seconds=0.02, sweep_seconds=5.0),
+    )
+    app = make_app(settings, options)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    async with aiohttp.ClientSession() as http:
+        yield Server(f"http://127.0.0.1:{port}", app, http)
+    await runner.cleanup()
+
+
+def code_commits(repo: Repo, branch: str) -> list[str]:
+    return [sha for sha in repo.branch_commits(branch) if repo.git.changed(sha)]
+
+
+def latest_check(repo: Repo) -> dict[str, Any]:
+    return max(repo.check_runs.values(), key=lambda c: c["id"])
+
+
+async def test_label_to_ready_pr_then_retry_by_writer_and_refusal(
+    server: Server, fake_github: FakeGitHub, repo: Repo
+) -> None:
+    number = repo.open_issue(*IDEA)["number"]
+    assert await server.deliver("issues", labeled(number, *IDEA), "label-1") == 202
+    assert await server.deliver("issues", labeled(number, *IDEA), "label-1") == 200
+    run = await server.settle(number)
+    assert run.status is RunStatus.SUCCEEDED, run.error
+    assert len(await server.app[STORE].find_runs({"kind": "github"})) == 1
+    branch = run.origin["branch"]
+    assert branch.startswith(f"factory/issue-{number}-recipe-box")
+    levels = code_commits(repo, branch)
+    assert len(levels) >= 4
+    assert repo.git.read(branch, "lib/main.dart")
+    assert not any(p.startswith(".github/") for p in repo.git.files(branch))
+    pull = repo.pulls[run.origin["pr"]]
+    assert pull["draft"] is False and f"Closes #{number}" in pull["body"]
+    comments = repo.comments_on(pull["number"])
+    assert any("Critic" in c["body"] for c in comments)
+    judge = next(c for c in comments if c["id"] == run.origin["judge_comment_id"])
+    check = latest_check(repo)
+    assert (check["conclusion"], check["head_sha"]) == ("success", repo.git.ref(
+        f"refs/heads/{branch}"))
+
+    dart = next(p for p in repo.git.files(branch)
+                if p.startswith("lib/screens/") and p.endswith(".dart"))
+    before = repo.git.ref(f"refs/heads/{branch}")
+    status = await server.deliver("issue_comment", pr_comment(
+        pull["number"], f"/retry {dart} show a friendlier empty state", user="writer"))
+    assert status == 202
+    run = await server.settle(number)
+    assert run.status is RunStatus.SUCCEEDED, run.error
+    after = repo.git.ref(f"refs/heads/{branch}")
+    assert after is not None and before is not None
+    new = repo.git.log(after)[: repo.git.log(after).index(before)]
+    assert len(new) == 1 and dart in repo.git.changed(new[0])
+    assert judge["edits"] == 1
+    assert latest_check(repo)["conclusion"] == "success"
+
+    bare = dart.rsplit("/", 1)[-1]
+    await server.deliver("issue_comment", pr_comment(
+        pull["number"], f"/retry {bare} use bigger headings", user="keeper"))
+    run = await server.settle(number)
+    newest = repo.git.ref(f"refs/heads/{branch}")
+    assert newest is not None
+    assert repo.git.log(newest).index(after) == 1
+    assert dart in repo.git.changed(newest)
+
+    await server.deliver("issue_comment", pr_comment(
+        pull["number"], f"/retry {dart} please", user="reader"))
+    await server.settle(number)
+    assert repo.git.ref(f"refs/heads/{branch}") == newest
+    refusal = repo.comments_on(pull["number"])[-1]["body"]
+    assert "@reader" in refusal and "write" in refusal
+
+
+async def test_kill_gate_fails_the_check_and_commits_no_code(
+    server: Server, fake_github: FakeGitHub, repo: Repo
+) -> None:
+    number = repo.open_issue(*KILLED_IDEA)["number"]
+    assert await server.deliver("issues", labeled(number, *KILLED_IDEA)) == 202
+    run = await server.settle(number)
+    assert run.status is RunStatus.KILLED
+    check = latest_check(repo)
+    assert check["conclusion"] == "failure"
+    named = GATE_TITLE.match(check["output"]["title"])
+    assert named is not None and named["gate"] in KILL_GATES
+    events = await server.app[STORE].events(run.id)
+    reason = next(p["reason"] for _, kind, p in events
+                  if kind == "gate_decided" and not p["passed"])
+    assert reason in check["output"]["summary"]
+    assert code_commits(repo, run.origin["branch"]) == []
+    [comment] = repo.comments_on(number)
+    assert named["gate"] in comment["body"] and reason in comment["body"]
