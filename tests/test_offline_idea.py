@@ -47,3 +47,19 @@ def test_entities_keep_the_order_the_idea_names_them() -> None:
     reading = read_idea("Track hives, inspections and harvests, plus notes and expenses")
     assert [e.cls for e in reading.entities] == [
         "Hive", "Inspection", "Harvest", "Note", "Expense"]
+
+
+def test_a_list_after_a_colon_names_entities() -> None:
+    reading = read_idea("A volunteer tool for shelters: shifts, volunteers and adoptions")
+    assert [e.cls for e in reading.entities] == ["Shift", "Volunteer", "Adoption"]
+
+
+def test_accents_are_folded_into_a_dart_package_name() -> None:
+    reading = read_idea("Café finder: save cafés and rate coffees")
+    assert app_name_of(reading) == "cafe_finder"
+    assert [e.cls for e in reading.entities][:2] == ["Cafe", "Coffee"]
+
+
+def test_a_known_noun_stays_an_entity_even_when_another_has_such_a_field() -> None:
+    reading = read_idea("Manage orders and customers for a small shop")
+    assert [e.cls for e in reading.entities] == ["Order", "Customer"]

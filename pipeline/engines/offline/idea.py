@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from pipeline.engines.offline.lexicon import NOUNS, SYNONYMS, canonical, fields_of
 from pipeline.engines.offline.names import EntityName, singular, snake_case
 
 MAX_ENTITIES = 5
-TOKEN = re.compile(r"[a-z][a-z'-]*|[.,;:!?()]")
+TOKEN = re.compile(r"[a-z0-9][a-z0-9'-]*|[.,;:!?()]")
 LIST_TRIGGERS = frozenset({
-    "with", "track", "tracks", "tracking", "manage", "manages", "managing", "log", "logs",
+    ":", "with", "track", "tracks", "tracking", "manage", "manages", "managing", "log", "logs",
     "logging", "organize", "organise", "store", "save", "saves", "record", "records", "keep",
     "plan", "collect", "catalog", "catalogue", "list", "lists", "of", "share", "follow",
 })
@@ -72,7 +73,8 @@ class Reading:
 
 def read_idea(text: str) -> Reading:
     """Read the entities and features of an idea (deterministic, no model)."""
-    words = tuple(TOKEN.findall(text.lower()))
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = tuple(TOKEN.findall(ascii_text.lower()))
     spans = _lexicon_nouns(words)
     taken = {i for start, size, _ in spans for i in range(start, start + size)}
     unique: dict[str, None] = {}
@@ -100,16 +102,25 @@ def app_name_of(reading: Reading) -> str:
         chosen = [w for w in reading.content_words if w.isalpha()
                   and w not in FEATURE_VERBS and w not in APP_WORDS][:2]
     name = snake_case(" ".join(chosen))
+    if name and not name[0].isalpha():
+        name = f"app_{name}"
     if not name or name in RESERVED_APP_NAMES:
         name = f"{name or 'my'}_app"
     return name
 
 
 def _is_attribute(noun: str, entities: dict[str, None]) -> bool:
-    """True when `noun` names a field of an earlier entity (ingredients of a recipe)."""
-    known = [e for e in entities if e in NOUNS]
-    names = {singular(snake_case(f.name).split("_")[-1]) for e in known for f in fields_of(e)}
-    return noun.split()[-1] in names or any(noun in e.split() for e in entities)
+    """True when `noun` is part of an earlier entity: a list it holds (a recipe's
+    ingredients), a field when the noun is not one the lexicon knows (a habit's streak), or
+    a word of its name (the meal of a meal plan)."""
+    last = noun.split()[-1]
+    for entity in (e for e in entities if e in NOUNS):
+        for field in fields_of(entity):
+            if singular(snake_case(field.name).split("_")[-1]) != last:
+                continue
+            if field.kind == "list" or noun not in NOUNS:
+                return True
+    return any(noun in e.split() for e in entities)
 
 
 def _lexicon_nouns(words: tuple[str, ...]) -> list[tuple[int, int, str]]:
