@@ -7,10 +7,11 @@ import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
 
+from factory.commands import bench, check, db, run, serve
 from pipeline.errors import FactoryError
 from pipeline.status import EXIT_ERROR
 
-COMMANDS: tuple[ModuleType, ...] = ()
+COMMANDS: tuple[ModuleType, ...] = (run, check, serve, db, bench)
 """Each module registers one subcommand; the order is the order of `factory --help`."""
 
 Handler = Callable[[argparse.Namespace], int]
