@@ -37,4 +37,12 @@ def make_engine(name: str, config: FactoryConfig, *, sim_speed: float = 1.0) -> 
         from pipeline.engines.simulated import SimulatedEngine
 
         return SimulatedEngine(config, sim_speed=sim_speed)
+    if name == "anthropic":
+        from pipeline.engines.anthropic_engine import AnthropicEngine
+
+        return AnthropicEngine(config)
+    if name == "claude-cli":
+        from pipeline.engines.claude_cli import ClaudeCliEngine
+
+        return ClaudeCliEngine(config)
     raise ConfigError(f"unknown engine {name!r}; choose one of: {', '.join(ENGINES)}")
