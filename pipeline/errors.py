@@ -1,5 +1,12 @@
 """Exceptions of the pipeline, rooted in one base class."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.engines.base import Usage
+
 
 class FactoryError(Exception):
     """Base of every error the pipeline raises on purpose."""
@@ -35,6 +42,11 @@ class TransientEngineError(EngineError):
 
 class InvalidAnswer(EngineError):
     """The model's answer did not validate, even after the repair turn."""
+
+    def __init__(self, message: str, usage: Usage | None = None) -> None:
+        super().__init__(message)
+        self.usage = usage
+        """What the failed calls cost, so a ledger can still record it."""
 
 
 class BudgetExceeded(FactoryError):

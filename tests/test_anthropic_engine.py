@@ -222,9 +222,11 @@ async def test_an_invalid_answer_gets_one_repair_turn(fake: FakeAnthropic) -> No
 
 async def test_still_invalid_after_the_repair_raises_invalid_answer(fake: FakeAnthropic) -> None:
     fake.script = ["invalid", "invalid", "invalid"]
-    with pytest.raises(InvalidAnswer, match="critic answer from claude-sonnet-4-5 was still"):
+    with pytest.raises(InvalidAnswer, match="critic answer from claude-sonnet-4-5 was still") as e:
         await make_engine(fake).ask(CriticAsk(idea=IDEA), CriticReport)
     assert len(fake.requests) == 2
+    assert e.value.usage is not None
+    assert as_tally([e.value.usage]) == fake_tally(fake)
 
 
 async def test_a_json_answer_cut_off_is_repaired(fake: FakeAnthropic) -> None:

@@ -91,6 +91,7 @@ async def test_a_second_invalid_answer_raises() -> None:
         calls += 1
         return {}, Usage(model="m")
 
-    with pytest.raises(InvalidAnswer, match="the review was still invalid after a repair turn"):
+    with pytest.raises(InvalidAnswer, match="the review was still invalid after a") as e:
         await answer_with_repair(PlanReview, call, lambda r: r, "the review")
     assert calls == 2
+    assert e.value.usage == Usage(model="m")

@@ -78,7 +78,9 @@ async def answer_with_repair(
     try:
         return validate(answer_type, read(reply)), usage
     except AnswerRejected as error:
-        raise InvalidAnswer(f"{label} was still invalid after a repair turn: {error}") from None
+        raise InvalidAnswer(
+            f"{label} was still invalid after a repair turn: {error}", usage=usage
+        ) from None
 
 
 def validate(answer_type: type[A], data: object) -> A:
