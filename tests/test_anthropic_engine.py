@@ -222,7 +222,8 @@ async def test_an_invalid_answer_gets_one_repair_turn(fake: FakeAnthropic) -> No
 
 async def test_still_invalid_after_the_repair_raises_invalid_answer(fake: FakeAnthropic) -> None:
     fake.script = ["invalid", "invalid", "invalid"]
-    with pytest.raises(InvalidAnswer, match="critic answer from claude-sonnet-4-5 was still") as e:
+    expected = f"critic answer from {CONFIG.models.critic} was still"
+    with pytest.raises(InvalidAnswer, match=expected) as e:
         await make_engine(fake).ask(CriticAsk(idea=IDEA), CriticReport)
     assert len(fake.requests) == 2
     assert e.value.usage is not None

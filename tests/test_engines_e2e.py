@@ -104,7 +104,8 @@ def test_files_2_to_n_read_the_shared_context_from_cache(
     assert code == 0, summary
 
     rows = ledger(str(summary["run_id"]))
-    files = [r for r in rows if r.stage == "codegen" and r.usage.model == "claude-sonnet-4-5"]
+    executor = FactoryConfig().models.executor
+    files = [r for r in rows if r.stage == "codegen" and r.usage.model == executor]
     assert len(files) >= 25
     assert files[0].usage.cache_write_tokens > 0
     assert all(r.usage.cache_read_tokens > 0 for r in files[1:])
