@@ -1,0 +1,1 @@
+"""Benchmarks that need tests/ (its fakes), kept out of the installed package."""
