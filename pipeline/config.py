@@ -27,12 +27,18 @@ class ModelPrice(BaseModel):
 
 
 def _default_prices() -> dict[str, ModelPrice]:
-    # Published list prices per million tokens (cache write = 1.25x input, cache read = 0.1x).
+    # List prices per million tokens by model tier (cache write = 1.25x input, cache read =
+    # 0.1x input). Check them against Anthropic's pricing page and override in the config file.
+    opus = ModelPrice(input=5, output=25, cache_write=6.25, cache_read=0.5)
+    sonnet = ModelPrice(input=3, output=15, cache_write=3.75, cache_read=0.3)
+    haiku = ModelPrice(input=1, output=5, cache_write=1.25, cache_read=0.1)
     return {
         "claude-opus-4-1": ModelPrice(input=15, output=75, cache_write=18.75, cache_read=1.5),
-        "claude-opus-4-5": ModelPrice(input=5, output=25, cache_write=6.25, cache_read=0.5),
-        "claude-sonnet-4-5": ModelPrice(input=3, output=15, cache_write=3.75, cache_read=0.3),
-        "claude-haiku-4-5": ModelPrice(input=1, output=5, cache_write=1.25, cache_read=0.1),
+        "claude-opus-4-5": opus,
+        "claude-opus-4-6": opus,
+        "claude-sonnet-4-5": sonnet,
+        "claude-sonnet-4-6": sonnet,
+        "claude-haiku-4-5": haiku,
         "offline": ModelPrice(input=0, output=0, cache_write=0, cache_read=0),
     }
 
@@ -50,13 +56,13 @@ class ReviewerConfig(BaseModel):
 
 def _default_panel() -> list[ReviewerConfig]:
     return [
-        ReviewerConfig(name="architect", model="claude-sonnet-4-5",
+        ReviewerConfig(name="architect", model="claude-sonnet-4-6",
                        focus="layering, dependency direction and file granularity"),
-        ReviewerConfig(name="product", model="claude-opus-4-5",
+        ReviewerConfig(name="product", model="claude-opus-4-6",
                        focus="coverage of every feature the idea asks for"),
         ReviewerConfig(name="tester", model="claude-haiku-4-5",
                        focus="testability: a test for each model and state class"),
-        ReviewerConfig(name="skeptic", model="claude-sonnet-4-5", temperature=0.7,
+        ReviewerConfig(name="skeptic", model="claude-sonnet-4-6", temperature=0.7,
                        focus="missing links: unimported files, unrouted screens"),
     ]
 
@@ -66,11 +72,11 @@ class ModelsConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    critic: str = "claude-sonnet-4-5"
-    planner: str = "claude-opus-4-5"
-    executor: str = "claude-sonnet-4-5"
+    critic: str = "claude-sonnet-4-6"
+    planner: str = "claude-opus-4-6"
+    executor: str = "claude-sonnet-4-6"
     file_reviewer: str = "claude-haiku-4-5"
-    judge: str = "claude-opus-4-5"
+    judge: str = "claude-opus-4-6"
 
 
 class FactoryConfig(BaseModel):
