@@ -48,6 +48,7 @@ async def test_the_scheduler_does_not_wait_for_a_slow_level() -> None:
     # Level gather: max(6, 2) + max(2, 1) + 2 = 10 s; the scheduler needs only the bound, 7 s.
     idea = (await bench_dag.run([SKEWED], sim_speed=SPEED, concurrency=4))["ideas"][0]
     assert idea["level_gather_s"] > idea["scheduler_s"] * 1.2
+    assert idea["scheduler_replayed_s"] == 7.0
     assert idea["speedup_vs_level_gather"] > 1.2
 
 

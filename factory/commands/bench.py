@@ -19,7 +19,7 @@ from pipeline.bench.workload import DEFAULT_IDEAS, build_workloads
 from pipeline.config import FactoryConfig
 from pipeline.engines.latency import DEFAULT_TOKENS_PER_S, DEFAULT_TTFT_S, LatencyModel
 
-DEFAULT_SIM_SPEED = 100.0
+DEFAULT_SIM_SPEED = 50.0
 DEFAULT_TRIALS = 1_000
 PIPE_WIDTH = 160
 
