@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from pipeline.asks import Ask
 from pipeline.config import FactoryConfig
 from pipeline.engines.base import Engine, Usage
-from pipeline.errors import BudgetExceeded, Cancelled
+from pipeline.errors import BudgetExceeded, Cancelled, InvalidAnswer
 from pipeline.events import Event, Sink
 from pipeline.status import RunStatus, Stage
 from pipeline.store.base import RunStore
@@ -41,15 +41,23 @@ class RunContext:
 
         From code generation on, spend beyond the budget stops the run (BudgetExceeded).
         """
-        reply = await self.engine.ask(ask, answer_type)
-        await self.store.record_usage(self.run_id, stage.value, path, reply.usage)
-        self.spent = self.spent + reply.usage
+        try:
+            reply = await self.engine.ask(ask, answer_type)
+        except InvalidAnswer as exc:
+            if exc.usage is not None:  # the failed calls were billed all the same
+                await self._meter(stage, path, exc.usage)
+            raise
+        await self._meter(stage, path, reply.usage)
+        return reply.answer
+
+    async def _meter(self, stage: Stage, path: str | None, usage: Usage) -> None:
+        await self.store.record_usage(self.run_id, stage.value, path, usage)
+        self.spent = self.spent + usage
         budget = self.config.budget_usd
         if stage in (Stage.CODEGEN, Stage.JUDGE) and self.spent.cost_usd > budget:
             raise BudgetExceeded(
                 f"spent ${self.spent.cost_usd:.2f} of a ${budget:.2f} budget during {stage.value}"
             )
-        return reply.answer
 
     async def emit(self, event: Event) -> None:
         """Log the event in the store, then hand it to the sink."""

@@ -13,6 +13,8 @@ from pipeline.answers import PlanReview, RiskLevel
 from pipeline.asks import FileAsk, PlanReviewAsk
 from pipeline.codegen import plan_dag
 from pipeline.config import FactoryConfig
+from pipeline.engines.base import Usage
+from pipeline.errors import InvalidAnswer
 from pipeline.events import (
     FanOut,
     FileFailed,
@@ -231,3 +233,20 @@ async def test_spending_past_the_budget_stops_codegen_cleanly(store: RunStore) -
     assert await execute_run(store, run, sink, engine) is RunStatus.FAILED
     finished = sink.of(RunFinished)[0]
     assert finished.title == "Budget exhausted" and "higher budget" in finished.summary
+
+
+async def test_an_unusable_answer_is_a_failed_attempt_and_still_billed(store: RunStore) -> None:
+    run, sink, engine = await start(store), Collector(), ScriptedEngine()
+
+    def invalid_once(ask: FileAsk) -> str | None:
+        if ask.spec.path == "lib/main.dart" and ask.attempt == 1:
+            raise InvalidAnswer("no JSON object", usage=Usage(model="scripted", input_tokens=777))
+        return None
+
+    engine.file_hook = invalid_once
+    assert await execute_run(store, run, sink, engine) is RunStatus.SUCCEEDED
+    attempts = await store.attempts(run.id, "lib/main.dart")
+    assert [a.approved for a in attempts] == [False, True]
+    assert "could not be used" in attempts[0].feedback and "no JSON object" in attempts[0].feedback
+    billed = [r for r in await store.ledger(run.id) if r.path == "lib/main.dart"]
+    assert any(r.usage.input_tokens == 777 for r in billed)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pipeline.agents.reviewer import TRUNCATED_FEEDBACK, Verdict, review_file
+from pipeline.agents.reviewer import INVALID_FEEDBACK, TRUNCATED_FEEDBACK, Verdict, review_file
 from pipeline.answers import FileBody, FileSpec, Plan
 from pipeline.asks import FileAsk
 from pipeline.context import RunContext
+from pipeline.errors import InvalidAnswer
 from pipeline.events import FileDone, FileFailed, FileRetrying, FileStarted, Finding
 from pipeline.status import FileStatus, Stage
 from pipeline.store.base import AttemptRecord
@@ -52,28 +53,41 @@ async def build_file(
             previous=last.content if last else None, feedback=last.feedback if last else None,
             note=note,
         )
-        body = await ctx.ask(Stage.CODEGEN, spec.path, ask, FileBody)
-        if body.truncated:
-            verdict = Verdict(False, TRUNCATED_FEEDBACK, [])
-        else:
-            verdict = await review_file(ctx, plan, spec, body.content, done)
+        content, verdict = await _attempt(ctx, plan, spec, ask, done)
         last = AttemptRecord(
-            path=spec.path, number=number, content=body.content, approved=verdict.approved,
+            path=spec.path, number=number, content=content, approved=verdict.approved,
             feedback=verdict.feedback, findings=[d.to_dict() for d in verdict.findings],
             note=note,
         )
         await ctx.store.add_attempt(ctx.run_id, last)
         history.append(last)
         if verdict.approved:
-            await ctx.store.set_file(ctx.run_id, spec.path, FileStatus.DONE, content=body.content)
+            await ctx.store.set_file(ctx.run_id, spec.path, FileStatus.DONE, content=content)
             await ctx.emit(FileDone(run_id=ctx.run_id, path=spec.path, attempts=number))
-            return FileResult(spec.path, True, body.content, number)
+            return FileResult(spec.path, True, content, number)
         if remaining:
             await ctx.emit(FileRetrying(
                 run_id=ctx.run_id, path=spec.path, attempt=number + 1, feedback=verdict.feedback,
             ))
         await ctx.check_cancelled()
     return await _fail(ctx, spec.path, last, len(history))
+
+
+async def _attempt(
+    ctx: RunContext, plan: Plan, spec: FileSpec, ask: FileAsk, done: Mapping[str, str]
+) -> tuple[str, Verdict]:
+    """One attempt: the engine writes the file, then the reviewer judges it.
+
+    An answer that cannot be used (invalid after the repair turn, or cut off) is a failed
+    attempt with feedback, not a dead run.
+    """
+    try:
+        body = await ctx.ask(Stage.CODEGEN, spec.path, ask, FileBody)
+        if body.truncated:
+            return body.content, Verdict(False, TRUNCATED_FEEDBACK, [])
+        return body.content, await review_file(ctx, plan, spec, body.content, done)
+    except InvalidAnswer as exc:
+        return "", Verdict(False, f"{INVALID_FEEDBACK} ({exc})", [])
 
 
 async def _fail(

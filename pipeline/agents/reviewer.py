@@ -19,6 +19,8 @@ TRUNCATED_FEEDBACK = (
     "The answer was cut off at the model's output limit; write the complete file, more concisely."
 )
 
+INVALID_FEEDBACK = "The answer could not be used; answer exactly in the requested format."
+
 
 @dataclass(frozen=True)
 class Verdict:
