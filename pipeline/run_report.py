@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from pipeline.cache_savings import cache_savings
+from pipeline.config import FactoryConfig
 from pipeline.engines.base import Usage
 from pipeline.markdown import cell
 from pipeline.store.base import RunStore
@@ -47,7 +49,7 @@ async def render_run_report(store: RunStore, run_id: str) -> str:
     sections += await _files_section(store, run_id)
     if md := await store.load_report(run_id, "judge"):
         sections += ["", md]
-    sections += await _ledger_section(store, run_id)
+    sections += await _ledger_section(store, run_id, FactoryConfig.model_validate(run.config))
     sections += _timings_section(events)
     return "\n".join(sections) + "\n"
 
@@ -72,7 +74,7 @@ async def _files_section(store: RunStore, run_id: str) -> list[str]:
     return lines
 
 
-async def _ledger_section(store: RunStore, run_id: str) -> list[str]:
+async def _ledger_section(store: RunStore, run_id: str, config: FactoryConfig) -> list[str]:
     rows = await store.ledger(run_id)
     if not rows:
         return []
@@ -93,6 +95,11 @@ async def _ledger_section(store: RunStore, run_id: str) -> list[str]:
     lines.append(f"| **total** | {len(rows)} | {total.input_tokens} | {total.output_tokens} | "
                  f"{total.cache_write_tokens} | {total.cache_read_tokens} | "
                  f"**${total.cost_usd:.4f}** |")
+    savings = cache_savings((row.usage for row in rows), config)
+    if savings.cache_read_tokens or savings.cache_write_tokens:
+        lines += ["", f"Prompt caching: ${savings.with_cache_usd:.4f} with the cache against "
+                      f"${savings.without_cache_usd:.4f} without it "
+                      f"({savings.saved_share:.0%} saved)."]
     return lines
 
 

@@ -114,6 +114,8 @@ def test_files_2_to_n_read_the_shared_context_from_cache(
           f"${savings.without_cache_usd:.4f} without ({savings.saved_share:.0%} saved)")
     assert savings.with_cache_usd == pytest.approx(float(str(summary["cost_usd"])), abs=1e-4)
     assert savings.saved_share > 0.2
+    report = (tmp_path / "app" / "FACTORY_REPORT.md").read_text()
+    assert f"Prompt caching: ${savings.with_cache_usd:.4f} with the cache" in report
 
 
 def test_with_faults_injected_the_run_still_completes_and_matches_the_fake(
