@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -71,15 +70,9 @@ async def time_github_run(workdir: Path, config: FactoryConfig) -> dict[str, Any
 
 async def run(files: int, runs: int) -> dict[str, Any]:
     """The best of `runs` runs, like `factory bench overhead`."""
-    config = FactoryConfig(min_files=files, max_files=files)
-    measured = []
-    for _ in range(runs):
-        with tempfile.TemporaryDirectory(prefix="factory-bench-") as tmp:
-            measured.append(await time_github_run(Path(tmp), config))
-    best = min(measured, key=lambda r: r["ms_per_file"])
-    return {"ms_per_file": best["ms_per_file"], "cpu_ms_per_file": best["cpu_ms_per_file"],
-            "mean_ms_per_file": round(sum(r["ms_per_file"] for r in measured) / runs, 2),
-            "files": best["files"], "sink": "github (fake on loopback)", "runs": measured}
+    result = await overhead.run(files=files, runs=runs, timer=time_github_run)
+    result["notes"] = ["sink: the GitHub publisher, against the GitHub fake on loopback"]
+    return result
 
 
 def main() -> None:
