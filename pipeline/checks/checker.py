@@ -6,7 +6,9 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from pipeline.checks.analyzer import run_analyzer
+from pipeline.checks.constructors import mismatched_constructors
 from pipeline.checks.diagnostic import Diagnostic, sort_key
+from pipeline.checks.extensions import unimported_extensions
 from pipeline.checks.imports import check_imports
 from pipeline.checks.names import NameCheck
 from pipeline.checks.parsing import syntax_errors
@@ -34,6 +36,10 @@ def check_files(files: Mapping[str, str], only: Collection[str] | None = None) -
         found.extend(errors)
         found.extend(check_imports(project, path))
         found.extend(names.check(path))
+        found.extend(mismatched_constructors(path, dart.tree))
+        library = project.library_of.get(path)
+        if library is not None:
+            found.extend(unimported_extensions(project, path, names.visible(library)))
     found.extend(check_pubspec(project))
     found.extend(project_rules(files))
     unique = {d: None for d in found if d.file in wanted or only is None}

@@ -15,7 +15,7 @@ DART_CORE = _names("""
     AssertionError TypeError ArgumentError RangeError IndexError NoSuchMethodError
     UnsupportedError UnimplementedError StateError ConcurrentModificationError OutOfMemoryError
     StackOverflowError Exception FormatException IntegerDivisionByZeroException print identical
-    identityHashCode deprecated override EnumName EnumByName IterableExtensions
+    identityHashCode deprecated override DateTimeCopyWith EnumName EnumByName IterableExtensions
     NullableIterableExtensions FutureExtensions FutureIterable ParallelWaitError FutureRecord2
     FutureRecord3 FutureRecord4 FutureRecord5 FutureRecord6 FutureRecord7 FutureRecord8
     FutureRecord9
@@ -146,7 +146,7 @@ FLUTTER = _names("""
     CrossAxisAlignment MainAxisSize WrapAlignment WrapCrossAlignment StackFit FlexFit
     Orientation VoidCallback ValueChanged ValueSetter ValueGetter AsyncCallback
     AsyncValueGetter AsyncValueSetter ChangeNotifier ValueNotifier ValueListenable Listenable
-     Diagnosticable DiagnosticPropertiesBuilder DiagnosticsProperty
+    Diagnosticable DiagnosticPropertiesBuilder DiagnosticsProperty
     StringProperty IntProperty DoubleProperty FlagProperty EnumProperty kIsWeb kDebugMode
     kReleaseMode kProfileMode debugPrint compute immutable required protected mustCallSuper
     visibleForTesting factory optionalTypeArgs listEquals mapEquals setEquals describeEnum
@@ -159,7 +159,7 @@ FLUTTER = _names("""
     LongPressStartDetails ScaleStartDetails ScaleUpdateDetails ScaleEndDetails PointerEvent
     PointerDownEvent HitTestBehavior Velocity RenderBox RenderObject BoxParentData
     SchedulerBinding SchedulerPhase timeDilation
-    AppLifecycleState  CupertinoApp CupertinoButton CupertinoNavigationBar
+    AppLifecycleState CupertinoApp CupertinoButton CupertinoNavigationBar
     CupertinoPageScaffold CupertinoTabScaffold CupertinoTabBar CupertinoTextField
     CupertinoSwitch CupertinoSlider CupertinoAlertDialog CupertinoDialogAction
     CupertinoActivityIndicator CupertinoColors CupertinoThemeData CupertinoTheme
@@ -170,7 +170,7 @@ FLUTTER = _names("""
     showCupertinoModalPopup ReorderableListView KeyedSubtree IndexedStack Overlay OverlayEntry
     OverlayState Actions Shortcuts Intent Action CallbackAction SingleActivator Autocomplete
     RawAutocomplete EditableText SelectableText SelectionArea Ink Feedback InteractiveViewer
-    GridTile GridTileBar PhysicalModel UnconstrainedBox  DateUtils DateTimeRange
+    GridTile GridTileBar PhysicalModel UnconstrainedBox DateUtils DateTimeRange
     TimeOfDay DatePickerMode DatePickerEntryMode showDateRangePicker PageStorageKey
     RestorationMixin RestorableInt RestorableString ListWheelScrollView
     FixedExtentScrollController DraggableScrollableSheet PreferredSize PreferredSizeWidget
@@ -181,14 +181,16 @@ FLUTTER = _names("""
     TabBarThemeData TooltipThemeData SliderThemeData SwitchThemeData CheckboxThemeData
     RadioThemeData ProgressIndicatorThemeData DividerThemeData ListTileThemeData
     VisualDensity MaterialTapTargetSize InteractiveInkFeatureFactory InkSplash InkRipple
-     PrimaryScrollController ScrollPosition ScrollMetrics ScrollDirection
+    PrimaryScrollController ScrollPosition ScrollMetrics ScrollDirection
     UserScrollNotification ScrollUpdateNotification ScrollEndNotification
     ScrollStartNotification OverscrollIndicatorNotification GlowingOverscrollIndicator
     RawMaterialButton MaterialButton Banner BannerLocation CheckedModeBanner Title
-    StatusTransitionWidget  AutovalidateMode FormFieldState FormFieldValidator
-    FormFieldSetter   ImageErrorWidgetBuilder ImageLoadingBuilder
-    ImageChunkEvent   PlaceholderAlignment TextScaler TextHeightBehavior
-    TextWidthBasis StrutStyle Characters StringCharacters CharacterRange
+    StatusTransitionWidget AutovalidateMode FormFieldState FormFieldValidator
+    FormFieldSetter ImageErrorWidgetBuilder ImageLoadingBuilder
+    ImageChunkEvent PlaceholderAlignment TextScaler TextHeightBehavior
+    TextWidthBasis StrutStyle Characters StringCharacters CharacterRange Codec ConnectionState
+    TileMode
+    AsyncSnapshot
 """)
 
 
@@ -201,6 +203,6 @@ FLUTTER_TEST = _names("""
     emitsDone closeTo greaterThan lessThan greaterThanOrEqualTo lessThanOrEqualTo hasLength
     startsWith endsWith same anything predicate isInstanceOf orderedEquals unorderedEquals
     containsAll everyElement allOf anyOf isNot matchesGoldenFile addTearDown
-    TestFailure fail returnsNormally
+    TestFailure fail returnsNormally throws
 """)
 """Names `package:flutter_test/flutter_test.dart` exports (it re-exports package:test_api)."""

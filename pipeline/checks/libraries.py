@@ -66,15 +66,19 @@ class External:
             return name in self.names
         if self.family == Family.UNKNOWN:
             return True
+        if name in CLOSED_DART or name in ALL_PACKAGE_NAMES:
+            return False  # only their own library exports those
         if self.family == Family.FLUTTER:
-            return name not in CLOSED_DART and name not in ALL_PACKAGE_NAMES
+            # The framework libraries never export flutter_test's names.
+            return self.uri.startswith(FLUTTER_TEST_PREFIX) or name not in TEST_ONLY
         if self.family == Family.DART:
-            return name not in known.FLUTTER and name not in ALL_PACKAGE_NAMES
-        package = package_of(self.uri)
-        return not (package in FLUTTER_FREE_PACKAGES and name in known.FLUTTER)
+            return name not in known.FLUTTER and name not in TEST_ONLY
+        return package_of(self.uri) not in FLUTTER_FREE_PACKAGES or name not in ALL_SDK_NAMES
 
 
 ALL_PACKAGE_NAMES = frozenset().union(*PACKAGE_NAMES.values())
+FLUTTER_TEST_PREFIX = "package:flutter_test/"
+TEST_ONLY = known.FLUTTER_TEST - known.FLUTTER
 ALL_SDK_NAMES = frozenset(
     known.FLUTTER | known.FLUTTER_TEST | frozenset().union(*(n for n, _ in COMPACT_DART.values()))
 )

@@ -14,18 +14,24 @@ from pipeline.checks.libraries import (
     home_of,
 )
 from pipeline.checks.nearmiss import closest
+from pipeline.checks.packages import PACKAGE_NAMES, import_hint
 from pipeline.checks.parsing import position
 from pipeline.checks.project import Project
 from pipeline.checks.scope import Namespace, Scopes
-from pipeline.checks.usages import Reference
+from pipeline.checks.usages import Reference, Use
 
 ALWAYS_KNOWN = frozenset({"dynamic", "void", "Never", "Function", "Object", "Null", "_"})
 AMBIGUOUS_MEMBERS = frozenset({"e", "log"})
 """Closed `dart:` names too common as inherited members to judge inside a class body."""
 MAX_NAMES_LISTED = 4
+PREFIX_LIBRARIES = {"math": "dart:math", "convert": "dart:convert", "io": "dart:io",
+                    "developer": "dart:developer", "ui": "dart:ui", "p": "package:path/path.dart"}
+"""Conventional prefixes and the libraries they usually stand for."""
 MISSING_IMPORT = "Undefined name '{name}': import '{uri}'"
 DID_YOU_MEAN = "Undefined name '{name}'. Did you mean '{suggestion}'?"
 UNDEFINED = "Undefined name '{name}'"
+UNDEFINED_PREFIX = "Undefined prefix '{name}': add \"as {name}\" to the import it stands for"
+PREFIX_HINT = "Undefined prefix '{name}': import '{uri}' as {name}"
 
 
 def _is_type_like(name: str) -> bool:
@@ -82,8 +88,22 @@ class NameCheck:
 
     def _judge(self, path: str, reference: Reference, namespace: Namespace) -> Diagnostic | None:
         name = reference.name
-        checked_fully = _is_type_like(name) or not reference.in_class or (
-            name in CLOSED_DART and name not in AMBIGUOUS_MEMBERS
+        if reference.use == Use.PREFIX and name not in self.project.declarers:
+            # Prefixes are never exported: only this file's own imports can declare one.
+            uri = PREFIX_LIBRARIES.get(name) or (
+                import_hint(name) if name in PACKAGE_NAMES else None
+            )
+            message = (
+                PREFIX_HINT.format(name=name, uri=uri)
+                if uri is not None
+                else UNDEFINED_PREFIX.format(name=name)
+            )
+            return self._at(path, reference, "unknown-prefix", ERROR, message)
+        checked_fully = (
+            _is_type_like(name)
+            or reference.use == Use.TYPE
+            or not reference.in_class
+            or (name in CLOSED_DART and name not in AMBIGUOUS_MEMBERS)
         )
         declarers = self.project.declarers.get(name)
         if declarers:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 MIN_LENGTH = 4
-"""Shorter names are too often legitimately one letter apart (Row, Rows, Flow)."""
-LONG_NAME = 8
+"""Shorter names are too often legitimately one letter apart (Row, Rows, Flow); only a swap of
+two letters (Rwo) counts there."""
+MAX_SLIPS = 1
+"""Real neighbours two edits apart abound (OverflowBar/OverflowBox); a typo is one slip."""
 
 
 def distance(left: str, right: str, limit: int) -> int:
@@ -29,28 +31,34 @@ def distance(left: str, right: str, limit: int) -> int:
     return previous[-1]
 
 
-def allowed_distance(name: str) -> int:
-    """How many slips a name of this length may contain and still count as a near miss."""
-    if len(name) < MIN_LENGTH:
-        return 0
-    return 1 if len(name) < LONG_NAME else 2
+def _swapped(name: str, known: str) -> bool:
+    """Whether two names differ by exactly one swap of neighbouring letters."""
+    if len(name) != len(known) or sorted(name) != sorted(known):
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(name, known, strict=True)) if a != b]
+    return len(diff) == 2 and diff[1] == diff[0] + 1
+
+
+def _is_extension_of(name: str, known: str) -> bool:
+    """`Durations` for `Duration`, `Router` for `Route`: real names grow by suffixes."""
+    return len(name) > len(known) and name.startswith(known)
 
 
 def closest(name: str, candidates: Iterable[str]) -> str | None:
     """The known name `name` most likely misspells, or None when nothing is close enough."""
-    limit = allowed_distance(name)
-    if not limit:
-        return None
     lowered = name.lower()
-    best: tuple[int, str] | None = None
+    best: str | None = None
     for candidate in candidates:
-        if candidate == name or abs(len(candidate) - len(name)) > limit:
+        if candidate == name or abs(len(candidate) - len(name)) > MAX_SLIPS:
             continue
+        if candidate[:1].isupper() != name[:1].isupper() or _is_extension_of(name, candidate):
+            continue  # a class and a function of one spelling are different things
         if candidate.lower() == lowered:
             return candidate
-        if candidate[:1].isupper() != name[:1].isupper():
-            continue
-        found = distance(name, candidate, limit)
-        if found <= limit and (best is None or (found, candidate) < best):
-            best = (found, candidate)
-    return best[1] if best is not None else None
+        if max(len(name), len(candidate)) < MIN_LENGTH:
+            near = len(name) == len(candidate) and _swapped(name, candidate)
+        else:
+            near = distance(name, candidate, MAX_SLIPS) <= MAX_SLIPS
+        if near and (best is None or candidate < best):
+            best = candidate
+    return best

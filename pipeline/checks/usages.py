@@ -13,7 +13,7 @@ from pipeline.checks.parsing import text_of
 CLASS_BODIES = frozenset({"class_body", "extension_body", "enum_body"})
 NOT_REFERENCES = frozenset({
     "unconditional_assignable_selector", "conditional_assignable_selector", "cascade_selector",
-    "label", "annotation", "dotted_identifier_list", "library_name", "combinator",
+    "label", "dotted_identifier_list", "library_name", "combinator",
     "import_specification", "part_of_directive", "enum_constant", "object_pattern",
     "record_pattern", "symbol_literal", "dot_shorthand", "uri_test", "scoped_identifier",
     "type_parameter",
@@ -47,6 +47,7 @@ class Use(StrEnum):
     CALL = "call"  # Name(...) or Name<T>(...)
     STATIC = "static"  # Name.member
     VALUE = "value"
+    PREFIX = "prefix"  # prefix.Name, where `prefix` is not an import prefix of the file
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,15 @@ class Reference:
     in_class: bool
 
 
+@dataclass(frozen=True)
+class MemberUse:
+    """`receiver.member` where the receiver is a plain identifier (e.g. `context.watch`)."""
+
+    receiver: str
+    member: str
+    node: Node
+
+
 @dataclass
 class FileNames:
     """What one file declares at any depth, the prefixes it imports under, and what it uses."""
@@ -66,6 +76,7 @@ class FileNames:
     declared: set[str] = field(default_factory=set)
     prefixes: set[str] = field(default_factory=set)
     references: list[Reference] = field(default_factory=list)
+    members: list[MemberUse] = field(default_factory=list)
 
 
 def _declared_by(node: Node) -> list[Node]:
@@ -119,7 +130,15 @@ def _use_of(node: Node) -> Use:
     first = following.children[0] if following.children else None
     if first is not None and first.type == "argument_part":
         return Use.CALL
+    member = first.named_children[-1] if first is not None and first.named_children else None
+    if member is not None and _looks_prefixed(text_of(node), text_of(member)):
+        return Use.PREFIX
     return Use.STATIC
+
+
+def _looks_prefixed(name: str, member: str) -> bool:
+    """`http.Client`: a lower-case receiver with an upper-case member is an import prefix."""
+    return name[:1].islower() and member[:1].isupper()
 
 
 def _is_prefix(node: Node, prefixes: set[str]) -> bool:
@@ -155,15 +174,36 @@ def collect(tree: Tree) -> FileNames:
     return names
 
 
+def _member_use(node: Node) -> MemberUse | None:
+    """`context.watch`: a member selected directly on a plain identifier."""
+    selector = node.parent.parent if node.parent is not None else None
+    if selector is None or selector.type != "selector":
+        return None
+    receiver = selector.prev_named_sibling
+    if receiver is None or receiver.type != "identifier":
+        return None
+    return MemberUse(text_of(receiver), text_of(node), node)
+
+
 def _reference(node: Node, in_class: bool, names: FileNames) -> Reference | None:
     parent = node.parent
+    if parent is not None and parent.type == "unconditional_assignable_selector":
+        member = _member_use(node)
+        if member is not None:
+            names.members.append(member)
+        return None
     if parent is None or _is_member_access(node):
         return None
-    if node.type == "identifier" and parent.type in NOT_REFERENCES:
+    if parent.type == "annotation" and node.prev_sibling is not None:
+        # `@immutable`, `@JsonSerializable()`: top-level constants, judged like top-level code.
+        in_class = False
+    elif node.type == "identifier" and parent.type in NOT_REFERENCES:
         return None
     name = text_of(node)
     if name in names.declared or _is_prefix(node, names.prefixes):
         return None
     if node.type == "type_identifier":
-        return Reference(name, node, Use.TYPE, in_class)
+        following = node.next_sibling
+        prefixed = following is not None and following.type == "."
+        return Reference(name, node, Use.PREFIX if prefixed else Use.TYPE, in_class)
     return Reference(name, node, _use_of(node), in_class)

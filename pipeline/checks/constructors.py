@@ -1,0 +1,48 @@
+"""Constructors whose name is not their class's: what a class rename leaves behind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tree_sitter import Node, Tree
+
+from pipeline.checks.diagnostic import ERROR, Diagnostic
+from pipeline.checks.parsing import position, text_of, walk
+from pipeline.checks.usages import CONSTRUCTOR_SIGNATURES
+
+CLASS_NODES = frozenset({"class_definition", "enum_declaration"})
+CONSTRUCTOR_ONLY = frozenset({"constructor_param", "super_formal_parameter"})
+MISMATCH = "Constructor '{name}' does not match class '{owner}': rename one of them"
+
+
+def _surely_constructor(signature: Node) -> bool:
+    """`Foo()` alone may be a method without a return type; these forms never are."""
+    if signature.type != "constructor_signature":
+        return True  # const, factory and redirecting signatures
+    if any(c.type == "." for c in signature.children):
+        return True  # Foo.named()
+    following = signature.next_named_sibling
+    if following is not None and following.type == "initializers":
+        return True
+    return any(n.type in CONSTRUCTOR_ONLY for n in walk(signature))
+
+
+def mismatched_constructors(path: str, tree: Tree) -> Iterator[Diagnostic]:
+    """Constructors named after a class that is not the one around them."""
+    for node in tree.root_node.children:
+        if node.type not in CLASS_NODES:
+            continue
+        name_node = node.child_by_field_name("name")
+        body = node.child_by_field_name("body")
+        if name_node is None or body is None:
+            continue
+        owner = text_of(name_node)
+        for signature in walk(body):
+            if signature.type not in CONSTRUCTOR_SIGNATURES:
+                continue
+            first = next((c for c in signature.children if c.type == "identifier"), None)
+            if first is None or text_of(first) == owner or not _surely_constructor(signature):
+                continue
+            line, column = position(first)
+            yield Diagnostic(path, line, column, "constructor-name", ERROR,
+                             MISMATCH.format(name=text_of(first), owner=owner))
