@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
+from typing import NoReturn
 
 from factory.commands import bench, check, db, run, serve
 from pipeline.errors import FactoryError
@@ -17,8 +18,15 @@ COMMANDS: tuple[ModuleType, ...] = (run, check, serve, db, bench)
 Handler = Callable[[argparse.Namespace], int]
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes are bad input: one line and exit 3 (2 means a kill gate fired)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="factory",
         description="Code Factory: turn an app idea into a complete Flutter app.",
     )

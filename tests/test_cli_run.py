@@ -132,3 +132,16 @@ def test_the_console_script_prints_help() -> None:
     result = subprocess.run([sys.executable, "-m", "factory.cli", "--help"], capture_output=True,
                             text=True, check=False)
     assert result.returncode == 0 and "run" in result.stdout
+
+
+@pytest.mark.parametrize("argv", [["run", "--budget", "abc", "idea"], [], ["nope"],
+                                  ["run", "idea", "--out", "x", "--concurrency", "0"]])
+def test_usage_mistakes_are_one_line_and_exit_3(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        code = main(argv)
+        raise SystemExit(code)
+    err = capsys.readouterr().err
+    assert info.value.code == 3
+    assert len(err.strip().splitlines()) == 1 and "error" in err
