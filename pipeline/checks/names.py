@@ -88,7 +88,10 @@ class NameCheck:
 
     def _judge(self, path: str, reference: Reference, namespace: Namespace) -> Diagnostic | None:
         name = reference.name
-        if reference.use == Use.PREFIX and name not in self.project.declarers:
+        as_type = reference.node.type == "type_identifier"
+        if reference.use == Use.PREFIX and (as_type or not reference.in_class) and (
+            name not in self.project.declarers
+        ):
             # Prefixes are never exported: only this file's own imports can declare one.
             uri = PREFIX_LIBRARIES.get(name) or (
                 import_hint(name) if name in PACKAGE_NAMES else None
