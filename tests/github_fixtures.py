@@ -5,8 +5,9 @@ Test modules load these with `pytest_plugins = ["tests.github_fixtures"]`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -14,11 +15,17 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from gidgethub import sansio
 
 from bot.app import ServerOptions, make_app
 from bot.auth import AppAuth
+from bot.context import BotContext
+from bot.dispatch import EventQueue
 from bot.github import GitHub, RetryingAPI
+from bot.metrics import Metrics
 from bot.settings import BotSettings
+from pipeline.store.base import RunStore
+from pipeline.store.open import open_store
 from tests.fakes.github_api import FakeGitHub
 from tests.fakes.github_state import Repo
 from tests.github_values import APP_ID, FAST, INSTALLATION_ID, REPO, WEBHOOK_SECRET, KeyPair
@@ -99,3 +106,27 @@ async def client(
     app = make_app(settings, options)
     async with TestClient(TestServer(app)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[RunStore]:
+    """A real run store on a SQLite file."""
+    opened = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+def ctx(store: RunStore) -> BotContext:
+    return BotContext(store=store, engine="offline", app_id=APP_ID)
+
+
+@pytest.fixture
+def dispatch(ctx: BotContext, auth: AppAuth) -> Callable[[str, dict[str, Any]], Awaitable[None]]:
+    """Run one webhook event through the routers, as the event queue does."""
+    queue = EventQueue(ctx, auth.github, Metrics())
+
+    async def handle(event: str, data: dict[str, Any]) -> None:
+        await queue.handle(sansio.Event(data, event=event, delivery_id="test"))
+
+    return handle

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
 from bot.branch import Branch
@@ -31,7 +28,6 @@ from pipeline.events import (
 )
 from pipeline.status import RunStatus, Stage
 from pipeline.store.base import RunRecord, RunStore
-from pipeline.store.open import open_store
 from tests.fakes.github_api import FakeGitHub
 from tests.fakes.github_state import Repo
 from tests.github_values import INSTALLATION_ID, REPO
@@ -52,13 +48,6 @@ PLAN = Plan(
 )
 LEVELS = [["pubspec.yaml", "lib/models/recipe.dart"], ["lib/screens/list_screen.dart"],
           ["lib/main.dart"]]
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[RunStore]:
-    opened = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'publisher.db'}")
-    yield opened
-    await opened.close()
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ def payload(event: str, action: str | None = None, repo: str = REPO) -> dict[str
     if "repository" in data:
         data["repository"].update(full_name=repo, name=name, default_branch="main")
         data["repository"]["owner"]["login"] = owner
-    data["installation"] = {"id": INSTALLATION_ID, "node_id": "MDIzOkluc3RhbGxhdGlvbjc3"}
+    data.setdefault("installation", {"node_id": "MDIzOkluc3RhbGxhdGlvbjc3"})["id"] = INSTALLATION_ID
     return data
 
 
