@@ -118,12 +118,15 @@ async def _critic(ctx: RunContext) -> CriticReport:
 
 
 async def _gates(ctx: RunContext, critic: CriticReport) -> RunFinished | None:
-    """The three idea gates, decided before planning; the first that fails kills the run."""
+    """The three idea gates, decided before planning; the first that fails kills the run.
+
+    Compliance goes first: a harmful idea is named as such even when it is also vague.
+    """
     await _stage(ctx, Stage.GATES)
     earlier = await ctx.store.earlier_ideas(ctx.run_id)
     results = [
-        gates.min_critic_score(critic, ctx.config.critic_min_score),
         gates.compliance_risk(critic),
+        gates.min_critic_score(critic, ctx.config.critic_min_score),
         gates.cannibalization(ctx.idea, earlier, ctx.config.cannibalization_threshold),
     ]
     return await _decide(ctx, results)

@@ -145,3 +145,11 @@ def test_usage_mistakes_are_one_line_and_exit_3(
     err = capsys.readouterr().err
     assert info.value.code == 3
     assert len(err.strip().splitlines()) == 1 and "error" in err
+
+
+def test_a_vague_harmful_idea_is_named_by_the_compliance_gate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, summary = run_json(capsys, "An online casino with sports betting", "--out",
+                             str(tmp_path / "app"))
+    assert code == 2 and "compliance_risk" in str(summary["outcome"])
