@@ -32,8 +32,8 @@ def _required(env: Mapping[str, str], name: str) -> str:
 
 
 def _private_key(env: Mapping[str, str]) -> str:
-    inline = env.get("GITHUB_PRIVATE_KEY", "").strip()
-    if inline:
+    inline = env.get("GITHUB_PRIVATE_KEY", "")
+    if inline.strip():
         # Environments that cannot hold newlines often carry the PEM with literal "\n".
         return inline.replace("\\n", "\n")
     path = env.get("GITHUB_PRIVATE_KEY_PATH", "").strip()

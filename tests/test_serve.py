@@ -1,0 +1,68 @@
+"""`factory serve` as a process: settings checked first, then /healthz, and a clean stop."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from factory.cli import main
+from tests.github_values import KeyPair
+
+pytest_plugins = ["tests.github_fixtures"]
+
+START_TIMEOUT_S = 20
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_a_missing_setting_is_one_line_and_exit_3(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("GITHUB_APP_ID", "GITHUB_PRIVATE_KEY", "GITHUB_PRIVATE_KEY_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GITHUB_WEBHOOK_SECRET", "x")
+    assert main(["serve", "--port", "1"]) == 3
+    err = capsys.readouterr().err
+    assert err.strip() == "factory: error: GITHUB_APP_ID is not set"
+
+
+def test_serve_answers_healthz_and_stops_on_sigterm(tmp_path: Path, app_key: KeyPair) -> None:
+    port = _free_port()
+    env = {**os.environ, "GITHUB_APP_ID": "1", "GITHUB_PRIVATE_KEY": app_key.private,
+           "GITHUB_WEBHOOK_SECRET": "s", "GITHUB_API_URL": "http://127.0.0.1:9",
+           "FACTORY_DATA_DIR": str(tmp_path), "FACTORY_ENGINE": "offline"}
+    env.pop("FACTORY_DATABASE_URL", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "factory.cli", "serve", "--host", "127.0.0.1", "--port",
+         str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
+                    assert r.status == 200
+                    break
+            except OSError:
+                assert proc.poll() is None, proc.communicate()[1]
+                assert time.monotonic() < deadline, "factory serve did not start"
+                time.sleep(0.1)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as r:
+            assert b"factory_queue_depth" in r.read()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=START_TIMEOUT_S)
+    assert proc.returncode == 0, err
+    assert "engine: offline" in err
+    assert (tmp_path / "factory.db").exists()
