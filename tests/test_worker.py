@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from functools import partial
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import asyncpg  # type: ignore[import-untyped]
@@ -51,10 +51,13 @@ async def store(tmp_path: Path) -> AsyncIterator[SqlRunStore]:
     await opened.close()
 
 
-async def until(check: Callable[[], Awaitable[bool]], timeout: float = 10.0) -> None:
-    """Poll `check` until it holds, failing the test after `timeout` seconds."""
+async def until(check: Callable[[], bool | Awaitable[bool]], timeout: float = 10.0) -> None:
+    """Poll `check` (plain or async) until it holds, failing the test after `timeout` s."""
     async with asyncio.timeout(timeout):
-        while not await check():
+        while True:
+            held = check()
+            if held if isinstance(held, bool) else await held:
+                return
             await asyncio.sleep(0.02)
 
 
@@ -71,7 +74,7 @@ async def all_terminal(store: SqlRunStore, ids: list[str]) -> bool:
     return all(status in TERMINAL for status in await statuses(store, ids))
 
 
-async def work_until(worker: Worker, done: Callable[[], Awaitable[bool]]) -> None:
+async def work_until(worker: Worker, done: Callable[[], bool | Awaitable[bool]]) -> None:
     """Run `worker` until `done` holds, then stop it and wait for it to return."""
     task = asyncio.create_task(worker.run())
     try:
@@ -193,7 +196,7 @@ async def test_stop_requeues_runs_in_flight(store: SqlRunStore) -> None:
 
     worker = Worker(store, execute, options=FAST, name="w1")
     task = asyncio.create_task(worker.run())
-    await until(lambda: asyncio.sleep(0, len(started) == 2))
+    await until(lambda: len(started) == 2)
     worker.stop()
     await asyncio.wait_for(task, 5)
     assert sorted(cancelled) == sorted(started) == sorted(ids[:2])
@@ -251,7 +254,7 @@ async def test_a_lost_lease_cancels_the_run_and_leaves_it_alone(store: SqlRunSto
             raise
 
     worker = Worker(store, execute, options=FAST, name="w1")
-    await work_until(worker, lambda: asyncio.sleep(0, cancelled.is_set() and not worker.running))
+    await work_until(worker, lambda: cancelled.is_set() and not worker.running)
     run = await store.get_run(run_id)
     assert (run.status, run.error) == (RunStatus.RUNNING, None)
 
@@ -300,28 +303,35 @@ async def test_the_sweeper_requeues_a_dead_workers_run(store: SqlRunStore) -> No
     assert (await store.get_run(run_id)).status is RunStatus.SUCCEEDED
 
 
-def _spawn(url: str, name: str, log: Path, seconds: float) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "tests.worker_process", url, name, str(log), str(seconds)],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-
-
 def _lines(log: Path) -> list[str]:
     return log.read_text(encoding="utf-8").splitlines() if log.exists() else []
 
 
-async def test_sigterm_requeues_the_run_and_exits(store: SqlRunStore, tmp_path: Path) -> None:
+@asynccontextmanager
+async def worker_process(
+    store: SqlRunStore, name: str, log: Path
+) -> AsyncIterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Queue a run, start `tests.worker_process` on the store, and yield once it executes
+    the run (which would take a minute); the process is killed on the way out."""
     (run_id,) = await queued(store, 1)
-    log = tmp_path / "worker.log"
     url = store.engine.url.render_as_string(hide_password=False)
-    process = _spawn(url, "proc-1", log, 60)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.worker_process", url, name, str(log), "60"],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     try:
-        await until(lambda: asyncio.sleep(0, f"started {run_id}" in _lines(log)), 20)
-        process.send_signal(signal.SIGTERM)
-        assert await asyncio.to_thread(process.wait, 10) == 0
+        await until(lambda: f"started {run_id}" in _lines(log), 20)
+        yield run_id, process
     finally:
         process.kill()
+        await asyncio.to_thread(process.wait, 10)
+
+
+async def test_sigterm_requeues_the_run_and_exits(store: SqlRunStore, tmp_path: Path) -> None:
+    log = tmp_path / "worker.log"
+    async with worker_process(store, "proc-1", log) as (run_id, process):
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.to_thread(process.wait, 10) == 0
     assert _lines(log) == ["ready", f"started {run_id}", f"cancelled {run_id}", "exited"]
     run = await store.get_run(run_id)
     assert (run.status, run.lease_owner, run.error) == (
@@ -364,15 +374,9 @@ async def test_postgres_workers_execute_each_of_30_runs_once(pg_store: SqlRunSto
 async def test_postgres_a_killed_workers_run_resumes_elsewhere(
     pg_store: SqlRunStore, tmp_path: Path
 ) -> None:
-    (run_id,) = await queued(pg_store, 1)
     log = tmp_path / "worker.log"
-    url = pg_store.engine.url.render_as_string(hide_password=False)
-    process = _spawn(url, "doomed", log, 60)
-    try:
-        await until(lambda: asyncio.sleep(0, f"started {run_id}" in _lines(log)), 20)
-    finally:
+    async with worker_process(pg_store, "doomed", log) as (run_id, process):
         process.kill()
-    await asyncio.to_thread(process.wait, 10)
     killed_at = asyncio.get_running_loop().time()
     resumed_after: list[float] = []
 
@@ -388,10 +392,6 @@ async def test_postgres_a_killed_workers_run_resumes_elsewhere(
     # The dead worker's lease is 1 s; the rescuer sweeps every 0.05 s.
     assert len(resumed_after) == 1 and resumed_after[0] < 3.0
     print(f"kill to resume: {resumed_after[0]:.2f}s")
-
-
-async def _at_least(done: list[str], n: int) -> bool:
-    return len(done) >= n
 
 
 async def _terminate_backends(database: str) -> int:
@@ -425,9 +425,11 @@ async def test_postgres_dropped_connections_do_not_stop_the_worker(
     task = asyncio.create_task(worker.run())
     terminated = 0
     try:
-        for wanted in (3, 7):
-            await until(partial(_at_least, done, wanted), 20)
-            terminated += await _terminate_backends(pg_store.engine.url.database or "")
+        database = pg_store.engine.url.database or ""
+        await until(lambda: len(done) >= 3, 20)
+        terminated += await _terminate_backends(database)
+        await until(lambda: len(done) >= 7, 20)
+        terminated += await _terminate_backends(database)
         await until(lambda: all_terminal(pg_store, ids), 30)
     finally:
         worker.stop()

@@ -55,10 +55,12 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 def _name_disconnects(engine: AsyncEngine) -> None:
     # A statement that dies with its connection (server restart, failover, terminated
     # backend) becomes StoreUnavailable, which callers may retry; pre-ping failures are
-    # left to the pool, which replaces the connection by itself.
+    # left to the pool, which replaces the connection by itself. A cancelled task also
+    # counts as a disconnect to SQLAlchemy; its CancelledError must go on unchanged.
     @event.listens_for(engine.sync_engine, "handle_error")
     def _disconnected(context: ExceptionContext) -> None:
-        if context.is_disconnect and not context.is_pre_ping:
+        cancelled = not isinstance(context.original_exception, Exception)
+        if context.is_disconnect and not context.is_pre_ping and not cancelled:
             first = str(context.original_exception).strip().splitlines() or ["disconnected"]
             raise StoreUnavailable(f"lost the database connection: {first[0]}")
 

@@ -21,6 +21,7 @@ from pipeline.store.base import AttemptRecord, FileRecord, LedgerRow, RunRecord,
 from pipeline.store.coltypes import utcnow
 from pipeline.store.errors import DuplicateRun, FileNotPlanned
 from pipeline.store.rows import attempt_record, file_record, ledger_row, run_record, usage_columns
+from pipeline.store.shield import finish_public_calls
 from pipeline.store.transition import change_status
 from pipeline.store.upsert import insert_missing, insert_new, upsert
 
@@ -47,6 +48,7 @@ def _contains(whole: dict[str, Any], part: dict[str, Any]) -> bool:
     return all(key in whole and whole[key] == value for key, value in part.items())
 
 
+@finish_public_calls
 class SqlRunStore(RunStore):
     """RunStore on an async SQLAlchemy engine; open one with `pipeline.store.open_store`."""
 
