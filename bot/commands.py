@@ -12,6 +12,7 @@ from gidgethub import routing, sansio
 
 from bot import replies
 from bot.command_parser import Commands, parse_commands
+from bot.comments import post_comment
 from bot.context import BotContext, origin_of
 from bot.errors import NotFound
 from bot.github import GitHub
@@ -25,7 +26,6 @@ log = logging.getLogger(__name__)
 WRITE_ROLES = frozenset({"admin", "maintain", "write"})
 ACK_REACTION = "+1"
 PERMISSION_URL = "/repos/{owner}/{repo}/collaborators/{username}/permission"
-COMMENTS_URL = "/repos/{owner}/{repo}/issues/{number}/comments"
 REACTIONS_URL = "/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
 
 
@@ -69,12 +69,6 @@ def resolve_files(requested: list[str], planned: list[str]) -> tuple[list[str], 
         problems.append(replies.UNKNOWN_FILE.format(
             name=name, candidates=f" Did you mean:{listed}" if similar else ""))
     return list(dict.fromkeys(resolved)), problems
-
-
-async def _reply(gh: GitHub, repo: str, number: int, body: str) -> None:
-    owner, name = repo.split("/")
-    await gh.post(COMMENTS_URL, {"owner": owner, "repo": name, "number": number},
-                  data={"body": body})
 
 
 async def _status(ctx: BotContext, run: RunRecord) -> str:
@@ -124,13 +118,13 @@ async def run_pr_command(event: sansio.Event, gh: GitHub, ctx: BotContext) -> No
     repo = data["repository"]["full_name"]
     runs = await ctx.store.find_runs(origin_of(repo, pr=issue["number"]))
     if not runs:
-        await _reply(gh, repo, issue["number"], replies.NO_RUN)
+        await post_comment(gh, repo, issue["number"], replies.NO_RUN)
         return
     user = comment["user"]["login"]
     allowed, permission = await user_can_write(gh, repo, user)
     if not allowed:
         log.info("command refused", extra={"user": user, "permission": permission})
-        await _reply(gh, repo, issue["number"],
+        await post_comment(gh, repo, issue["number"],
                      replies.REFUSAL.format(user=user, permission=permission))
         return
     owner, name = repo.split("/")
@@ -144,4 +138,4 @@ async def run_pr_command(event: sansio.Event, gh: GitHub, ctx: BotContext) -> No
         answers.append(await _retry(ctx, run, commands))
     if commands.status:
         answers.append(await _status(ctx, await ctx.store.get_run(run.id)))
-    await _reply(gh, repo, issue["number"], "\n\n".join(answers))
+    await post_comment(gh, repo, issue["number"], "\n\n".join(answers))

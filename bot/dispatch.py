@@ -60,9 +60,17 @@ class EventQueue:
         await self._queue.join()
 
     async def handle(self, event: sansio.Event) -> None:
-        """Dispatch one event to the routers with a client for its installation."""
+        """Dispatch one event to the routers with a client for its installation.
+
+        Every event an App receives names its installation; one that does not (a repository
+        webhook pointed here by mistake) cannot be acted on, so it is logged and dropped.
+        """
         installation = event.data.get("installation") or {}
-        gh = self._client_for(int(installation.get("id", 0)))
+        if "id" not in installation:
+            log.warning("event without an installation",
+                        extra={"delivery_id": event.delivery_id, "event": event.event})
+            return
+        gh = self._client_for(int(installation["id"]))
         await self._router.dispatch(event, gh, self.ctx)
 
     async def _consume(self) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from gidgethub import routing, sansio
 
+from bot.comments import post_comment
 from bot.context import BotContext, origin_of
 from bot.github import GitHub
 from bot.repo_config import RepoConfigInvalid, load_repo_config, render_problems
@@ -23,7 +24,6 @@ BRANCH_PREFIX = "factory/issue-"
 SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 SLUG_MAX = 40
 SEEN_REACTION = "eyes"
-COMMENTS_URL = "/repos/{owner}/{repo}/issues/{number}/comments"
 REACTIONS_URL = "/repos/{owner}/{repo}/issues/{number}/reactions"
 
 
@@ -52,7 +52,8 @@ async def start_run_on_label(event: sansio.Event, gh: GitHub, ctx: BotContext) -
         repo_config = await load_repo_config(gh, repository, ctx.base_config)
     except RepoConfigInvalid as exc:
         if data["label"]["name"] == exc.label:
-            await gh.post(COMMENTS_URL, where, data={"body": render_problems(exc.problems)})
+            await post_comment(gh, repository["full_name"], issue["number"],
+                               render_problems(exc.problems))
         return
     if data["label"]["name"] != repo_config.label:
         return

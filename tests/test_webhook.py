@@ -131,3 +131,16 @@ async def test_healthz_and_metrics(client: Client) -> None:
     assert "factory_webhook_latency_seconds_count 2" in text
     assert 'factory_runs{status="queued"} 0' in text
     assert 'factory_queue_depth{queue="events"} 0' in text
+
+
+async def test_an_event_without_an_installation_is_dropped(
+    client: Client, fake_github: FakeGitHub
+) -> None:
+    data = labeled(1, "x")
+    del data["installation"]
+    status, _ = await post(client, "issues", data)
+    assert status == 202
+    await client.app[EVENTS].drain()
+    assert await runs(client) == []
+    assert fake_github.calls == []
+    assert client.app[METRICS].events[("issues", "ok")] == 1

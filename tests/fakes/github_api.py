@@ -220,18 +220,19 @@ class FakeGitHub:
         repo.pulls[number] = pull
         return 201, self._pull_json(repo, pull)
 
-    async def _get_pull(self, repo: Repo, params: dict[str, str], query: dict[str, str],
-                        body: Any) -> Answer:
+    def _pull(self, repo: Repo, params: dict[str, str]) -> dict[str, Any]:
         pull = repo.pulls.get(int(params["pull_number"]))
         if pull is None:
             raise Refused(404, "Not Found")
-        return 200, self._pull_json(repo, pull)
+        return pull
+
+    async def _get_pull(self, repo: Repo, params: dict[str, str], query: dict[str, str],
+                        body: Any) -> Answer:
+        return 200, self._pull_json(repo, self._pull(repo, params))
 
     async def _update_pull(self, repo: Repo, params: dict[str, str], query: dict[str, str],
                            body: Any) -> Answer:
-        pull = repo.pulls.get(int(params["pull_number"]))
-        if pull is None:
-            raise Refused(404, "Not Found")
+        pull = self._pull(repo, params)
         pull.update({k: body[k] for k in ("title", "body", "state") if k in body})
         return 200, self._pull_json(repo, pull)
 
