@@ -148,3 +148,14 @@ async def test_real_sleep_is_scaled_down() -> None:
     reply = await engine.ask(CriticAsk(idea="notes"), CriticReport)
     assert reply.answer == report
     assert reply.usage.seconds > 0.8
+
+
+async def test_make_engine_builds_it_around_the_offline_engine() -> None:
+    from pipeline.engines.select import make_engine
+
+    engine = make_engine("simulated", FactoryConfig(), sim_speed=1_000_000)
+    assert isinstance(engine, SimulatedEngine)
+    reply = await engine.ask(CriticAsk(idea="a recipe box with shopping lists"), CriticReport)
+    assert reply.usage.model == FactoryConfig().models.critic
+    assert reply.usage.output_tokens > 0 and reply.usage.cost_usd > 0
+    await engine.aclose()
