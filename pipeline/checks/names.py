@@ -13,7 +13,7 @@ from pipeline.checks.libraries import (
     Family,
     home_of,
 )
-from pipeline.checks.nearmiss import closest
+from pipeline.checks.nearmiss import NearIndex, closest, index_of
 from pipeline.checks.packages import PACKAGE_NAMES, import_hint
 from pipeline.checks.parsing import position
 from pipeline.checks.project import Project
@@ -45,6 +45,7 @@ class NameCheck:
         self.project = project
         self.scopes = Scopes(project)
         self._visible: dict[str, Namespace] = {}
+        self._indexes: dict[int, NearIndex] = {}
 
     @cached_property
     def everything_known(self) -> frozenset[str]:
@@ -53,6 +54,13 @@ class NameCheck:
             d.name for dart in self.project.dart.values() for d in dart.declarations
         }
         return ALL_SDK_NAMES | ALL_PACKAGE_NAMES | project_names
+
+    def _index(self, namespace: Namespace) -> NearIndex:
+        """The near-miss index of a namespace's known names (built on first need)."""
+        key = id(namespace)
+        if key not in self._indexes:
+            self._indexes[key] = NearIndex(namespace.names)
+        return self._indexes[key]
 
     def visible(self, library: str) -> Namespace:
         """The import scope of a library (cached)."""
@@ -128,10 +136,13 @@ class NameCheck:
             return self._undefined(path, reference, namespace)
         if name in self.everything_known:
             return None
-        candidates = set(namespace.names)
-        for opening in openings:
-            candidates |= {n for n in opening.library.names if opening.may_export(n)}
-        suggestion = closest(name, candidates)
+        indexes = [self._index(namespace)]
+        indexes += [index_of(o.library.names) for o in openings if o.may_export(name)]
+        suggestion = closest(name, indexes)
+        if suggestion is not None and not any(
+            o.may_export(suggestion) for o in openings
+        ) and suggestion not in namespace.names:
+            suggestion = None
         if suggestion is None:
             return None
         message = DID_YOU_MEAN.format(name=name, suggestion=suggestion)
@@ -143,7 +154,7 @@ class NameCheck:
         if home is not None:
             message = MISSING_IMPORT.format(name=name, uri=home)
             return self._at(path, reference, "missing-import", ERROR, message)
-        suggestion = closest(name, set(namespace.names) | self.everything_known)
+        suggestion = closest(name, [self._index(namespace), index_of(self.everything_known)])
         if suggestion is not None:
             message = DID_YOU_MEAN.format(name=name, suggestion=suggestion)
         else:

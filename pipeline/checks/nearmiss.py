@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 MIN_LENGTH = 4
 """Shorter names are too often legitimately one letter apart (Row, Rows, Flow); only a swap of
@@ -44,11 +45,40 @@ def _is_extension_of(name: str, known: str) -> bool:
     return len(name) > len(known) and name.startswith(known)
 
 
-def closest(name: str, candidates: Iterable[str]) -> str | None:
+class NearIndex:
+    """Names keyed by their one-letter deletions, so one-slip neighbours are found by lookup."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.by_deletion: dict[str, list[str]] = {}
+        self.by_lower: dict[str, list[str]] = {}
+        for name in names:
+            self.by_lower.setdefault(name.lower(), []).append(name)
+            for key in _deletions(name):
+                self.by_deletion.setdefault(key, []).append(name)
+
+    def neighbours(self, name: str) -> Iterator[str]:
+        """Names that might be one slip (or only letter case) away from `name`."""
+        yield from self.by_lower.get(name.lower(), ())
+        for key in _deletions(name):
+            yield from self.by_deletion.get(key, ())
+
+
+def _deletions(name: str) -> set[str]:
+    """The name itself and every spelling with one letter left out."""
+    return {name} | {name[:i] + name[i + 1 :] for i in range(len(name))}
+
+
+@lru_cache(maxsize=256)
+def index_of(names: frozenset[str]) -> NearIndex:
+    """A (cached) near-miss index over a fixed set of names."""
+    return NearIndex(names)
+
+
+def closest(name: str, indexes: Iterable[NearIndex]) -> str | None:
     """The known name `name` most likely misspells, or None when nothing is close enough."""
     lowered = name.lower()
     best: str | None = None
-    for candidate in candidates:
+    for candidate in {c for index in indexes for c in index.neighbours(name)}:
         if candidate == name or abs(len(candidate) - len(name)) > MAX_SLIPS:
             continue
         if candidate[:1].isupper() != name[:1].isupper() or _is_extension_of(name, candidate):
