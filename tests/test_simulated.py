@@ -11,6 +11,7 @@ from pipeline.asks import Ask, CriticAsk, FileAsk, PlanReviewAsk
 from pipeline.config import FactoryConfig
 from pipeline.engines.base import Reply, Usage
 from pipeline.engines.latency import LatencyModel
+from pipeline.engines.select import make_engine
 from pipeline.engines.simulated import SimulatedEngine, model_for
 from pipeline.errors import ConfigError
 
@@ -151,8 +152,6 @@ async def test_real_sleep_is_scaled_down() -> None:
 
 
 async def test_make_engine_builds_it_around_the_offline_engine() -> None:
-    from pipeline.engines.select import make_engine
-
     engine = make_engine("simulated", FactoryConfig(), sim_speed=1_000_000)
     assert isinstance(engine, SimulatedEngine)
     reply = await engine.ask(CriticAsk(idea="a recipe box with shopping lists"), CriticReport)
