@@ -8,11 +8,11 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import NoReturn
 
-from factory.commands import bench, check, db, run, serve
+from factory.commands import bench, check, db, run, serve, worker
 from pipeline.errors import FactoryError
 from pipeline.status import EXIT_ERROR
 
-COMMANDS: tuple[ModuleType, ...] = (run, check, serve, db, bench)
+COMMANDS: tuple[ModuleType, ...] = (run, check, serve, worker, db, bench)
 """Each module registers one subcommand; the order is the order of `factory --help`."""
 
 Handler = Callable[[argparse.Namespace], int]
