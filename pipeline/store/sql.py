@@ -20,10 +20,11 @@ from pipeline.store import tables as db
 from pipeline.store.base import AttemptRecord, FileRecord, LedgerRow, RunRecord, RunStore
 from pipeline.store.coltypes import utcnow
 from pipeline.store.errors import DuplicateRun, FileNotPlanned
+from pipeline.store.group_commit import GroupCommit
 from pipeline.store.rows import attempt_record, file_record, ledger_row, run_record, usage_columns
 from pipeline.store.shield import finish_public_calls
 from pipeline.store.transition import change_status
-from pipeline.store.upsert import insert_missing, insert_new, upsert
+from pipeline.store.upsert import insert_missing, insert_new_many, upsert
 
 MAX_CLAIMS = 10
 """A run whose lease lapses after this many claims is crashing its workers: it errors out."""
@@ -55,6 +56,7 @@ class SqlRunStore(RunStore):
     def __init__(self, engine: AsyncEngine, *, max_claims: int = MAX_CLAIMS) -> None:
         self.engine = engine
         self._max_claims = max_claims
+        self._deliveries: GroupCommit[str] = GroupCommit(self._insert_deliveries)
 
     @asynccontextmanager
     async def _write(self, run_id: str | None = None) -> AsyncIterator[AsyncConnection]:
@@ -337,9 +339,13 @@ class SqlRunStore(RunStore):
 
     # -- webhook deliveries -------------------------------------------------------------------
     async def record_delivery(self, delivery_id: str, event: str) -> bool:
-        values = {"id": delivery_id, "event": event, "received_at": utcnow()}
+        return await self._deliveries.submit(delivery_id, event)
+
+    async def _insert_deliveries(self, events: dict[str, str]) -> set[str]:
+        now = utcnow()
+        rows = [{"id": key, "event": event, "received_at": now} for key, event in events.items()]
         async with self.engine.begin() as conn:
-            return await insert_new(conn, db.deliveries, values, ("id",))
+            return await insert_new_many(conn, db.deliveries, rows, "id")
 
     async def record_installation(
         self, installation_id: int, account: str, action: str

@@ -29,17 +29,17 @@ async def upsert(
     await conn.execute(statement.on_conflict_do_update(index_elements=keys, set_=changed))
 
 
-async def insert_new(
-    conn: AsyncConnection, table: Table, values: dict[str, Any], keys: tuple[str, ...]
-) -> bool:
-    """Insert a row unless one with the same `keys` exists; True when inserted."""
+async def insert_new_many(
+    conn: AsyncConnection, table: Table, rows: list[dict[str, Any]], key: str
+) -> set[str]:
+    """Insert the rows whose `key` is not taken yet, in one statement; the keys inserted."""
     statement = (
         _insert(conn, table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=keys)
-        .returning(*(table.c[key] for key in keys))
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=(key,))
+        .returning(table.c[key])
     )
-    return (await conn.execute(statement)).first() is not None
+    return {str(value) for value in (await conn.execute(statement)).scalars()}
 
 
 async def insert_missing(

@@ -1,0 +1,55 @@
+"""Group commit: concurrent inserts of keyed rows share one transaction.
+
+A burst of webhook deliveries would otherwise queue on the database one transaction each;
+here the calls that arrive while a batch is being written wait for the next batch, so a burst
+costs a few transactions instead of one per delivery.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
+
+Flush = Callable[[dict[str, V]], Awaitable[set[str]]]
+"""Writes a batch (key -> value) in one transaction and returns the keys that were new."""
+
+
+class GroupCommit(Generic[V]):
+    """Batches `submit` calls into `flush` calls, one batch in flight at a time."""
+
+    def __init__(self, flush: Flush[V]) -> None:
+        self._flush = flush
+        self._pending: list[tuple[str, V, asyncio.Future[bool]]] = []
+        self._draining: asyncio.Task[None] | None = None
+
+    async def submit(self, key: str, value: V) -> bool:
+        """Insert `key` unless it exists; True when this call inserted it."""
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._pending.append((key, value, future))
+        if self._draining is None:
+            self._draining = asyncio.create_task(self._drain())
+        # Shielded: a caller that gives up does not cancel the batch the others wait on.
+        return await asyncio.shield(future)
+
+    async def _drain(self) -> None:
+        try:
+            while self._pending:
+                batch, self._pending = self._pending, []
+                values: dict[str, V] = {}
+                for key, value, _ in batch:
+                    values.setdefault(key, value)
+                try:
+                    new = await self._flush(values)
+                except Exception as exc:
+                    for _, _, future in batch:
+                        future.set_exception(exc)
+                    continue
+                for key, _, future in batch:
+                    # The first caller with a key gets the insert; repeats in the batch do not.
+                    future.set_result(key in new)
+                    new.discard(key)
+        finally:
+            self._draining = None
