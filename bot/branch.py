@@ -35,8 +35,9 @@ class Head:
     message: str
 
 
-def trailer(key: str) -> str:
-    return f"{TRAILER}: {key}"
+def trailer(run_id: str, key: str) -> str:
+    """The line that marks a commit as `key` of one run (a branch can outlive a run)."""
+    return f"{TRAILER}: {run_id}/{key}"
 
 
 def check_paths(paths: list[str]) -> None:
@@ -50,8 +51,9 @@ def check_paths(paths: list[str]) -> None:
 class Branch:
     """One branch of one repository, advanced only by fast-forward commits."""
 
-    def __init__(self, gh: GitHub, repo: str, name: str, base: str) -> None:
+    def __init__(self, gh: GitHub, repo: str, name: str, base: str, run_id: str) -> None:
         self.gh = gh
+        self.run_id = run_id
         self.owner, self.repo = repo.split("/")
         self.name = name
         self.base = base
@@ -69,7 +71,7 @@ class Branch:
         commit = await self.gh.get(COMMIT_URL, self._vars(sha=sha))
         return Head(sha=sha, tree=commit["tree"]["sha"], message=commit["message"])
 
-    async def ensure(self, run_id: str) -> Head:
+    async def ensure(self) -> Head:
         """The branch, created from the base branch with one empty start commit if missing."""
         try:
             return await self.head()
@@ -77,7 +79,8 @@ class Branch:
             pass
         base_sha = await self._ref_sha(self.base)
         base = await self.gh.get(COMMIT_URL, self._vars(sha=base_sha))
-        message = START_MESSAGE.format(run_id=run_id) + f"\n\n{trailer('start')}\n"
+        message = START_MESSAGE.format(run_id=self.run_id)
+        message += f"\n\n{trailer(self.run_id, 'start')}\n"
         commit = await self.gh.post(COMMITS_URL, self._vars(), data={
             "message": message, "tree": base["tree"]["sha"], "parents": [base_sha]})
         await self.gh.post(REFS_URL, self._vars(),
@@ -89,7 +92,7 @@ class Branch:
         check_paths(sorted(files))
         for attempt in range(FAST_FORWARD_ATTEMPTS):
             head = await self.head()
-            if trailer(key) in head.message.splitlines():
+            if trailer(self.run_id, key) in head.message.splitlines():
                 return head.sha  # landed before a crash, but never recorded in the store
             tree = await self.gh.post(TREES_URL, self._vars(), data={
                 "base_tree": head.tree,
@@ -97,7 +100,7 @@ class Branch:
                          for path, content in sorted(files.items())],
             })
             commit = await self.gh.post(COMMITS_URL, self._vars(), data={
-                "message": f"{message}\n\n{trailer(key)}\n", "tree": tree["sha"],
+                "message": f"{message}\n\n{trailer(self.run_id, key)}\n", "tree": tree["sha"],
                 "parents": [head.sha]})
             try:
                 await self.gh.patch(UPDATE_REF_URL, self._vars(ref=f"heads/{self.name}"),

@@ -74,7 +74,7 @@ class GitHubPublisher:
         self.repo: str = self.origin["repo"]
         self.owner, self.name = self.repo.split("/")
         self.branch = Branch(gh, self.repo, self.origin["branch"],
-                             self.origin.get("default_branch", "main"))
+                             self.origin.get("default_branch", "main"), run.id)
         self.display = Display()
         self.check = CheckRun(gh, self.repo, run.id, self.display,
                               min_interval_s=min_interval_s)
@@ -117,7 +117,7 @@ class GitHubPublisher:
     async def _started(self, event: RunStarted) -> None:
         self.display.engine = event.engine
         self.display.stage = "starting"
-        head = await self.branch.ensure(self.run.id)
+        head = await self.branch.ensure()
         pull = await self._pull_request()
         await self._save_origin(pr=pull["number"], pr_node_id=pull["node_id"])
         for key, sha in sorted((await self.store.commits(self.run.id)).items()):

@@ -126,10 +126,24 @@ async def test_a_level_that_landed_before_a_crash_is_not_committed_again(
 ) -> None:
     await publisher.emit(RunStarted(run_id=run.id, idea=run.idea, engine="offline"))
     event = level(1)
-    await Branch(gh, REPO, BRANCH, "main").commit("level-1", event.files, event.message)
+    await Branch(gh, REPO, BRANCH, "main", run.id).commit("level-1", event.files, event.message)
     await publisher.emit(event)
     assert len(repo.branch_commits(BRANCH)) == 2
     assert "level-1" in await store.commits(run.id)
+
+
+async def test_a_new_run_on_the_same_branch_commits_its_own_levels(
+    gh: GitHub, publisher: GitHubPublisher, repo: Repo, store: RunStore, run: RunRecord,
+) -> None:
+    await publisher.emit(RunStarted(run_id=run.id, idea=run.idea, engine="offline"))
+    await publisher.emit(level(1))
+    again = await store.create_run(run.idea, "offline", run.config, run.origin)
+    second = GitHubPublisher(gh, store, again, min_interval_s=3600)
+    await second.emit(RunStarted(run_id=again.id, idea=run.idea, engine="offline"))
+    await second.emit(level(1).model_copy(update={"files": {"lib/main.dart": "// v2\n"}}))
+    assert len(repo.branch_commits(BRANCH)) == 3  # start, run 1 level 1, run 2 level 1
+    assert repo.git.read(BRANCH, "lib/main.dart") == b"// v2\n"
+    assert len(repo.pulls) == 1
 
 
 async def test_unsafe_paths_are_refused(
