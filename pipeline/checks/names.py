@@ -55,12 +55,15 @@ class NameCheck:
         }
         return ALL_SDK_NAMES | ALL_PACKAGE_NAMES | project_names
 
-    def _index(self, namespace: Namespace) -> NearIndex:
-        """The near-miss index of a namespace's known names (built on first need)."""
+    def _indexes_of(self, namespace: Namespace) -> list[NearIndex]:
+        """Near-miss indexes of what a namespace names: its project names, then each library."""
         key = id(namespace)
         if key not in self._indexes:
-            self._indexes[key] = NearIndex(namespace.names)
-        return self._indexes[key]
+            externals = {e.uri for e in namespace.externals}
+            own = [n for n, origin in namespace.names.items() if origin not in externals]
+            self._indexes[key] = NearIndex(own)
+        unique = {e.uri: e.names for e in namespace.externals}
+        return [self._indexes[key], *(index_of(names) for names in unique.values())]
 
     def visible(self, library: str) -> Namespace:
         """The import scope of a library (cached)."""
@@ -136,9 +139,7 @@ class NameCheck:
             return self._undefined(path, reference, namespace)
         if name in self.everything_known:
             return None
-        indexes = [self._index(namespace)]
-        indexes += [index_of(o.library.names) for o in openings if o.may_export(name)]
-        suggestion = closest(name, indexes)
+        suggestion = closest(name, self._indexes_of(namespace))
         if suggestion is not None and not any(
             o.may_export(suggestion) for o in openings
         ) and suggestion not in namespace.names:
@@ -154,7 +155,8 @@ class NameCheck:
         if home is not None:
             message = MISSING_IMPORT.format(name=name, uri=home)
             return self._at(path, reference, "missing-import", ERROR, message)
-        suggestion = closest(name, [self._index(namespace), index_of(self.everything_known)])
+        indexes = [*self._indexes_of(namespace), index_of(self.everything_known)]
+        suggestion = closest(name, indexes)
         if suggestion is not None:
             message = DID_YOU_MEAN.format(name=name, suggestion=suggestion)
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import yaml
 from tree_sitter import Tree
@@ -38,9 +38,9 @@ class DartFile:
     def declarations(self) -> list[Declaration]:
         return top_level_declarations(self.tree)
 
-    @cached_property
+    @property
     def names(self) -> FileNames:
-        return collect(self.tree)
+        return _collected(self.text)
 
     @cached_property
     def library_name(self) -> str | None:
@@ -49,6 +49,12 @@ class DartFile:
     def of_kind(self, kind: Kind) -> list[Directive]:
         """The directives of one kind, in source order."""
         return [d for d in self.directives if d.kind == kind]
+
+
+@lru_cache(maxsize=1024)
+def _collected(text: str) -> FileNames:
+    """Names of a file, cached by content (the trees they point into are cached alike)."""
+    return collect(parse(text))
 
 
 def package_name(files: Mapping[str, str]) -> str | None:

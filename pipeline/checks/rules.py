@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 
 from tree_sitter import Node
 
@@ -50,8 +51,17 @@ def _entry_point(files: Mapping[str, str]) -> Iterator[Diagnostic]:
         yield Diagnostic(MAIN, 1, 1, "main-runapp", ERROR, "lib/main.dart never calls runApp()")
 
 
-def placeholders(path: str, text: str) -> Iterator[Diagnostic]:
+def placeholders(path: str, text: str) -> tuple[Diagnostic, ...]:
     """TODO comments, `throw UnimplementedError()` and empty build methods in one file."""
+    return _placeholders(path, text)
+
+
+@lru_cache(maxsize=1024)
+def _placeholders(path: str, text: str) -> tuple[Diagnostic, ...]:
+    return tuple(_find_placeholders(path, text))
+
+
+def _find_placeholders(path: str, text: str) -> Iterator[Diagnostic]:
     for node in walk(parse(text).root_node):
         if node.type == "comment" and TODO_COMMENT.match(text_of(node)):
             line, column = position(node)

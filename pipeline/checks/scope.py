@@ -33,6 +33,7 @@ class Namespace:
 
     names: dict[str, str] = field(default_factory=dict)
     openings: list[Opening] = field(default_factory=list)
+    externals: list[External] = field(default_factory=list)
 
     def add(self, other: Namespace, directive: Directive) -> None:
         """Take in what `directive` lets through of another namespace."""
@@ -40,9 +41,11 @@ class Namespace:
             if directive.admits(name):
                 self.names.setdefault(name, origin)
         self.openings.extend(o.through(directive) for o in other.openings)
+        self.externals.extend(other.externals)
 
     def add_external(self, library: External, directive: Directive | None) -> None:
         """Take in a library outside the project."""
+        self.externals.append(library)
         for name in library.names:
             if directive is None or directive.admits(name):
                 self.names.setdefault(name, library.uri)

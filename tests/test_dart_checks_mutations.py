@@ -1,0 +1,50 @@
+"""pipeline.checks on broken copies of the fixture projects: detection rate per mutation kind.
+
+The measured table lives in docs/checks.md; `python -m tests.checks_mutations` reprints it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.checks import check_files
+from tests.checks_mutations import KINDS, PROJECTS, Mutation, load, markdown, measure
+
+OVERALL_RATE = 0.95
+KIND_RATE = 0.90
+
+
+@pytest.fixture(scope="module")
+def table() -> dict[str, tuple[int, int, list[str]]]:
+    return measure()
+
+
+@pytest.mark.parametrize("project", PROJECTS)
+def test_unbroken_fixtures_have_no_false_positive(project: str) -> None:
+    assert check_files(load(project)) == []
+
+
+def test_every_kind_has_many_mutations(table: dict[str, tuple[int, int, list[str]]]) -> None:
+    assert set(table) == set(KINDS)
+    for kind, (_hits, total, _misses) in table.items():
+        assert total >= 7, kind
+    assert sum(total for _hits, total, _misses in table.values()) >= 1000
+
+
+def test_detection_rate_overall_and_per_kind(
+    table: dict[str, tuple[int, int, list[str]]],
+) -> None:
+    hits = sum(h for h, _t, _m in table.values())
+    total = sum(t for _h, t, _m in table.values())
+    assert hits / total >= OVERALL_RATE, markdown(table)
+    for kind, (kind_hits, kind_total, misses) in table.items():
+        assert kind_hits / kind_total >= KIND_RATE, (kind, misses)
+
+
+def test_a_mutation_is_detected_by_an_error() -> None:
+    files = load("recipes")
+    broken = dict(files)
+    broken["lib/app.dart"] = files["lib/app.dart"].replace("MaterialApp(", "MaterialAp(", 1)
+    mutation = Mutation("recipes", "misspelled-widget", "MaterialApp", broken)
+    [found] = [d for d in check_files(mutation.files) if d.severity == "error"]
+    assert found.message == "Undefined name 'MaterialAp'. Did you mean 'MaterialApp'?"
