@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from pathlib import Path
@@ -12,13 +11,14 @@ from aiohttp import web
 
 from bot.app import ServerOptions, make_app
 from bot.settings import load_settings
+from factory.logfields import LOG_FORMAT as LOG_FORMAT  # `factory worker` imports it here
+from factory.logfields import setup_logging
 from pipeline.config import FactoryConfig, Settings, load_config_file
 from pipeline.engines.select import ENGINES, choose_engine
 from pipeline.worker import WorkerOptions
 
 DEFAULT_HOST = "0.0.0.0"
 DEFAULT_PORT = 8080
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -51,7 +51,7 @@ def main(args: argparse.Namespace) -> int:
     """Check every setting first (one clear line on a missing one), then serve until stopped."""
     bot_settings = load_settings(os.environ)
     options = options_from(args, Settings())
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    setup_logging()
     web.run_app(make_app(bot_settings, options), host=args.host, port=args.port,
                 print=lambda line: print(line, file=sys.stderr))
     return 0
