@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
@@ -75,3 +75,14 @@ async def empty(store: SqlRunStore) -> None:
     names = ", ".join(table.name for table in metadata.sorted_tables)
     async with store.engine.begin() as conn:
         await conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+
+
+def module_database(prefix: str) -> Callable[[], Iterator[str]]:
+    """A module-scoped `pg_url` fixture: a scratch database at head for one test module."""
+
+    @pytest.fixture(scope="module")
+    def pg_url() -> Iterator[str]:
+        with scratch_database(prefix) as url:
+            yield url
+
+    return pg_url

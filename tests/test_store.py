@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, timedelta
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from pipeline.store import open_store
 from pipeline.store.base import AttemptRecord
 from pipeline.store.errors import DuplicateRun, FileNotPlanned
 from pipeline.store.sql import SqlRunStore, installation_key
-from tests.databases import empty, scratch_database
+from tests.databases import empty, module_database
 
 LOCAL = {"kind": "local", "out": "/tmp/app"}
 
@@ -26,10 +26,7 @@ def github(installation: int, issue: int) -> dict[str, object]:
     return {"kind": "github", "installation_id": installation, "repo": "o/r", "issue": issue}
 
 
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    with scratch_database("test_store") as url:
-        yield url
+pg_url = module_database("test_store")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

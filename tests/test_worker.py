@@ -7,7 +7,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from pipeline.store.base import RunRecord
 from pipeline.store.errors import StoreUnavailable
 from pipeline.store.sql import SqlRunStore
 from pipeline.worker import SHUTDOWN, UNFINISHED, Worker, WorkerOptions, one_line
-from tests.databases import PG_ADMIN_DATABASE, PG_HOST, PG_USER, empty, scratch_database
+from tests.databases import PG_ADMIN_DATABASE, PG_HOST, PG_USER, empty, module_database
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = WorkerOptions(
@@ -30,10 +30,7 @@ FAST = WorkerOptions(
 )
 
 
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    with scratch_database("test_worker") as url:
-        yield url
+pg_url = module_database("test_worker")
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -28,7 +28,7 @@ from pipeline.status import TERMINAL, RunStatus
 from pipeline.store import open_store
 from pipeline.store.base import RunRecord
 from pipeline.store.sql import SqlRunStore
-from tests.databases import scratch_database
+from tests.databases import module_database
 from tests.fakes.github_api import FakeGitHub
 from tests.fakes.github_state import Repo
 from tests.github_values import FAST, KeyPair
@@ -51,10 +51,7 @@ HEARTBEAT_S = 0.3
 TIMEOUT_S = 120
 
 
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    with scratch_database("test_workers_e2e") as url:
-        yield url
+pg_url = module_database("test_workers_e2e")
 
 
 @pytest.fixture
