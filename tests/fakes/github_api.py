@@ -85,6 +85,13 @@ class FakeGitHub:
         """Answer the next `times` calls of `operation` with `status` (and headers) instead."""
         self.faults.setdefault(operation, []).extend([(status, headers or {})] * times)
 
+    def _inject_fault(self, call: Call) -> None:
+        """Answer with a scripted failure instead of handling the request (nothing changes)."""
+        faults = self.faults.get(call.operation)
+        if faults:
+            status, headers = faults.pop(0)
+            raise Refused(status, f"fake fault {status}", headers=headers)
+
     def called(self, operation: str) -> list[Call]:
         return [c for c in self.calls if c.operation == operation and c.status < 400]
 
@@ -95,9 +102,11 @@ class FakeGitHub:
         body = await request.read()
         call = Call(request.method, raw_path, "", query, None)
         self.calls.append(call)
+        extra: dict[str, str] = {}
         try:
             if request.method == "POST" and raw_path == "/graphql":
                 call.operation = "graphql"
+                self._inject_fault(call)
                 status, answer = await self._graphql(request, body)
             else:
                 status, answer = await self._rest(request, call, raw_path, query, body)
@@ -105,17 +114,11 @@ class FakeGitHub:
             self.violations.append(str(exc))
             status, answer = 400, {"message": f"fake: {exc}"}
         except Refused as exc:
-            status, answer = exc.status, exc.body
+            status, answer, extra = exc.status, exc.body, exc.headers
         call.status = status
         headers = {"x-ratelimit-limit": "5000", "x-ratelimit-remaining": "4999",
                    "x-ratelimit-reset": str(int(time.time()) + 3600),
-                   "x-ratelimit-used": "1", "x-ratelimit-resource": "core"}
-        faults = self.faults.get(call.operation)
-        if faults:
-            status, extra = faults.pop(0)
-            call.status = status
-            headers.update(extra)
-            answer = {"message": f"fake fault {status}"}
+                   "x-ratelimit-used": "1", "x-ratelimit-resource": "core", **extra}
         return web.json_response(answer, status=status, headers=headers)
 
     async def _rest(self, request: web.Request, call: Call, raw_path: str,
@@ -124,6 +127,7 @@ class FakeGitHub:
         call.operation = op.operation_id
         data = self.spec.check(op, query, body)
         call.body = data
+        self._inject_fault(call)
         if op.operation_id == "apps/create-installation-access-token":
             return self._issue_token(request, int(params["installation_id"]))
         repo = self.state.repo(params["owner"], params["repo"])

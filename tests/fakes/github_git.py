@@ -13,9 +13,11 @@ Answer = tuple[int, Any]
 class Refused(Exception):
     """GitHub would answer this request with an error status."""
 
-    def __init__(self, status: int, message: str, errors: list[Any] | None = None) -> None:
+    def __init__(self, status: int, message: str, errors: list[Any] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.headers = headers or {}
         self.body: dict[str, Any] = {"message": message,
                                      "documentation_url": "https://docs.github.com/rest"}
         if errors is not None:
