@@ -5,6 +5,9 @@ The state machine (kept in step with README's "Run lifecycle"):
     queued -> running -> succeeded | failed | killed | error | cancelled
     running -> queued            (lease lapsed or worker shut down: resumable)
     failed | error | cancelled | killed -> queued   (resume / retry / re-request)
+    failed | error | killed -> running   (resumed in the foreground by `factory run --resume`,
+                                          never passing through queued where a worker could
+                                          claim it)
     succeeded -> queued          (a /retry after success)
 """
 
@@ -32,9 +35,9 @@ ALLOWED: dict[RunStatus, frozenset[RunStatus]] = {
     RunStatus.QUEUED: frozenset({RunStatus.RUNNING, RunStatus.CANCELLED}),
     RunStatus.RUNNING: frozenset(TERMINAL | {RunStatus.QUEUED}),
     RunStatus.SUCCEEDED: frozenset({RunStatus.QUEUED}),
-    RunStatus.FAILED: frozenset({RunStatus.QUEUED}),
-    RunStatus.KILLED: frozenset({RunStatus.QUEUED}),
-    RunStatus.ERROR: frozenset({RunStatus.QUEUED}),
+    RunStatus.FAILED: frozenset({RunStatus.QUEUED, RunStatus.RUNNING}),
+    RunStatus.KILLED: frozenset({RunStatus.QUEUED, RunStatus.RUNNING}),
+    RunStatus.ERROR: frozenset({RunStatus.QUEUED, RunStatus.RUNNING}),
     RunStatus.CANCELLED: frozenset({RunStatus.QUEUED}),
 }
 

@@ -11,6 +11,10 @@ import git
 import pytest
 
 from factory.cli import main
+from pipeline.engines.base import Engine
+from pipeline.events import Sink
+from pipeline.status import RunStatus
+from pipeline.store.base import RunRecord, RunStore
 
 RECIPES = ("A recipe box with shopping lists and meal plans: save recipes with ingredients, "
            "plan meals for the week and build a shopping list")
@@ -153,3 +157,64 @@ def test_a_vague_harmful_idea_is_named_by_the_compliance_gate(
     code, summary = run_json(capsys, "An online casino with sports betting", "--out",
                              str(tmp_path / "app"))
     assert code == 2 and "compliance_risk" in str(summary["outcome"])
+
+
+def test_a_local_run_is_never_left_where_a_worker_could_claim_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import factory.commands.run as run_command
+
+    claims: list[object] = []
+    original = run_command.execute_run
+
+    async def execute_with_a_worker_watching(
+        store: RunStore, run: RunRecord, sink: Sink, engine: Engine
+    ) -> RunStatus:
+        claims.append(await store.claim("a-worker", 30))
+        return await original(store, run, sink, engine)
+
+    monkeypatch.setattr(run_command, "execute_run", execute_with_a_worker_watching)
+    assert main(["run", HABITS, "--out", str(tmp_path / "a")]) == 0
+    assert claims == [None]
+
+
+def test_an_interrupted_run_resumes_in_the_foreground(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import factory.commands.run as run_command
+
+    original = run_command.execute_run
+
+    async def interrupted(store: RunStore, run: RunRecord, sink: Sink, engine: Engine) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run_command, "execute_run", interrupted)
+    assert main(["run", HABITS, "--out", str(tmp_path / "a")]) == 3
+    err = capsys.readouterr().err
+    run_id = err.split("factory run --resume ")[1].split()[0]
+    monkeypatch.setattr(run_command, "execute_run", original)
+    code, summary = run_json(capsys, "--resume", run_id)
+    assert code == 0 and summary["run_id"] == run_id
+
+
+def test_with_redis_configured_the_run_streams_its_events(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import redis
+
+    url = "redis://127.0.0.1:6379/0"
+    client = redis.Redis.from_url(url)
+    try:
+        client.ping()
+    except (redis.ConnectionError, OSError) as exc:
+        pytest.skip(f"Redis is not reachable at {url}: {exc}")
+    monkeypatch.setenv("FACTORY_REDIS_URL", url)
+    try:
+        code, summary = run_json(capsys, HABITS, "--out", str(tmp_path / "a"))
+        assert code == 0
+        entries = client.xrange(f"factory:runs:{summary['run_id']}")
+        kinds = [fields[b"kind"].decode() for _, fields in entries]
+        assert kinds[0] == "run_started" and kinds[-1] == "run_finished"
+        assert kinds.count("level_complete") >= 4
+    finally:
+        client.close()

@@ -13,10 +13,11 @@ from factory.progress import ProgressDisplay
 from pipeline.config import FactoryConfig, Settings, load_config_file
 from pipeline.engines.select import ENGINES, choose_engine, make_engine
 from pipeline.errors import BadInput
-from pipeline.events import FanOut
+from pipeline.events import FanOut, Sink
 from pipeline.gitsink import REPORT_FILE, GitSink
 from pipeline.orchestrator import execute_run
-from pipeline.status import EXIT_ERROR, RunStatus, exit_code
+from pipeline.redis_events import redis_sink
+from pipeline.status import EXIT_ERROR, LIVE, RunStatus, exit_code
 from pipeline.store import open_store
 from pipeline.store.base import RunRecord, RunStore
 
@@ -80,23 +81,38 @@ async def _prepare(args: argparse.Namespace, store: RunStore, config: FactoryCon
                    engine: str) -> tuple[RunRecord, Path]:
     if args.resume:
         run = await store.get_run(args.resume)
+        if run.origin.get("kind") != "local":
+            raise BadInput(f"run {run.id} came from GitHub: re-run it there (/retry or the "
+                           "check's re-run button), not locally")
         out = _check_out(args.out or Path(run.origin.get("out", "")), allow_existing=True)
         config_now = FactoryConfig.model_validate(run.config)
         if args.budget is not None:
             config_now = config_now.merged({"budget_usd": args.budget})
-        run = await store.update_run(run.id, config=config_now.model_dump(mode="json"))
         if run.status is RunStatus.SUCCEEDED:
             raise BadInput(f"run {run.id} already succeeded; nothing to resume")
-        await store.set_status(run.id, RunStatus.QUEUED)
+        if run.lease_owner is not None and run.status in LIVE:
+            raise BadInput(f"run {run.id} is being executed by worker {run.lease_owner}")
+        run = await store.update_run(run.id, config=config_now.model_dump(mode="json"))
+        return await _take_over(store, run), out
     else:
         idea = (args.idea or "").strip()
         if not idea:
             raise BadInput("the idea is empty: describe the app, e.g. factory run \"a recipe box "
                            "with shopping lists\" --out recipes")
         out = _check_out(args.out, allow_existing=False)
+        # Created running: with a database shared with workers, none of them may claim it.
         run = await store.create_run(idea, engine, config.model_dump(mode="json"),
-                                     {"kind": "local", "out": str(out)})
-    return await store.set_status(run.id, RunStatus.RUNNING), out
+                                     {"kind": "local", "out": str(out)}, running=True)
+    return run, out
+
+
+async def _take_over(store: RunStore, run: RunRecord) -> RunRecord:
+    """Set a run to be resumed running in this process."""
+    if run.status is RunStatus.RUNNING:  # this process's predecessor died without a word
+        return run
+    if run.status is RunStatus.CANCELLED:
+        run = await store.set_status(run.id, RunStatus.QUEUED)
+    return await store.set_status(run.id, RunStatus.RUNNING)
 
 
 async def _run(args: argparse.Namespace, settings: Settings, config: FactoryConfig) -> int:
@@ -105,16 +121,18 @@ async def _run(args: argparse.Namespace, settings: Settings, config: FactoryConf
     if notice:
         print(notice, file=sys.stderr)
     store = await open_store(settings.database())
+    streams = redis_sink(settings.redis_url)
     run: RunRecord | None = None
     try:
         run, out = await _prepare(args, store, config, name)
-        sink = FanOut([GitSink(out, store, run.id), ProgressDisplay()])
+        sinks: list[Sink] = [GitSink(out, store, run.id), ProgressDisplay()]
+        sink = FanOut([*sinks, streams] if streams else sinks)
         status = await execute_run(store, run, sink, engine)
         await _summarize(store, run.id, out, status, args.json)
         return exit_code(status)
     except (KeyboardInterrupt, asyncio.CancelledError):
         if run is not None:
-            await _requeue(store, run.id)
+            await _interrupted(store, run.id)
             print("factory: interrupted; " + RESUME_HINT.format(run_id=run.id), file=sys.stderr)
         return EXIT_ERROR
     except Exception as exc:  # the edge: one line, never a traceback
@@ -125,12 +143,15 @@ async def _run(args: argparse.Namespace, settings: Settings, config: FactoryConf
         return EXIT_ERROR
     finally:
         await engine.aclose()
+        if streams:
+            await streams.aclose()
         await store.close()
 
 
-async def _requeue(store: RunStore, run_id: str) -> None:
+async def _interrupted(store: RunStore, run_id: str) -> None:
+    # Not back to queued: a worker sharing the database would claim a local run.
     if (await store.get_run(run_id)).status is RunStatus.RUNNING:
-        await store.set_status(run_id, RunStatus.QUEUED)
+        await store.set_status(run_id, RunStatus.ERROR, error="interrupted by the user")
 
 
 async def _summarize(store: RunStore, run_id: str, out: Path, status: RunStatus,

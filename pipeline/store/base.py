@@ -81,8 +81,10 @@ class RunStore(abc.ABC):
         origin: dict[str, Any],
         *,
         run_id: str | None = None,
+        running: bool = False,
     ) -> RunRecord:
-        """Insert a queued run and return it."""
+        """Insert a queued run and return it; `running`: inserted running with no lease, for
+        a process that executes the run itself (no worker ever claims or sweeps it)."""
 
     @abc.abstractmethod
     async def get_run(self, run_id: str) -> RunRecord:

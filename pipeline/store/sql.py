@@ -84,14 +84,17 @@ class SqlRunStore(RunStore):
         origin: dict[str, Any],
         *,
         run_id: str | None = None,
+        running: bool = False,
     ) -> RunRecord:
         now = utcnow()
         run_id = run_id or new_run_id()
+        status = RunStatus.RUNNING if running else RunStatus.QUEUED
         values = {
-            "id": run_id, "idea": idea, "status": RunStatus.QUEUED.value, "engine": engine,
+            "id": run_id, "idea": idea, "status": status.value, "engine": engine,
             "config": config, "origin": origin, "request": {},
             "installation": installation_key(origin), "attempts": 0, "event_seq": 0,
             "created_at": now, "queued_at": now, "updated_at": now,
+            "started_at": now if running else None,
         }
         try:
             async with self.engine.begin() as conn:
