@@ -422,3 +422,13 @@ def test_exports_carry_names_through_show_and_hide() -> None:
         "Undefined name 'NotShown': import 'models/one.dart'",
         "Undefined name 'Hidden': import 'models/two.dart'",
     }
+
+
+def test_transitive_and_synthetic_packages_are_not_errors() -> None:
+    files = project(extra=(
+        "import 'package:collection/collection.dart';\n"
+        "import 'package:flutter_gen/gen_l10n/app_localizations.dart';\n\n"
+        "final first = [1].firstOrNull;\n"
+    ))
+    found = [(d.rule, d.severity) for d in check_files(files) if d.file == "lib/extra.dart"]
+    assert found == [("pubspec-missing-dependency", "warning")]

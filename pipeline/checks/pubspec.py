@@ -23,6 +23,15 @@ IMPLICITLY_USED = frozenset({
 })
 """Packages a project declares without importing them from lib/ (assets, tooling, generators)."""
 TEST_DIRS = ("test/", "integration_test/", "test_driver/")
+SYNTHETIC_PACKAGES = frozenset({"flutter_gen"})
+"""Packages `flutter gen-l10n` synthesises; never declared in pubspec.yaml."""
+TRANSITIVE_PACKAGES = frozenset({
+    "async", "boolean_selector", "characters", "clock", "collection", "fake_async", "matcher",
+    "material_color_utilities", "meta", "path", "source_span", "stack_trace", "stream_channel",
+    "string_scanner", "term_glyph", "test_api", "vector_math", "vm_service",
+})
+"""Packages the Flutter SDK itself depends on: importing one undeclared still resolves, so the
+analyzer only flags it (depend_on_referenced_packages); we warn alike."""
 
 
 def _load(text: str) -> tuple[dict[str, Any] | None, str | None]:
@@ -80,13 +89,14 @@ def _dependencies(project: Project, data: dict[str, Any]) -> Iterator[Diagnostic
             if directive.kind not in (Kind.IMPORT, Kind.EXPORT):
                 continue
             package = package_of(directive.uri)
-            if package is None or package == own:
+            if package is None or package == own or package in SYNTHETIC_PACKAGES:
                 continue
             used.add(package)
             if package not in allowed:
                 section = "dev_dependencies" if path.startswith(TEST_DIRS) else "dependencies"
+                severity = WARNING if package in TRANSITIVE_PACKAGES else ERROR
                 line, column = position(directive.node)
-                yield Diagnostic(path, line, column, "pubspec-missing-dependency", ERROR,
+                yield Diagnostic(path, line, column, "pubspec-missing-dependency", severity,
                                  f"Package '{package}' is imported but not declared under "
                                  f"{section} in pubspec.yaml")
     for package in sorted(main - used - IMPLICITLY_USED - SDK_PACKAGES):
