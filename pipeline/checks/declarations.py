@@ -43,7 +43,8 @@ def _first_name(node: Node) -> Node | None:
     return next((c for c in node.children if c.type in NAME_TYPES), None)
 
 
-def _typedef_name(node: Node) -> Node | None:
+def typedef_name(node: Node) -> Node | None:
+    """The declared name of a `typedef`, old (`typedef int F();`) or new (`typedef F = ...`)."""
     names = [c for c in node.children if c.type in NAME_TYPES]
     if not names:
         return None
@@ -58,7 +59,7 @@ def _declaration(node: Node) -> list[Declaration]:
         name = _first_name(node)
         return [Declaration(text_of(name), kind, name)] if name is not None else []
     if node.type == "type_alias":
-        name = _typedef_name(node)
+        name = typedef_name(node)
         return [Declaration(text_of(name), "typedef", name)] if name is not None else []
     item_type = VARIABLE_LISTS.get(node.type)
     if item_type is None:

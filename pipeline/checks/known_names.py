@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 
-def _names(text: str) -> frozenset[str]:
+def word_set(text: str) -> frozenset[str]:
+    """The whitespace-separated words of a literal list."""
     return frozenset(text.split())
 
 
-DART_CORE = _names("""
+DART_CORE = word_set("""
     Object Null bool num int double String Runes RuneIterator StringBuffer StringSink Symbol
     Type Function Record Enum Comparable Comparator Pattern Match RegExp RegExpMatch Iterable
     Iterator List Map MapEntry Set Sink Duration DateTime Stopwatch Uri UriData Future Stream
@@ -20,7 +21,7 @@ DART_CORE = _names("""
     FutureRecord3 FutureRecord4 FutureRecord5 FutureRecord6 FutureRecord7 FutureRecord8
     FutureRecord9
 """)
-DART_ASYNC = _names("""
+DART_ASYNC = word_set("""
     Future FutureOr Completer Stream StreamController StreamSubscription StreamSink
     StreamTransformer StreamTransformerBase StreamView StreamIterator StreamConsumer EventSink
     MultiStreamController SynchronousStreamController Timer Zone ZoneDelegate ZoneSpecification
@@ -33,11 +34,11 @@ DART_ASYNC = _names("""
     RegisterBinaryCallbackHandler ErrorCallbackHandler ScheduleMicrotaskHandler
     CreateTimerHandler CreatePeriodicTimerHandler PrintHandler ForkHandler
 """)
-DART_MATH = _names("""
+DART_MATH = word_set("""
     pi e ln2 ln10 log2e log10e sqrt1_2 sqrt2 min max sqrt sin cos tan asin acos atan atan2 exp
     log pow Random Point Rectangle MutableRectangle
 """)
-DART_CONVERT = _names("""
+DART_CONVERT = word_set("""
     json jsonEncode jsonDecode JsonCodec JsonEncoder JsonDecoder JsonUtf8Encoder JsonCyclicError
     JsonUnsupportedObjectError utf8 Utf8Codec Utf8Encoder Utf8Decoder base64 base64Url
     base64Encode base64Decode base64UrlEncode Base64Codec Base64Encoder Base64Decoder ascii
@@ -47,23 +48,23 @@ DART_CONVERT = _names("""
     StringConversionSinkMixin ClosableStringSink unicodeReplacementCharacterRune
     unicodeBomCharacterRune
 """)
-DART_COLLECTION = _names("""
+DART_COLLECTION = word_set("""
     HashMap HashSet LinkedHashMap LinkedHashSet LinkedList LinkedListEntry ListBase ListMixin
     MapBase MapMixin MapView UnmodifiableMapView UnmodifiableMapBase UnmodifiableListView
     UnmodifiableSetView SetBase SetMixin Queue ListQueue DoubleLinkedQueue DoubleLinkedQueueEntry
     SplayTreeMap SplayTreeSet IterableBase IterableMixin HasNextIterator IterableExtensions
     NullableIterableExtensions
 """)
-DART_ISOLATE = _names("""
+DART_ISOLATE = word_set("""
     Isolate SendPort ReceivePort RawReceivePort Capability IsolateSpawnException RemoteError
     TransferableTypedData
 """)
-DART_TYPED_DATA = _names("""
+DART_TYPED_DATA = word_set("""
     Uint8List Int8List Uint8ClampedList Uint16List Int16List Uint32List Int32List Uint64List
     Int64List Float32List Float64List Float32x4 Int32x4 Float64x2 Float32x4List Int32x4List
     Float64x2List ByteData ByteBuffer Endian TypedData
 """)
-DART_IO = _names("""
+DART_IO = word_set("""
     File Directory Platform HttpClient HttpServer HttpRequest HttpHeaders HttpStatus ContentType
     Socket ServerSocket InternetAddress Process ProcessResult ProcessSignal FileSystemEntity
     FileMode IOSink Link stdin stdout stderr exit sleep SocketException HttpException
@@ -72,12 +73,12 @@ DART_IO = _names("""
     Stdout exitCode pid HttpOverrides IOOverrides SecurityContext X509Certificate
     HandshakeException TlsException SecureSocket PathNotFoundException
 """)
-DART_DEVELOPER = _names("""
+DART_DEVELOPER = word_set("""
     log debugger inspect Timeline TimelineTask Flow Service ServiceExtensionResponse
     registerExtension postEvent UserTag
 """)
 
-FLUTTER = _names("""
+FLUTTER = word_set("""
     Widget StatelessWidget StatefulWidget State BuildContext Key ValueKey ObjectKey UniqueKey
     GlobalKey LocalKey GlobalObjectKey InheritedWidget InheritedNotifier InheritedModel
     InheritedTheme ProxyWidget ParentDataWidget RenderObjectWidget LeafRenderObjectWidget
@@ -194,7 +195,7 @@ FLUTTER = _names("""
 """)
 
 
-FLUTTER_TEST = _names("""
+FLUTTER_TEST = word_set("""
     testWidgets WidgetTester TestWidgetsFlutterBinding find Finder CommonFinders expect
     expectLater test group setUp tearDown setUpAll tearDownAll findsOneWidget findsNothing
     findsWidgets findsNWidgets findsAtLeastNWidgets Matcher equals isTrue isFalse isNull

@@ -2,56 +2,56 @@
 
 from __future__ import annotations
 
-from pipeline.checks.known_names import _names
+from pipeline.checks.known_names import word_set
 
 PACKAGE_NAMES: dict[str, frozenset[str]] = {
-    "provider": _names("""
+    "provider": word_set("""
         Provider ChangeNotifierProvider MultiProvider Consumer Consumer2 Consumer3 Selector
         Selector2 FutureProvider StreamProvider ListenableProvider ValueListenableProvider
         ProxyProvider ChangeNotifierProxyProvider ReadContext WatchContext SelectContext
         ProviderNotFoundException
     """),
-    "go_router": _names("""
+    "go_router": word_set("""
         GoRouter GoRoute GoRouterState ShellRoute StatefulShellRoute StatefulNavigationShell
         StatefulShellBranch GoRouterHelper RouteBase GoRouterRedirect GoException
         NoTransitionPage CustomTransitionPage
     """),
-    "http": _names("""
+    "http": word_set("""
         get post put patch delete head read readBytes Client Response Request StreamedResponse
         StreamedRequest MultipartRequest MultipartFile BaseClient BaseRequest BaseResponse
         ClientException ByteStream
     """),
-    "shared_preferences": _names("SharedPreferences SharedPreferencesAsync"),
-    "intl": _names("DateFormat NumberFormat Intl Bidi BidiFormatter toBeginningOfSentenceCase"),
-    "uuid": _names("Uuid UuidValue"),
-    "equatable": _names("Equatable EquatableMixin EquatableConfig"),
-    "path_provider": _names("""
+    "shared_preferences": word_set("SharedPreferences SharedPreferencesAsync"),
+    "intl": word_set("DateFormat NumberFormat Intl Bidi BidiFormatter toBeginningOfSentenceCase"),
+    "uuid": word_set("Uuid UuidValue"),
+    "equatable": word_set("Equatable EquatableMixin EquatableConfig"),
+    "path_provider": word_set("""
         getApplicationDocumentsDirectory getTemporaryDirectory getApplicationSupportDirectory
         getExternalStorageDirectory getDownloadsDirectory
     """),
-    "url_launcher": _names("launchUrl canLaunchUrl LaunchMode launchUrlString"),
-    "flutter_bloc": _names("""
+    "url_launcher": word_set("launchUrl canLaunchUrl LaunchMode launchUrlString"),
+    "flutter_bloc": word_set("""
         BlocProvider MultiBlocProvider BlocBuilder BlocListener MultiBlocListener BlocConsumer
         BlocSelector RepositoryProvider MultiRepositoryProvider Bloc Cubit Emitter
         BlocObserver Transition Change
     """),
-    "bloc": _names("Bloc Cubit Emitter BlocObserver Transition Change BlocBase EventHandler"),
-    "flutter_riverpod": _names("""
+    "bloc": word_set("Bloc Cubit Emitter BlocObserver Transition Change BlocBase EventHandler"),
+    "flutter_riverpod": word_set("""
         ProviderScope Provider StateProvider StateNotifierProvider ChangeNotifierProvider
         FutureProvider StreamProvider NotifierProvider AsyncNotifierProvider Notifier
         AsyncNotifier StateNotifier ConsumerWidget ConsumerStatefulWidget ConsumerState
         Consumer WidgetRef Ref AsyncValue AsyncData AsyncLoading ProviderContainer
     """),
-    "dio": _names("Dio BaseOptions Options Response DioException DioExceptionType Interceptor"),
-    "sqflite": _names("Database openDatabase getDatabasesPath ConflictAlgorithm Batch"),
-    "path": _names("join basename dirname extension context withoutExtension"),
-    "collection": _names("""
+    "dio": word_set("Dio BaseOptions Options Response DioException DioExceptionType Interceptor"),
+    "sqflite": word_set("Database openDatabase getDatabasesPath ConflictAlgorithm Batch"),
+    "path": word_set("join basename dirname extension context withoutExtension"),
+    "collection": word_set("""
         IterableExtension ListExtensions DeepCollectionEquality ListEquality MapEquality
         SetEquality groupBy PriorityQueue HeapPriorityQueue IterableNullableExtension
     """),
-    "json_annotation": _names("JsonSerializable JsonKey JsonValue JsonEnum JsonConverter"),
-    "mocktail": _names("Mock when verify verifyNever any registerFallbackValue"),
-    "mockito": _names("Mock when verify verifyNever any anyNamed GenerateMocks"),
+    "json_annotation": word_set("JsonSerializable JsonKey JsonValue JsonEnum JsonConverter"),
+    "mocktail": word_set("Mock when verify verifyNever any registerFallbackValue"),
+    "mockito": word_set("Mock when verify verifyNever any anyNamed GenerateMocks"),
 }
 """Names known to be exported by each package's main library; never a complete list."""
 

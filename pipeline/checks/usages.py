@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from tree_sitter import Node, Tree
 
-from pipeline.checks.declarations import _typedef_name
+from pipeline.checks.declarations import typedef_name
 from pipeline.checks.parsing import text_of
 
 CLASS_BODIES = frozenset({"class_body", "extension_body", "enum_body"})
@@ -94,7 +94,7 @@ def _declared_by(node: Node) -> list[Node]:
     if kind in ALL_NAME_DECLARATIONS:
         names.extend(c for c in node.children if c.type == "identifier")
     if kind == "type_alias":
-        alias = _typedef_name(node)
+        alias = typedef_name(node)
         if alias is not None:
             names.append(alias)
     if kind in CONSTRUCTOR_SIGNATURES:
