@@ -432,3 +432,10 @@ def test_transitive_and_synthetic_packages_are_not_errors() -> None:
     ))
     found = [(d.rule, d.severity) for d in check_files(files) if d.file == "lib/extra.dart"]
     assert found == [("pubspec-missing-dependency", "warning")]
+
+
+def test_imports_that_leave_the_project_are_not_judged() -> None:
+    files = project(shared=(
+        "import '../../common/lib/widgets.dart';\n\nfinal banner = SharedBanner();\n"
+    ))
+    assert errors(files, "lib/shared.dart") == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
@@ -49,15 +50,16 @@ def check_files(files: Mapping[str, str], only: Collection[str] | None = None) -
 def read_project(root: Path) -> dict[str, str]:
     """The files of a project a check reads: pubspec, analysis options, Dart sources, .github."""
     files: dict[str, str] = {}
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if any(part in SKIPPED_DIRS for part in relative.parts[:-1]) or not path.is_file():
-            continue
-        posix = relative.as_posix()
-        if posix.startswith(".github/"):
-            files[posix] = ""
-        elif path.suffix == ".dart" or posix in ROOT_FILES:
-            files[posix] = path.read_text(encoding="utf-8", errors="replace")
+    for directory, dirnames, filenames in os.walk(root):
+        # Prune in place so generated trees (build/, .dart_tool/) are never even listed.
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS)
+        for filename in sorted(filenames):
+            path = Path(directory) / filename
+            posix = path.relative_to(root).as_posix()
+            if posix.startswith(".github/"):
+                files[posix] = ""
+            elif path.suffix == ".dart" or posix in ROOT_FILES:
+                files[posix] = path.read_text(encoding="utf-8", errors="replace")
     return files
 
 

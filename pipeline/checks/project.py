@@ -90,7 +90,9 @@ class Project:
             return None
         if ":" in uri.split("/", 1)[0]:
             return None  # another scheme (http:, file:): never part of the project
-        return posixpath.normpath(posixpath.join(posixpath.dirname(from_path), uri))
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(from_path), uri))
+        # A path that climbs out of the project (a monorepo sibling) is not ours to judge.
+        return None if target.startswith("../") else target
 
     def targets(self, path: str, kinds: tuple[Kind, ...]) -> list[tuple[Directive, str | None]]:
         """Each directive of those kinds with the project path it resolves to."""
