@@ -1,19 +1,30 @@
-"""Entry point of the `factory` console script."""
+"""Entry point of the `factory` console script.
+
+Only the chosen subcommand's module is imported: `factory check` must not pay for loading the
+web server, the store and the benchmarks.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
-from types import ModuleType
 from typing import NoReturn
 
-from factory.commands import bench, check, db, run, serve, worker
 from pipeline.errors import FactoryError
 from pipeline.status import EXIT_ERROR
 
-COMMANDS: tuple[ModuleType, ...] = (run, check, serve, worker, db, bench)
-"""Each module registers one subcommand; the order is the order of `factory --help`."""
+COMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("factory.commands.run", "generate a Flutter app from an idea, locally"),
+    "check": ("factory.commands.check",
+              "static checks of a Flutter project (exit 1 when it finds errors)"),
+    "serve": ("factory.commands.serve", "run the GitHub App: webhooks plus a worker"),
+    "worker": ("factory.commands.worker", "execute queued runs from the shared database"),
+    "db": ("factory.commands.db", "manage the run database (FACTORY_DATABASE_URL)"),
+    "bench": ("factory.commands.bench", "measure the brief's headline numbers"),
+}
+"""name -> (module with `configure(parser)` and `main(args)`, one-line help), in help order."""
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -25,21 +36,28 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every subcommand listed and `command`'s arguments configured."""
     parser = _Parser(
         prog="factory",
         description="Code Factory: turn an app idea into a complete Flutter app.",
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in COMMANDS:
-        module.register(subparsers)
+    for name, (module, help_text) in COMMANDS.items():
+        sub = subparsers.add_parser(name, help=help_text, description=help_text)
+        if name == command:
+            importlib.import_module(module).configure(sub)
     return parser
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    return next((a for a in argv if not a.startswith("-")), None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse, dispatch, and turn our own errors into one clear line and exit code 3."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(_command_in(args_list)).parse_args(args_list)
     handler: Handler = args.handler
     try:
         return handler(args)

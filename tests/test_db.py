@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import pytest
 
+from factory.cli import build_parser
 from factory.commands import db
 from pipeline.store import migrate
 from tests.databases import scratch_database
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="factory")
-    db.register(parser.add_subparsers(dest="command", required=True))
-    return parser
-
-
 def _upgrade(capsys: pytest.CaptureFixture[str]) -> str:
-    args = build_parser().parse_args(["db", "upgrade"])
+    args = build_parser("db").parse_args(["db", "upgrade"])
     assert args.handler is db.main
     assert db.main(args) == 0
     return capsys.readouterr().out.strip()
@@ -48,4 +42,4 @@ def test_upgrade_postgres(
 
 def test_db_needs_an_action() -> None:
     with pytest.raises(SystemExit):
-        build_parser().parse_args(["db"])
+        build_parser("db").parse_args(["db"])

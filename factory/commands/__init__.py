@@ -1,1 +1,1 @@
-"""One module per `factory` subcommand, each with `register(subparsers)` and `main(args)`."""
+"""One module per `factory` subcommand, each with `configure(parser)` and `main(args)`."""

@@ -24,8 +24,7 @@ DEFAULT_TRIALS = 1_000
 PIPE_WIDTH = 160
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = subparsers.add_parser("bench", help="measure the brief's headline numbers")
+def configure(p: argparse.ArgumentParser) -> None:
     names = p.add_subparsers(dest="bench", required=True, metavar="NAME")
     config = FactoryConfig()
 

@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from pipeline.checks import ERROR, INFO, WARNING, check_directory, has_errors
 from pipeline.checks.diagnostic import SEVERITIES
@@ -17,13 +16,8 @@ EXIT_ERRORS = 1
 SUMMARY = "{errors} error(s), {warnings} warning(s), {infos} info(s)"
 
 
-def register(subparsers: Any) -> None:
-    """Add the `check` subcommand."""
-    parser = subparsers.add_parser(
-        "check",
-        help="static checks of a Flutter project (exit 1 when it finds errors)",
-        description="Check a Flutter project's Dart files and pubspec without the Flutter SDK.",
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the `check` arguments."""
     parser.add_argument("directory", metavar="DIR", type=Path, help="the project root")
     parser.add_argument("--json", action="store_true", help="print diagnostics as a JSON list")
     parser.set_defaults(handler=main)

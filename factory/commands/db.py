@@ -10,9 +10,8 @@ from pipeline.store import migrate
 from pipeline.store.open import make_engine
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def configure(p: argparse.ArgumentParser) -> None:
     """Add `db` and its `upgrade` subcommand."""
-    p = subparsers.add_parser("db", help="manage the run database (FACTORY_DATABASE_URL)")
     actions = p.add_subparsers(dest="db_action", required=True, metavar="ACTION")
     actions.add_parser("upgrade", help="migrate the schema to the newest version")
     p.set_defaults(handler=main)

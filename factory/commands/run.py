@@ -24,8 +24,7 @@ from pipeline.store.base import RunRecord, RunStore
 RESUME_HINT = "the run can be resumed: factory run --resume {run_id}"
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = subparsers.add_parser("run", help="generate a Flutter app from an idea, locally")
+def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("idea", nargs="?", help="the app idea, in a sentence or a paragraph")
     p.add_argument("--out", type=Path, help="directory to create (a git repository)")
     p.add_argument("--resume", metavar="RUN_ID", help="resume a stopped or failed run")

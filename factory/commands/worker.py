@@ -21,9 +21,8 @@ from pipeline.worker import Worker, WorkerOptions
 DEFAULTS = WorkerOptions()
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def configure(p: argparse.ArgumentParser) -> None:
     """Add `worker` and its pacing flags."""
-    p = subparsers.add_parser("worker", help="execute queued runs from the shared database")
     p.add_argument("--max-runs", type=int, default=DEFAULTS.max_runs,
                    help=f"runs executed at once (default {DEFAULTS.max_runs})")
     p.add_argument("--lease", type=float, default=DEFAULTS.lease_seconds, metavar="SECONDS",
