@@ -1,0 +1,78 @@
+"""Ctrl-C in the middle of code generation, then `factory run --resume`: nothing finished is
+generated again, as the attempts and the per-file ledger show."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import git
+
+from pipeline.config import FactoryConfig
+from pipeline.store import open_store
+
+IDEA = "A plant care app with plants, watering schedules and fertilizer logs"
+FIRST_LEVELS = 2
+"""Interrupt once this many level commits have landed (codegen is under way)."""
+
+
+def _factory(*argv: str, env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "factory.cli", *argv], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _level_commits(out: Path) -> int:
+    try:
+        return sum(c.summary.startswith("factory: level") for c in git.Repo(out).iter_commits())
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError, ValueError):
+        return 0
+
+
+async def test_an_interrupted_run_resumes_without_regenerating_finished_files(
+    tmp_path: Path,
+) -> None:
+    env = {**os.environ, "FACTORY_DATA_DIR": str(tmp_path / "data"), "FACTORY_ENGINE": "simulated"}
+    env.pop("ANTHROPIC_API_KEY", None)
+    out = tmp_path / "app"
+    first = _factory("run", IDEA, "--out", str(out), "--sim-speed", "12", "--concurrency", "4",
+                     env=env)
+    deadline = time.monotonic() + 120
+    while _level_commits(out) < FIRST_LEVELS and first.poll() is None:
+        assert time.monotonic() < deadline, "codegen never started"
+        time.sleep(0.1)
+    first.send_signal(signal.SIGINT)
+    _, err = first.communicate(timeout=60)
+    assert first.returncode == 3, err
+    run_id = err.split("factory run --resume ")[1].split()[0]
+    landed = _level_commits(out)
+    assert landed >= FIRST_LEVELS
+
+    resumed = _factory("run", "--resume", run_id, "--sim-speed", "100", "--json", env=env)
+    stdout, err = resumed.communicate(timeout=300)
+    assert resumed.returncode == 0, err
+    assert json.loads(stdout)["status"] == "succeeded"
+
+    store = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'data' / 'factory.db'}")
+    try:
+        attempts = Counter(a.path for a in await store.attempts(run_id))
+        files = await store.files(run_id)
+        executor_calls = Counter(
+            row.path for row in await store.ledger(run_id)
+            if row.stage == "codegen" and row.usage.output_tokens > 0 and row.path
+            and row.usage.model == FactoryConfig().models.executor
+        )
+    finally:
+        await store.close()
+    # No fault injection: every file took exactly one attempt across both executions.
+    assert set(attempts.values()) == {1} and len(attempts) == len(files)
+    assert all(executor_calls[f.path] == 1 for f in files), executor_calls
+    subjects = [c.summary for c in git.Repo(out).iter_commits()]
+    levels = [s for s in subjects if s.startswith("factory: level")]
+    assert len(levels) == len(set(levels))  # no level committed twice
+    assert landed < len(levels)  # the interrupt came in the middle of code generation
