@@ -10,7 +10,7 @@ import git
 import pytest
 
 from pipeline.answers import PlanReview, RiskLevel
-from pipeline.asks import FileAsk, PlanReviewAsk
+from pipeline.asks import FileAsk, JudgeAsk, PlanReviewAsk
 from pipeline.codegen import plan_dag
 from pipeline.config import FactoryConfig
 from pipeline.engines.base import Usage
@@ -250,3 +250,22 @@ async def test_an_unusable_answer_is_a_failed_attempt_and_still_billed(store: Ru
     assert "could not be used" in attempts[0].feedback and "no JSON object" in attempts[0].feedback
     billed = [r for r in await store.ledger(run.id) if r.path == "lib/main.dart"]
     assert any(r.usage.input_tokens == 777 for r in billed)
+
+
+async def test_an_unreadable_judgement_fails_only_the_judged_checkpoints(
+    store: RunStore,
+) -> None:
+    run, sink = await start(store, judge_pass_score=70), Collector()
+    engine = ScriptedEngine()
+    original = engine._answer
+
+    def broken_judge(ask: Any) -> Any:
+        if isinstance(ask, JudgeAsk):
+            raise InvalidAnswer("not JSON")
+        return original(ask)
+
+    engine._answer = broken_judge  # type: ignore[method-assign]
+    assert await execute_run(store, run, sink, engine) is RunStatus.SUCCEEDED
+    report = sink.of(JudgeReported)[0]
+    assert "could not be read" in report.markdown and "not JSON" in report.markdown
+    assert report.score == 100 - 19  # the four judged checkpoints are worth 19 points

@@ -10,8 +10,12 @@ from pipeline.agents.checkpoints import CHECKPOINTS, Project
 from pipeline.answers import JudgeOpinion
 from pipeline.asks import CheckpointQuestion, JudgeAsk
 from pipeline.context import RunContext
+from pipeline.errors import InvalidAnswer
 from pipeline.markdown import cell
 from pipeline.status import Stage
+
+NO_VERDICT = "the judge gave no verdict"
+UNREADABLE_OPINION = "The engine's judgement could not be read, so its checkpoints fail"
 
 
 class CheckpointResult(BaseModel):
@@ -43,7 +47,10 @@ async def judge(ctx: RunContext, project: Project) -> JudgeReport:
     questions = [CheckpointQuestion(id=c.id, question=c.question)
                  for c in CHECKPOINTS if c.decide is None]
     ask = JudgeAsk(idea=ctx.idea, plan=project.plan, files=project.files, checkpoints=questions)
-    opinion = await ctx.ask(Stage.JUDGE, None, ask, JudgeOpinion)
+    try:
+        opinion = await ctx.ask(Stage.JUDGE, None, ask, JudgeOpinion)
+    except InvalidAnswer as exc:  # the code checkpoints still stand; the judged ones fail
+        opinion = JudgeOpinion(verdicts=[], summary=f"{UNREADABLE_OPINION}: {exc}")
     verdicts = {v.id: v for v in opinion.verdicts}
     results = []
     for c in CHECKPOINTS:
@@ -53,7 +60,7 @@ async def judge(ctx: RunContext, project: Project) -> JudgeReport:
         elif c.id in verdicts:
             passed, evidence, by = verdicts[c.id].passed, verdicts[c.id].evidence, ctx.engine.name
         else:
-            passed, evidence, by = False, "the judge gave no verdict", ctx.engine.name
+            passed, evidence, by = False, NO_VERDICT, ctx.engine.name
         results.append(CheckpointResult(
             id=c.id, title=c.title, points=c.points, passed=passed, evidence=evidence,
             decided_by=by,
