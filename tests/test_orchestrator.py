@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -269,3 +270,20 @@ async def test_an_unreadable_judgement_fails_only_the_judged_checkpoints(
     report = sink.of(JudgeReported)[0]
     assert "could not be read" in report.markdown and "not JSON" in report.markdown
     assert report.score == 100 - 19  # the four judged checkpoints are worth 19 points
+
+
+async def test_a_cancel_during_codegen_stops_before_the_next_file(store: RunStore) -> None:
+    run, sink, engine = await start(store, concurrency=1), Collector(), ScriptedEngine()
+
+    def cancel_after_the_model(ask: FileAsk) -> str | None:
+        if ask.spec.path == "lib/models/note.dart":
+            # What the bot's /cancel does while a worker executes the run.
+            asyncio.get_running_loop().create_task(store.set_status(run.id, RunStatus.CANCELLED))
+        return None
+
+    engine.file_hook = cancel_after_the_model
+    assert await execute_run(store, run, sink, engine) is RunStatus.CANCELLED
+    assert sink.of(RunFinished)[0].title == "Cancelled"
+    asked = {path for (kind, path) in engine.calls if kind == "FileAsk"}
+    assert "lib/main.dart" not in asked and not sink.of(JudgeReported)
+    assert (await store.get_run(run.id)).status is RunStatus.CANCELLED

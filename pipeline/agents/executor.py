@@ -46,6 +46,7 @@ async def build_file(
     last = history[-1] if history else None
     await ctx.store.set_file(ctx.run_id, spec.path, FileStatus.RUNNING)
     for remaining in range(left - 1, -1, -1):
+        await ctx.check_cancelled()  # a /cancel stops the run at the next attempt of any file
         number = len(history) + 1
         await ctx.emit(FileStarted(run_id=ctx.run_id, path=spec.path, attempt=number))
         ask = FileAsk(
@@ -69,7 +70,6 @@ async def build_file(
             await ctx.emit(FileRetrying(
                 run_id=ctx.run_id, path=spec.path, attempt=number + 1, feedback=verdict.feedback,
             ))
-        await ctx.check_cancelled()
     return await _fail(ctx, spec.path, last, len(history))
 
 
