@@ -110,7 +110,8 @@ class Codegen:
         await self.ctx.emit(LevelComplete(
             run_id=self.ctx.run_id, level=level, levels=len(self.groups),
             files={p: self.contents[p] for p in paths},
-            message=f"factory: level {level}/{len(self.groups)} ({len(paths)} files)",
+            message=f"factory: level {level}/{len(self.groups)} "
+                    f"({len(paths)} file{'' if len(paths) == 1 else 's'})",
         ))
 
     async def _finish(self, failed: set[str], blocked: set[str]) -> CodegenResult:

@@ -190,9 +190,9 @@ async def test_a_crash_resumes_without_regenerating_finished_files(
     # Levels 1-3 were committed before the crash; the git sink does not commit them again.
     subjects = [c.summary for c in git.Repo(out).iter_commits()]
     assert sorted(s for s in subjects if s.startswith("factory: level")) == [
-        f"factory: level {n}/{LEVELS} ({len([p for p in levels if p == n])} files)"
+        f"factory: level {n}/{LEVELS} ({count} file{'' if count == 1 else 's'})"
         for n in range(1, LEVELS + 1)
-        for levels in [list(_levels().values())]
+        for count in [list(_levels().values()).count(n)]
     ]
 
 
