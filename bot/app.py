@@ -12,6 +12,7 @@ from aiohttp import web
 
 from bot.auth import AppAuth
 from bot.context import ORIGIN_KIND, BotContext
+from bot.deliveries import DELIVERY_LEASE_S, DeliveryClaims
 from bot.dispatch import EventQueue
 from bot.github import RetryingAPI, RetryPolicy
 from bot.metrics import Metrics
@@ -37,6 +38,8 @@ class ServerOptions:
     """The in-process worker's pacing; None serves webhooks only (workers run elsewhere)."""
     check_interval_s: float | None = None
     """Least seconds between live check-run updates (None: the publisher's default)."""
+    delivery_lease_s: float = DELIVERY_LEASE_S
+    """How long an unhandled delivery stays this server's after it stops renewing it."""
 
 
 SETTINGS = web.AppKey("settings", BotSettings)
@@ -67,13 +70,14 @@ async def _events(app: web.Application) -> AsyncIterator[None]:
     options = app[OPTIONS]
     ctx = BotContext(store=app[STORE], engine=options.engine, base_config=options.base_config,
                      app_id=app[SETTINGS].app_id)
-    queue = EventQueue(ctx, app[AUTH].github, app[METRICS])
+    claims = DeliveryClaims(app[STORE], lease_s=options.delivery_lease_s)
+    queue = EventQueue(ctx, app[AUTH].github, app[METRICS], claims=claims)
     app[EVENTS] = queue
-    app[ENDPOINT] = WebhookEndpoint(app[SETTINGS].webhook_secret, app[STORE], queue,
-                                    app[METRICS])
-    queue.start()
+    app[ENDPOINT] = WebhookEndpoint(app[SETTINGS].webhook_secret, queue, app[METRICS])
+    await queue.start()
     yield
     await queue.stop()
+    await claims.release()  # what still waits here goes to the next server at once
 
 
 async def _worker(app: web.Application) -> AsyncIterator[None]:

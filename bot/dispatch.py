@@ -1,4 +1,9 @@
-"""Joins the feature routers and runs queued webhook events through them, off the request path."""
+"""Joins the feature routers and runs queued webhook events through them, off the request path.
+
+Queued events are durable (`bot.deliveries`): each is marked handled once its handler ran,
+claims on waiting ones are renewed, and at start-up the deliveries a dead server left
+unhandled are queued again.
+"""
 
 from __future__ import annotations
 
@@ -11,49 +16,70 @@ from gidgethub import routing, sansio
 
 from bot import checks, commands, installations, issues
 from bot.context import BotContext
+from bot.deliveries import DeliveryClaims
 from bot.github import GitHub
 from bot.metrics import Metrics
 
 ROUTER = routing.Router(issues.router, commands.router, checks.router, installations.router)
 QUEUE_SIZE = 1000
 """Events waiting for a handler; beyond this the webhook answers 503 and GitHub can redeliver."""
+REPLAY_ROOM = QUEUE_SIZE // 2
+"""Replayed deliveries fill the queue only this far, leaving the rest to live ones."""
 
 log = logging.getLogger(__name__)
 
 
 class EventQueue:
-    """An in-process queue of verified webhook events and the task that handles them."""
+    """An in-process queue of verified webhook events and the tasks that handle and keep them."""
 
     def __init__(
         self, ctx: BotContext, client_for: Callable[[int], GitHub], metrics: Metrics,
-        router: routing.Router = ROUTER,
+        router: routing.Router = ROUTER, claims: DeliveryClaims | None = None,
     ) -> None:
         self.ctx = ctx
+        self.claims = claims or DeliveryClaims(ctx.store)
         self._client_for = client_for
         self._metrics = metrics
         self._router = router
         self._queue: asyncio.Queue[sansio.Event] = asyncio.Queue(QUEUE_SIZE)
-        self._task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._finishing: set[asyncio.Task[None]] = set()
 
     @property
     def full(self) -> bool:
         return self._queue.full()
 
-    def put(self, event: sansio.Event) -> None:
-        """Queue an event (check `full` first)."""
-        self._queue.put_nowait(event)
+    async def accept(self, event: sansio.Event) -> bool:
+        """Record the delivery and queue it; False for a duplicate.
+
+        Check `full` first; a queue that filled up meanwhile raises asyncio.QueueFull, with
+        the claim released so that the delivery is replayed when there is room.
+        """
+        if not await self.claims.record(event):
+            return False
+        try:
+            self._queue.put_nowait(event)
+        except asyncio.QueueFull:
+            await self.claims.release(event)
+            raise
+        return True
 
     @property
     def depth(self) -> int:
         return self._queue.qsize()
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._consume(), name="webhook-events")
+    async def start(self) -> None:
+        """Queue what dead servers left unhandled, then start handling and keeping claims."""
+        await self._replay()
+        self._tasks += [asyncio.create_task(self._consume(), name="webhook-events"),
+                        asyncio.create_task(self._keep(), name="webhook-claims")]
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        """Stop handling (handled events are still marked so); claims on waiting ones lapse."""
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, *self._finishing, return_exceptions=True)
 
     async def drain(self) -> None:
         """Wait until every queued event has been handled (tests and graceful shutdown)."""
@@ -73,6 +99,22 @@ class EventQueue:
         gh = self._client_for(int(installation["id"]))
         await self._router.dispatch(event, gh, self.ctx)
 
+    async def _replay(self) -> None:
+        free = REPLAY_ROOM - self._queue.qsize()
+        for event in await self.claims.take_lapsed(free):
+            log.info("replaying an unhandled delivery",
+                     extra={"delivery_id": event.delivery_id, "event": event.event})
+            self._queue.put_nowait(event)
+
+    async def _keep(self) -> None:
+        while True:
+            await asyncio.sleep(self.claims.lease_s / 3)
+            try:
+                await self.claims.renew()
+                await self._replay()
+            except Exception:  # a loop edge: the database may be back on the next round
+                log.exception("keeping delivery claims failed", extra={"owner": self.claims.owner})
+
     async def _consume(self) -> None:
         while True:
             event = await self._queue.get()
@@ -84,5 +126,17 @@ class EventQueue:
                 log.exception("event handler failed",
                               extra={"delivery_id": event.delivery_id, "event": event.event})
                 self._metrics.handled(event.event, "error", time.monotonic() - started)
-            finally:
-                self._queue.task_done()
+            # Not awaited here: the next event need not wait for this one's bookkeeping, and
+            # finishes that pile up meanwhile are written together (the store's group commit).
+            finishing = asyncio.create_task(self._finish(event), name="finish delivery")
+            self._finishing.add(finishing)
+            finishing.add_done_callback(self._finishing.discard)
+
+    async def _finish(self, event: sansio.Event) -> None:
+        try:
+            await self.claims.finish(event)
+        except Exception:  # its claim lapses and it is replayed: handlers are idempotent
+            log.exception("delivery not marked handled",
+                          extra={"delivery_id": event.delivery_id, "event": event.event})
+        finally:
+            self._queue.task_done()

@@ -6,6 +6,7 @@ from the event queue. https://docs.github.com/webhooks/using-webhooks/best-pract
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -17,12 +18,12 @@ from gidgethub import sansio
 
 from bot.dispatch import EventQueue
 from bot.metrics import Metrics
-from pipeline.store.base import RunStore
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
 """Our events are small; GitHub's own cap is 25 MB, which we never need to buffer."""
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 SIGNATURE_PREFIX = "sha256="
+QUEUE_FULL = "busy, redeliver later"
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +39,10 @@ def _answer(status: int, message: str) -> web.Response:
 
 
 class WebhookEndpoint:
-    """The request handler, holding what it needs: secret, store, queue and metrics."""
+    """The request handler, holding what it needs: secret, queue and metrics."""
 
-    def __init__(self, secret: str, store: RunStore, queue: EventQueue, metrics: Metrics) -> None:
+    def __init__(self, secret: str, queue: EventQueue, metrics: Metrics) -> None:
         self._secret = secret
-        self._store = store
         self._queue = queue
         self._metrics = metrics
 
@@ -82,8 +82,11 @@ class WebhookEndpoint:
         if event_name == "ping":
             return 200, "ping", "pong"
         if self._queue.full:  # before recording, so that a redelivery is not a "duplicate"
-            return 503, "queue_full", "busy, redeliver later"
-        if not await self._store.record_delivery(delivery, event_name):
-            return 200, "duplicate", "delivery already received"
-        self._queue.put(sansio.Event(data, event=event_name, delivery_id=delivery))
+            return 503, "queue_full", QUEUE_FULL
+        event = sansio.Event(data, event=event_name, delivery_id=delivery)
+        try:
+            if not await self._queue.accept(event):
+                return 200, "duplicate", "delivery already received"
+        except asyncio.QueueFull:  # filled up while recording: it is replayed when there is room
+            return 503, "queue_full", QUEUE_FULL
         return 202, "accepted", "queued"

@@ -271,14 +271,7 @@ async def test_commits(store: SqlRunStore) -> None:
         await store.mark_committed("r-nope", "level-1", "aaa")
 
 
-# -- deliveries and installations -------------------------------------------------------------
-async def test_deliveries_are_idempotent(store: SqlRunStore) -> None:
-    assert await store.record_delivery("d-1", "issues") is True
-    assert await store.record_delivery("d-1", "issues") is False
-    results = await asyncio.gather(*(store.record_delivery("d-2", "ping") for _ in range(8)))
-    assert sorted(results) == [False] * 7 + [True]
-
-
+# -- installations (deliveries: test_store_deliveries.py) -------------------------------------
 async def test_installations(store: SqlRunStore) -> None:
     assert await store.installations() == {}
     await store.record_installation(42, "acme", "created")

@@ -10,6 +10,7 @@ from gidgethub import sansio
 
 from bot.app import EVENTS, METRICS, STORE
 from bot.webhook import MAX_BODY_BYTES, signature_of
+from pipeline.store.base import Delivery
 from tests.fakes.github_api import FakeGitHub
 from tests.github_values import WEBHOOK_SECRET
 from tests.webhook_events import labeled, payload, signed
@@ -52,7 +53,7 @@ async def test_bad_or_missing_signature_is_401_and_stores_nothing(
     await client.app[EVENTS].drain()
     assert await runs(client) == []
     # the deliveries were not recorded: a correctly signed redelivery is accepted
-    assert await client.app[STORE].record_delivery("d-1", "issues") is True
+    assert await client.app[STORE].record_delivery(Delivery("d-1", "issues", data), "s", 30) is True
     assert fake_github.calls == []
 
 
@@ -113,7 +114,7 @@ async def test_a_crashing_handler_still_answers_and_is_counted(client: Client) -
 async def test_a_crash_at_the_edge_answers_500(client: Client) -> None:
     store = client.app[STORE]
 
-    async def broken(delivery_id: str, event: str) -> bool:
+    async def broken(delivery: Delivery, owner: str, lease_seconds: float) -> bool:
         raise RuntimeError("database down")
 
     store.record_delivery = broken  # type: ignore[method-assign]

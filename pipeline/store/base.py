@@ -8,6 +8,7 @@ without paying twice for finished work.
 from __future__ import annotations
 
 import abc
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -66,6 +67,15 @@ class LedgerRow:
     path: str | None
     usage: Usage
     at: datetime
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A verified webhook delivery: GitHub's delivery id, the event name and its payload."""
+
+    id: str
+    event: str
+    payload: dict[str, Any]
 
 
 class RunStore(abc.ABC):
@@ -209,8 +219,31 @@ class RunStore(abc.ABC):
 
     # -- webhook deliveries -------------------------------------------------------------------
     @abc.abstractmethod
-    async def record_delivery(self, delivery_id: str, event: str) -> bool:
-        """Remember a webhook delivery; False when it was seen before."""
+    async def record_delivery(self, delivery: Delivery, owner: str, lease_seconds: float) -> bool:
+        """Store a delivery claimed by `owner` for `lease_seconds`; False when it was seen
+        before and is handled or under a live claim (one whose claim lapsed unhandled is
+        taken over: True)."""
+
+    @abc.abstractmethod
+    async def claim_deliveries(
+        self, owner: str, lease_seconds: float, limit: int
+    ) -> list[Delivery]:
+        """Atomically take up to `limit` unhandled deliveries whose claim lapsed, oldest first."""
+
+    @abc.abstractmethod
+    async def renew_deliveries(
+        self, owner: str, delivery_ids: Collection[str], lease_seconds: float
+    ) -> int:
+        """Extend `owner`'s claims on the unhandled ones of `delivery_ids`; how many."""
+
+    @abc.abstractmethod
+    async def release_deliveries(self, owner: str, delivery_ids: Collection[str]) -> None:
+        """Let `owner`'s claims on the unhandled ones of `delivery_ids` lapse now."""
+
+    @abc.abstractmethod
+    async def finish_delivery(self, delivery_id: str) -> None:
+        """Mark a delivery handled (its handler finished or failed and was logged); calls that
+        arrive together share one transaction."""
 
     @abc.abstractmethod
     async def record_installation(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -15,16 +15,23 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from pipeline.engines.base import Usage
 from pipeline.errors import InvalidTransition, RunNotFound
 from pipeline.status import FILE_TERMINAL, FileStatus, RunStatus
-from pipeline.store import names, queue
+from pipeline.store import deliveries, names, queue
 from pipeline.store import tables as db
-from pipeline.store.base import AttemptRecord, FileRecord, LedgerRow, RunRecord, RunStore
+from pipeline.store.base import (
+    AttemptRecord,
+    Delivery,
+    FileRecord,
+    LedgerRow,
+    RunRecord,
+    RunStore,
+)
 from pipeline.store.coltypes import utcnow
 from pipeline.store.errors import DuplicateRun, FileNotPlanned
 from pipeline.store.group_commit import GroupCommit
 from pipeline.store.rows import attempt_record, file_record, ledger_row, run_record, usage_columns
 from pipeline.store.shield import finish_public_calls
 from pipeline.store.transition import change_status
-from pipeline.store.upsert import insert_missing, insert_new_many, upsert
+from pipeline.store.upsert import insert_missing, upsert
 
 MAX_CLAIMS = 10
 """A run whose lease lapses after this many claims is crashing its workers: it errors out."""
@@ -56,7 +63,8 @@ class SqlRunStore(RunStore):
     def __init__(self, engine: AsyncEngine, *, max_claims: int = MAX_CLAIMS) -> None:
         self.engine = engine
         self._max_claims = max_claims
-        self._deliveries: GroupCommit[str] = GroupCommit(self._insert_deliveries)
+        self._deliveries: GroupCommit[dict[str, Any]] = GroupCommit(self._insert_deliveries)
+        self._handled: GroupCommit[None] = GroupCommit(self._mark_handled)
 
     @asynccontextmanager
     async def _write(self, run_id: str | None = None) -> AsyncIterator[AsyncConnection]:
@@ -341,14 +349,37 @@ class SqlRunStore(RunStore):
             return await queue.sweep(conn, utcnow(), self._max_claims)
 
     # -- webhook deliveries -------------------------------------------------------------------
-    async def record_delivery(self, delivery_id: str, event: str) -> bool:
-        return await self._deliveries.submit(delivery_id, event)
+    async def record_delivery(self, delivery: Delivery, owner: str, lease_seconds: float) -> bool:
+        return await self._deliveries.submit(
+            delivery.id, deliveries.row(delivery, owner, lease_seconds, utcnow())
+        )
 
-    async def _insert_deliveries(self, events: dict[str, str]) -> set[str]:
-        now = utcnow()
-        rows = [{"id": key, "event": event, "received_at": now} for key, event in events.items()]
+    async def _insert_deliveries(self, rows: dict[str, dict[str, Any]]) -> set[str]:
         async with self.engine.begin() as conn:
-            return await insert_new_many(conn, db.deliveries, rows, "id")
+            return await deliveries.record(conn, rows, utcnow())
+
+    async def claim_deliveries(
+        self, owner: str, lease_seconds: float, limit: int
+    ) -> list[Delivery]:
+        async with self.engine.begin() as conn:
+            return await deliveries.claim(conn, owner, lease_seconds, limit, utcnow())
+
+    async def renew_deliveries(
+        self, owner: str, delivery_ids: Collection[str], lease_seconds: float
+    ) -> int:
+        async with self.engine.begin() as conn:
+            return await deliveries.renew(conn, owner, delivery_ids, lease_seconds, utcnow())
+
+    async def release_deliveries(self, owner: str, delivery_ids: Collection[str]) -> None:
+        async with self.engine.begin() as conn:
+            await deliveries.release(conn, owner, delivery_ids)
+
+    async def finish_delivery(self, delivery_id: str) -> None:
+        await self._handled.submit(delivery_id, None)
+
+    async def _mark_handled(self, ids: dict[str, None]) -> set[str]:
+        async with self.engine.begin() as conn:
+            return await deliveries.finish(conn, ids, utcnow())
 
     async def record_installation(
         self, installation_id: int, account: str, action: str

@@ -165,6 +165,13 @@ deliveries = Table(
     Column("id", String(128), primary_key=True),
     Column("event", String(64), nullable=False),
     Column("received_at", UtcDateTime, nullable=False),
+    # What replaying it needs (NULL only on rows older than migration 0002, all handled).
+    Column("payload", json_type()),
+    # The server that queued it, until when; a lapsed claim on an unhandled one is replayed.
+    Column("claimed_by", String(128)),
+    Column("claimed_until", UtcDateTime),
+    Column("handled_at", UtcDateTime),
+    Index(None, "handled_at", "claimed_until"),
 )
 
 installations = Table(

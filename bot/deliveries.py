@@ -1,0 +1,65 @@
+"""This server's claims on durable webhook deliveries: recorded, renewed, replayed, finished.
+
+A delivery is stored with its payload before the webhook answers 202, claimed by this server
+for a lease that is renewed while the event waits in the queue. If the server dies before
+the handler ran, the claim lapses and the delivery is replayed by the next server to start
+(or any running one), or taken over by GitHub's redelivery; once handled it is a duplicate.
+"""
+
+from __future__ import annotations
+
+from gidgethub import sansio
+
+from pipeline.store.base import Delivery, RunStore
+from pipeline.worker import worker_name
+
+DELIVERY_LEASE_S = 30.0
+"""How long a claim outlives its server; renewed every third of it while the event waits."""
+
+
+def _event(delivery: Delivery) -> sansio.Event:
+    return sansio.Event(delivery.payload, event=delivery.event, delivery_id=delivery.id)
+
+
+class DeliveryClaims:
+    """The deliveries this server has recorded or replayed and not yet handled."""
+
+    def __init__(
+        self, store: RunStore, *, owner: str | None = None, lease_s: float = DELIVERY_LEASE_S
+    ) -> None:
+        self.store = store
+        self.owner = owner or worker_name()
+        self.lease_s = lease_s
+        self.held: set[str] = set()
+
+    async def record(self, event: sansio.Event) -> bool:
+        """Store the delivery under this server's claim; False for a duplicate."""
+        delivery = Delivery(event.delivery_id, event.event, event.data)
+        if not await self.store.record_delivery(delivery, self.owner, self.lease_s):
+            return False
+        self.held.add(delivery.id)
+        return True
+
+    async def take_lapsed(self, limit: int) -> list[sansio.Event]:
+        """Claim up to `limit` unhandled deliveries whose server died, oldest first."""
+        if limit < 1:
+            return []
+        taken = await self.store.claim_deliveries(self.owner, self.lease_s, limit)
+        self.held.update(delivery.id for delivery in taken)
+        return [_event(delivery) for delivery in taken]
+
+    async def renew(self) -> None:
+        """Extend the claims on every delivery still waiting here."""
+        await self.store.renew_deliveries(self.owner, set(self.held), self.lease_s)
+
+    async def finish(self, event: sansio.Event) -> None:
+        """The handler ran (or failed and was logged): the delivery is done."""
+        self.held.discard(event.delivery_id)
+        await self.store.finish_delivery(event.delivery_id)
+
+    async def release(self, event: sansio.Event | None = None) -> None:
+        """Give up the claim on one event, or on all held (shutdown), for another to take."""
+        ids = self.held if event is None else {event.delivery_id}
+        released = set(ids)
+        self.held.difference_update(released)
+        await self.store.release_deliveries(self.owner, released)

@@ -1,0 +1,164 @@
+"""Durable deliveries through the whole server: a server that dies after answering 202 loses
+nothing, the next one handles the event exactly once, and a handled delivery stays a duplicate."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from gidgethub import sansio
+
+from bot import dispatch
+from bot.app import EVENTS, STORE, ServerOptions, make_app
+from bot.deliveries import DeliveryClaims
+from bot.settings import BotSettings
+from bot.webhook import QUEUE_FULL
+from pipeline.store.base import Delivery
+from pipeline.store.open import open_store
+from tests.fakes.github_api import FakeGitHub
+from tests.fakes.github_state import Repo
+from tests.webhook_events import labeled, signed
+
+pytest_plugins = ["tests.github_fixtures"]
+
+Client = TestClient[web.Request, web.Application]
+SHORT_LEASE_S = 0.2
+
+
+def server(settings: BotSettings, options: ServerOptions) -> Client:
+    """A server that only handles webhooks (no worker), so runs stay queued where we see them."""
+    return TestClient(TestServer(make_app(settings, dataclasses.replace(options, worker=None))))
+
+
+async def post(client: Client, data: dict[str, Any], delivery: str) -> tuple[int, str]:
+    body, headers = signed("issues", data, delivery)
+    response = await client.post("/webhook", data=body, headers=headers)
+    return response.status, (await response.json())["message"]
+
+
+async def runs_and_reactions(client: Client, repo: Repo) -> tuple[int, int]:
+    runs = await client.app[STORE].find_runs({"kind": "github"})
+    return len(runs), len(repo.reactions)
+
+
+async def test_a_server_that_dies_before_handling_loses_nothing(
+    settings: BotSettings, options: ServerOptions, repo: Repo, fake_github: FakeGitHub,
+) -> None:
+    repo.open_issue("Recipe box", "Save recipes")
+    options = dataclasses.replace(options, delivery_lease_s=SHORT_LEASE_S)
+    data = labeled(1, "Recipe box", "Save recipes")
+    async with server(settings, options) as first:
+        await first.app[EVENTS].stop()  # the crash: nothing handles or renews from here on
+        assert await post(first, data, "d-crash") == (202, "queued")
+        assert await runs_and_reactions(first, repo) == (0, 0)
+        await asyncio.sleep(2 * SHORT_LEASE_S)  # its claim lapses, as a dead server's does
+        async with server(settings, options) as second:
+            await second.app[EVENTS].drain()  # replayed at start-up
+            assert await runs_and_reactions(second, repo) == (1, 1)
+            assert await post(second, data, "d-crash") == (200, "delivery already received")
+            assert await post(first, data, "d-crash") == (200, "delivery already received")
+            await second.app[EVENTS].drain()
+            assert await runs_and_reactions(second, repo) == (1, 1)
+    async with server(settings, options) as third:  # nothing is left to replay
+        await third.app[EVENTS].drain()
+        assert await runs_and_reactions(third, repo) == (1, 1)
+
+
+async def test_a_redelivery_of_an_unhandled_delivery_is_new_work(
+    settings: BotSettings, options: ServerOptions, repo: Repo,
+) -> None:
+    repo.open_issue("Recipe box", "Save recipes")
+    options = dataclasses.replace(options, delivery_lease_s=SHORT_LEASE_S)
+    data = labeled(1, "Recipe box", "Save recipes")
+    async with server(settings, options) as first:
+        await first.app[EVENTS].stop()  # crashed, but still answering webhooks
+        assert await post(first, data, "d-again") == (202, "queued")
+        assert await post(first, data, "d-again") == (200, "delivery already received")
+        await asyncio.sleep(2 * SHORT_LEASE_S)
+        assert await post(first, data, "d-again") == (202, "queued")  # GitHub's redelivery
+        assert await post(first, data, "d-again") == (200, "delivery already received")
+    async with server(settings, options) as second:
+        await second.app[EVENTS].drain()
+        assert await runs_and_reactions(second, repo) == (1, 1)
+
+
+async def test_a_graceful_stop_hands_waiting_events_to_the_next_server_at_once(
+    settings: BotSettings, options: ServerOptions, repo: Repo,
+) -> None:
+    repo.open_issue("Recipe box", "Save recipes")
+    data = labeled(1, "Recipe box", "Save recipes")
+    async with server(settings, options) as first:  # the default 30 s lease
+        await first.app[EVENTS].stop()
+        assert await post(first, data, "d-deploy") == (202, "queued")
+    async with server(settings, options) as second:
+        await second.app[EVENTS].drain()
+        assert await runs_and_reactions(second, repo) == (1, 1)
+
+
+async def test_a_redelivery_after_the_claim_lapsed_is_accepted_and_handled_once(
+    settings: BotSettings, options: ServerOptions, repo: Repo, tmp_path: Path,
+) -> None:
+    repo.open_issue("Recipe box", "Save recipes")
+    data = labeled(1, "Recipe box", "Save recipes")
+    store = await open_store(options.database_url)
+    try:  # what a server that died right after its 202 leaves behind
+        assert await store.record_delivery(Delivery("d-lost", "issues", data), "dead", -1.0)
+    finally:
+        await store.close()
+    async with server(settings, options) as live:
+        await live.app[EVENTS].drain()  # the start-up replay took it
+        assert await post(live, data, "d-lost") == (200, "delivery already received")
+        assert await runs_and_reactions(live, repo) == (1, 1)
+
+
+async def test_a_failed_handler_still_marks_the_delivery_handled(
+    settings: BotSettings, options: ServerOptions, repo: Repo,
+) -> None:
+    async def explode(event: sansio.Event) -> None:
+        raise RuntimeError("boom")
+
+    async with server(settings, options) as first:
+        first.app[EVENTS].handle = explode  # type: ignore[method-assign]
+        assert await post(first, labeled(1, "x"), "d-boom") == (202, "queued")
+        await first.app[EVENTS].drain()
+        assert first.app[EVENTS].claims.held == set()
+        claims = DeliveryClaims(first.app[STORE], lease_s=-1.0)
+        assert await claims.take_lapsed(10) == []
+        assert await post(first, labeled(1, "x"), "d-boom") == (200, "delivery already received")
+
+
+async def test_replays_leave_room_for_live_deliveries(
+    settings: BotSettings, options: ServerOptions, repo: Repo, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = await open_store(options.database_url)
+    try:
+        for n in range(5):
+            await store.record_delivery(Delivery(f"d-{n}", "issues", {}), "dead", -1.0)
+    finally:
+        await store.close()
+    monkeypatch.setattr(dispatch, "REPLAY_ROOM", 3)
+    async with server(settings, options) as live:
+        await live.app[EVENTS].stop()
+        left = await DeliveryClaims(live.app[STORE]).take_lapsed(10)
+        assert [event.delivery_id for event in left] == ["d-3", "d-4"]
+
+
+async def test_a_queue_that_fills_while_recording_answers_503_and_replays_later(
+    settings: BotSettings, options: ServerOptions, repo: Repo, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(dispatch, "QUEUE_SIZE", 1)
+    async with server(settings, options) as first:
+        await first.app[EVENTS].stop()
+        answers = await asyncio.gather(post(first, labeled(1, "x"), "d-a"),
+                                       post(first, labeled(2, "y"), "d-b"))
+        assert sorted(answers) == [(202, "queued"), (503, QUEUE_FULL)]
+        assert len(first.app[EVENTS].claims.held) == 1
+        taken = await DeliveryClaims(first.app[STORE]).take_lapsed(10)
+        assert [event.delivery_id for event in taken] == (
+            ["d-b"] if answers[0][0] == 202 else ["d-a"]
+        )
