@@ -1,0 +1,127 @@
+"""`factory worker` processes on a shared PostgreSQL store, and the checks that runs went once.
+
+Its fixtures live in `tests.fleet_fixtures`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+
+from bot.app import EVENTS
+from bot.branch import TRAILER
+from bot.settings import BotSettings
+from pipeline.status import TERMINAL, RunStatus
+from pipeline.store.base import RunRecord
+from pipeline.store.sql import SqlRunStore
+from tests.fakes.github_state import Repo
+from tests.github_values import KeyPair
+from tests.webhook_events import labeled, signed
+
+ROOT = Path(__file__).resolve().parent.parent
+STOP_TIMEOUT_S = 20
+TRAILER_LINE = re.compile(rf"^{TRAILER}: (?P<run>[\w-]+)/(?P<key>[\w-]+)$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """How a worker process claims: run slots, lease and heartbeat seconds."""
+
+    max_runs: int = 2
+    lease_s: float = 2.0
+    heartbeat_s: float = 0.3
+
+
+async def label_issues(
+    webhooks: tuple[str, web.Application], repo: Repo, ideas: Iterable[tuple[str, str]]
+) -> None:
+    """Open one issue per idea on the fake, deliver its `labeled` webhook, wait for the queue."""
+    url, app = webhooks
+    async with aiohttp.ClientSession() as http:
+        for title, body in ideas:
+            number = repo.open_issue(title, body)["number"]
+            data, headers = signed("issues", labeled(number, title, body))
+            async with http.post(f"{url}/webhook", data=data, headers=headers) as answer:
+                assert answer.status == 202
+    await app[EVENTS].drain()
+
+
+def start_worker(name: str, settings: BotSettings, key: KeyPair, url: str, log: Path,
+                 pacing: Pacing) -> subprocess.Popen[bytes]:
+    """`factory worker` in a process of its own, with the offline engine, logging to `log`."""
+    env = {
+        **os.environ, "GITHUB_APP_ID": str(settings.app_id), "GITHUB_PRIVATE_KEY": key.private,
+        "GITHUB_WEBHOOK_SECRET": settings.webhook_secret, "GITHUB_API_URL": settings.api_url,
+        "FACTORY_DATABASE_URL": url, "FACTORY_ENGINE": "offline",
+    }
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "factory.cli", "worker", "--name", name,
+             "--max-runs", str(pacing.max_runs), "--lease", str(pacing.lease_s),
+             "--heartbeat", str(pacing.heartbeat_s)],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+
+
+async def stop_workers(workers: Iterable[subprocess.Popen[bytes]]) -> None:
+    """SIGTERM every worker still alive, then wait for each to exit."""
+    workers = list(workers)
+    for process in workers:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in workers:
+        await asyncio.to_thread(process.wait, STOP_TIMEOUT_S)
+
+
+async def github_runs(store: SqlRunStore) -> list[RunRecord]:
+    """Every run a webhook queued, newest first."""
+    return await store.find_runs({"kind": "github"})
+
+
+async def wait_until_finished(store: SqlRunStore, timeout_s: float) -> list[RunRecord]:
+    """Poll until every GitHub run is in a terminal state; return them."""
+    async with asyncio.timeout(timeout_s):
+        while True:
+            runs = await github_runs(store)
+            if runs and all(run.status in TERMINAL for run in runs):
+                return runs
+            await asyncio.sleep(0.1)
+
+
+def _level_number(key: str) -> int:
+    return int(key.removeprefix("level-"))
+
+
+async def assert_published_once(store: SqlRunStore, repo: Repo, run: RunRecord) -> None:
+    """The run's branch holds its start commit, then one commit per DAG level in order, each
+    once; one PR for its issue; no file generated twice with the same attempt number."""
+    levels = {f"level-{file.level}" for file in await store.files(run.id)}
+    recorded = await store.commits(run.id)
+    assert set(recorded) == levels, (run.id, sorted(recorded), sorted(levels))
+    shas = repo.branch_commits(run.origin["branch"])
+    trailers = [TRAILER_LINE.findall(repo.git.commit_info(sha).message) for sha in shas]
+    keys = [key for found in trailers for owner, key in found if owner == run.id]
+    assert keys == ["start", *sorted(levels, key=_level_number)], (run.id, trailers)
+    assert set(recorded.values()) == set(shas[1:]), (run.id, recorded, shas)
+    closes = f"Closes #{run.origin['issue']}\n"
+    pulls = [pull["number"] for pull in repo.pulls.values() if pull["body"].startswith(closes)]
+    assert pulls == [run.origin["pr"]], (run.id, pulls)
+    numbers = Counter((a.path, a.number) for a in await store.attempts(run.id))
+    assert [key for key, n in numbers.items() if n > 1] == [], run.id
+
+
+def assert_all_succeeded(runs: list[RunRecord], logs: dict[str, str]) -> None:
+    """Every run succeeded; otherwise show their errors and the workers' logs."""
+    assert [run.status for run in runs] == [RunStatus.SUCCEEDED] * len(runs), (
+        [run.error for run in runs if run.status is not RunStatus.SUCCEEDED], logs)

@@ -1,0 +1,108 @@
+"""Issue 6, "Must show": three `factory worker` processes and 30 queued GitHub runs on
+PostgreSQL (offline engine, GitHub fake): every run completes exactly once.
+
+Scaled down for CI on two cores: the repository's `.github/factory.yml` asks for plans of
+PLAN_FILES Dart files (the offline planner's smallest: the shared core and one entity)
+instead of the default 25-40, so 30 whole runs take about a minute instead of several.
+Every stage still runs: critic, gates, plan panel, files by DAG level, judge, PR ready.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.settings import BotSettings
+from pipeline.store.sql import SqlRunStore
+from tests.databases import module_database
+from tests.fakes.github_state import Repo
+from tests.fleet import (
+    Pacing,
+    assert_all_succeeded,
+    assert_published_once,
+    github_runs,
+    label_issues,
+    start_worker,
+    stop_workers,
+    wait_until_finished,
+)
+from tests.github_values import KeyPair
+
+pytest_plugins = ["tests.github_fixtures", "tests.fleet_fixtures"]
+
+PLAN_FILES = 17
+REPO_CONFIG = f"min_files: {PLAN_FILES}\nmax_files: {PLAN_FILES}\n"
+WORKERS = 3
+# No worker is killed here, so a lease that outlives any stall under load: every claim holds.
+PACING = Pacing(max_runs=3, lease_s=20.0, heartbeat_s=2.0)
+TIMEOUT_S = 240
+IDEAS = [
+    ("Recipe box", "A recipe box app to save and search family recipes with photos."),
+    ("Bee keeper", "A beekeeping app to track hives, inspections and honey harvests."),
+    ("Expenses", "An expense tracker to log expenses by category and set monthly budgets."),
+    ("Plant care", "A houseplant app with watering schedules, reminders and plant notes."),
+    ("Book club", "A reading club app to pick books, schedule meetings and rate chapters."),
+    ("Run log", "A running log app to record runs, routes, pace and weekly distance goals."),
+    ("Wine cellar", "A wine cellar app to catalog bottles, vintages and tasting notes."),
+    ("Dog walks", "A dog walking app to plan walks, log distance and track vet visits."),
+    ("Chore chart", "A family chore chart app to assign chores, set rewards and track streaks."),
+    ("Pantry", "A pantry inventory app to track groceries, expiry dates and shopping lists."),
+    ("Guitar practice", "A guitar practice app to log sessions, chords learned and songs."),
+    ("Bird watch", "A birdwatching app to record sightings, species and locations on trips."),
+    ("Sleep diary", "A sleep diary app to log bedtimes, wake times and sleep quality."),
+    ("Habit tracker", "A habit tracker app to define habits, check them off and view streaks."),
+    ("Car service", "A car maintenance app to log oil changes, tire rotations and mileage."),
+    ("Coffee brews", "A coffee brewing app to save brew recipes, grind sizes and ratings."),
+    ("Garden plots", "A vegetable garden app to plan beds, sow dates and harvest yields."),
+    ("Board games", "A board game night app to track games owned, plays and player scores."),
+    ("Aquarium", "An aquarium app to track tanks, fish, water tests and feeding times."),
+    ("Climbing log", "A rock climbing app to log routes, grades, attempts and gym sessions."),
+    ("Home repairs", "A home repair app to list projects, tasks, costs and contractors."),
+    ("Vinyl records", "A vinyl collection app to catalog albums, artists and pressings."),
+    ("Meal prep", "A weekly meal prep app to plan meals, portions and containers."),
+    ("Study cards", "A flashcard app to create decks, review cards and track mastery."),
+    ("Bike rides", "A cycling app to record rides, bikes, elevation and maintenance."),
+    ("Baby feeds", "A baby care app to log feedings, diaper changes and naps."),
+    ("Travel packing", "A packing list app to plan trips, items to pack and checklists."),
+    ("Volunteer shifts", "A volunteer app to schedule shifts, track hours and events."),
+    ("Movie nights", "A movie watchlist app to save films, rate them and plan screenings."),
+    ("Sourdough", "A sourdough baking app to track starters, feedings and bakes."),
+]
+
+pg_url = module_database("test_workers_burst")
+
+
+async def test_three_workers_complete_thirty_runs_exactly_once(
+    webhooks: tuple[str, web.Application], fleet_store: SqlRunStore, settings: BotSettings,
+    app_key: KeyPair, repo: Repo, pg_url: str, tmp_path: Path,
+) -> None:
+    repo.git.seed({".github/factory.yml": REPO_CONFIG})
+    await label_issues(webhooks, repo, IDEAS)
+    assert len(await github_runs(fleet_store)) == len(IDEAS)
+
+    started = time.monotonic()
+    workers = {f"w{i}": start_worker(f"w{i}", settings, app_key, pg_url,
+                                     tmp_path / f"w{i}.log", PACING)
+               for i in range(WORKERS)}
+    try:
+        runs = await wait_until_finished(fleet_store, TIMEOUT_S)
+        wall_s = time.monotonic() - started
+    finally:
+        await stop_workers(workers.values())
+    logs = {name: (tmp_path / f"{name}.log").read_text() for name in workers}
+
+    assert_all_succeeded(runs, logs)
+    assert [run.attempts for run in runs] == [1] * len(IDEAS), "each run claimed once"
+    assert {run.lease_owner for run in runs} == {None}, "every lease released"
+    for run in runs:
+        assert run.config["max_files"] == PLAN_FILES
+        await assert_published_once(fleet_store, repo, run)
+    assert [process.returncode for process in workers.values()] == [0] * WORKERS
+    # Fairness aside, every worker took a share: the queue was really shared.
+    claimed = {name: sum("run claimed" in line for line in log.splitlines())
+               for name, log in logs.items()}
+    assert sum(claimed.values()) == len(IDEAS) and min(claimed.values()) > 0, claimed
+    print(f"{len(IDEAS)} runs of {PLAN_FILES} Dart files on {WORKERS} workers x "
+          f"{PACING.max_runs} slots: {wall_s:.1f}s wall, claims {claimed}")
