@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -11,7 +10,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.auth import AppAuth
-from bot.context import ORIGIN_KIND, BotContext
+from bot.context import BotContext
 from bot.deliveries import DELIVERY_LEASE_S, DeliveryClaims
 from bot.dispatch import EventQueue
 from bot.github import RetryingAPI, RetryPolicy
@@ -85,7 +84,8 @@ async def _worker(app: web.Application) -> AsyncIterator[None]:
     if options.worker is None:
         yield
         return
-    runner = GitHubRunner(app[STORE], app[AUTH], min_interval_s=options.check_interval_s)
+    runner = GitHubRunner(app[STORE], app[AUTH], min_interval_s=options.check_interval_s,
+                          metrics=app[METRICS])
     worker = Worker(app[STORE], runner, options=options.worker)
     app[WORKER] = worker
     task = asyncio.create_task(worker.run(), name="in-process worker")
@@ -109,10 +109,8 @@ async def healthz(request: web.Request) -> web.Response:
 
 async def metrics(request: web.Request) -> web.Response:
     """GET /metrics in Prometheus text format."""
-    runs = await request.app[STORE].find_runs({"kind": ORIGIN_KIND})
-    by_status = Counter(run.status.value for run in runs)
-    for status in RunStatus:
-        by_status.setdefault(status.value, 0)
+    counts = await request.app[STORE].count_runs()
+    by_status = {status.value: counts.get(status, 0) for status in RunStatus}
     depth = {"events": request.app[EVENTS].depth, "runs": by_status[RunStatus.QUEUED.value]}
     text = request.app[METRICS].render(by_status, depth)
     return web.Response(text=text, content_type="text/plain", charset="utf-8",

@@ -7,12 +7,16 @@ from collections.abc import Callable
 
 from bot.auth import AppAuth
 from bot.errors import BotError
+from bot.metrics import Metrics
 from bot.publisher import GitHubPublisher
-from pipeline.config import FactoryConfig
+from bot.run_metrics import MetricsSink
+from pipeline.config import FactoryConfig, Settings
 from pipeline.engines.base import Engine
 from pipeline.engines.select import make_engine
 from pipeline.errors import BadInput
+from pipeline.events import FanOut, Sink
 from pipeline.orchestrator import execute_run
+from pipeline.redis_events import redis_sink
 from pipeline.status import RunStatus
 from pipeline.store.base import RunRecord, RunStore
 
@@ -23,16 +27,24 @@ log = logging.getLogger(__name__)
 
 
 class GitHubRunner:
-    """Builds the publisher sink and an engine for a claimed run, and executes it."""
+    """Builds the sinks and an engine for a claimed run, and executes it.
+
+    Events go to the GitHub publisher, to this process's metrics when it serves them, and to
+    Redis Streams when FACTORY_REDIS_URL is set.
+    """
 
     def __init__(
         self, store: RunStore, auth: AppAuth, engines: EngineFactory = make_engine,
-        *, min_interval_s: float | None = None,
+        *, min_interval_s: float | None = None, metrics: Metrics | None = None,
+        redis_url: str | None = None,
     ) -> None:
         self.store = store
         self.auth = auth
         self.engines = engines
         self.min_interval_s = min_interval_s
+        self.metrics = metrics
+        self.redis_url = Settings().redis_url if redis_url is None else redis_url
+        """Where run events are copied as Redis Streams; empty: nowhere."""
 
     def publisher(self, run: RunRecord) -> GitHubPublisher:
         """The sink that shows `run` on GitHub."""
@@ -46,16 +58,26 @@ class GitHubRunner:
         if run.origin.get("kind") != "github":
             raise BadInput(f"run {run.id} did not come from GitHub; run it with `factory run`")
         publisher = self.publisher(run)
+        sinks: list[Sink] = [publisher]
+        if self.metrics is not None:
+            sinks.append(MetricsSink(self.metrics))
+        streams = redis_sink(self.redis_url)
+        if streams is not None:
+            sinks.append(streams)
         engine = self.engines(run.engine, FactoryConfig.model_validate(run.config))
         try:
-            await execute_run(self.store, run, publisher, engine)
+            await execute_run(self.store, run, FanOut(sinks), engine)
         except BotError as exc:
             log.warning("publishing failed", extra={"run_id": run.id, "error": str(exc)})
             await self.store.set_status(run.id, RunStatus.ERROR,
                                         error=PUBLISH_FAILED.format(error=exc))
+            if self.metrics is not None:
+                self.metrics.runs_finished[(RunStatus.ERROR.value,)] += 1
             try:
                 await publisher.fail(PUBLISH_FAILED.format(error=exc))
             except BotError:
                 log.warning("could not fail the check", extra={"run_id": run.id})
         finally:
             await engine.aclose()
+            if streams is not None:
+                await streams.aclose()

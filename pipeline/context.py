@@ -33,6 +33,8 @@ class RunContext:
     spent: Usage = field(default_factory=lambda: Usage(model=""))
     """Everything the run has spent so far, this execution and earlier ones."""
     started: float = field(default_factory=time.monotonic)
+    calls: int = 0
+    """Engine calls metered in this execution."""
     observers: list[Callable[[Event], None]] = field(default_factory=list)
     """Called with each event before it is stored and sent (for in-process tallies)."""
 
@@ -53,6 +55,7 @@ class RunContext:
     async def _meter(self, stage: Stage, path: str | None, usage: Usage) -> None:
         await self.store.record_usage(self.run_id, stage.value, path, usage)
         self.spent = self.spent + usage
+        self.calls += 1
         budget = self.config.budget_usd
         if stage in (Stage.CODEGEN, Stage.JUDGE) and self.spent.cost_usd > budget:
             raise BudgetExceeded(

@@ -158,6 +158,12 @@ class RunFinished(_Event):
     retry_paths: list[str] = Field(default_factory=list)
     gate: str | None = None
     elapsed_s: float = 0.0
+    calls: int = 0
+    """Engine calls this execution made (a resumed run's earlier executions not included)."""
+    tokens: int = 0
+    """Tokens of those calls, cache reads and writes included."""
+    cost_usd: float = 0.0
+    """What those calls cost."""
 
 
 Event = Annotated[

@@ -46,6 +46,7 @@ async def execute_run(store: RunStore, run: RunRecord, sink: Sink, engine: Engin
         config=FactoryConfig.model_validate(run.config),
         spent=await store.usage_totals(run.id),
     )
+    before = ctx.spent
     resumed = await store.load_checkpoint(run.id, Stage.CRITIC.value) is not None
     await ctx.emit(RunStarted(run_id=run.id, idea=run.idea, engine=engine.name, resumed=resumed))
     try:
@@ -63,7 +64,11 @@ async def execute_run(store: RunStore, run: RunRecord, sink: Sink, engine: Engin
                                summary=f"{exc}. The run can be resumed.")
     if finished.status is not RunStatus.CANCELLED:
         await store.set_status(run.id, finished.status, error=_error_text(finished))
-    await ctx.emit(finished.model_copy(update={"elapsed_s": round(ctx.elapsed(), 2)}))
+    await ctx.emit(finished.model_copy(update={
+        "elapsed_s": round(ctx.elapsed(), 2), "calls": ctx.calls,
+        "tokens": ctx.spent.total_tokens - before.total_tokens,
+        "cost_usd": round(ctx.spent.cost_usd - before.cost_usd, 6),
+    }))
     return finished.status
 
 

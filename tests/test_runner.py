@@ -1,34 +1,49 @@
-"""Executing a GitHub-origin run: GitHub's refusals end it as an error with a failed check."""
+"""Executing a GitHub-origin run: failed checks on GitHub refusals, and events copied to Redis."""
 
 from __future__ import annotations
 
+from collections import Counter
+from typing import cast
+
 import pytest
+from redis.asyncio import Redis
 
 from bot.auth import AppAuth
 from bot.runner import GitHubRunner
 from pipeline.config import FactoryConfig
 from pipeline.errors import BadInput
+from pipeline.redis_events import RedisSink, run_stream
 from pipeline.status import RunStatus
-from pipeline.store.base import RunStore
+from pipeline.store.base import RunRecord, RunStore
+from tests import test_redis_events
 from tests.fakes.github_api import FakeGitHub
 from tests.fakes.github_state import Repo
 from tests.github_values import INSTALLATION_ID, REPO
+from tests.test_redis_events import REDIS_URL
 
 pytest_plugins = ["tests.github_fixtures"]
 
+redis = test_redis_events.redis
+"""The client on the real Redis (test_redis_events.py's fixture; skips when it is absent)."""
+
 IDEA = "Recipe box\n\nA recipe box app to save and search family recipes with photos."
+
+
+async def github_run(store: RunStore, repo: Repo) -> RunRecord:
+    """A running GitHub-origin run for a new issue on `repo`, as a worker has claimed it."""
+    number = repo.open_issue("Recipe box", IDEA)["number"]
+    run = await store.create_run(IDEA, "offline", FactoryConfig().model_dump(mode="json"), {
+        "kind": "github", "installation_id": INSTALLATION_ID, "repo": REPO, "issue": number,
+        "branch": f"factory/issue-{number}-recipe-box", "default_branch": "main"})
+    return await store.set_status(run.id, RunStatus.RUNNING)
 
 
 async def test_a_422_from_github_ends_the_run_with_a_clear_failed_check(
     store: RunStore, auth: AppAuth, repo: Repo, fake_github: FakeGitHub
 ) -> None:
-    number = repo.open_issue("Recipe box", IDEA)["number"]
-    run = await store.create_run(IDEA, "offline", FactoryConfig().model_dump(mode="json"), {
-        "kind": "github", "installation_id": INSTALLATION_ID, "repo": REPO, "issue": number,
-        "branch": "factory/issue-1-recipe-box", "default_branch": "main"})
-    await store.set_status(run.id, RunStatus.RUNNING)
+    run = await github_run(store, repo)
     fake_github.fail_next("git/create-tree", 422)
-    await GitHubRunner(store, auth, min_interval_s=0.0)(await store.get_run(run.id))
+    await GitHubRunner(store, auth, min_interval_s=0.0, redis_url="")(run)
     after = await store.get_run(run.id)
     assert after.status is RunStatus.ERROR
     assert after.error is not None and "GitHub answered 422" in after.error
@@ -41,4 +56,35 @@ async def test_a_422_from_github_ends_the_run_with_a_clear_failed_check(
 async def test_local_runs_are_not_executed_here(store: RunStore, auth: AppAuth) -> None:
     run = await store.create_run("x", "offline", {}, {"kind": "local", "out": "/tmp/x"})
     with pytest.raises(BadInput):
-        await GitHubRunner(store, auth)(run)
+        await GitHubRunner(store, auth, redis_url="")(run)
+
+
+async def test_run_events_also_go_to_redis_streams_and_the_client_is_closed(
+    store: RunStore, auth: AppAuth, repo: Repo, redis: Redis, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    closed: list[RedisSink] = []
+    close = RedisSink.aclose
+
+    async def spy(sink: RedisSink) -> None:
+        closed.append(sink)
+        await close(sink)
+
+    monkeypatch.setattr(RedisSink, "aclose", spy)
+    run = await github_run(store, repo)
+    await GitHubRunner(store, auth, min_interval_s=0.0, redis_url=REDIS_URL)(run)
+    assert (await store.get_run(run.id)).status is RunStatus.SUCCEEDED
+    streamed = [cast(bytes, fields[b"kind"]).decode()
+                for _, fields in await redis.xrange(run_stream(run.id))]
+    # Parallel files may reach the sinks in another order than their sequence numbers.
+    assert Counter(streamed) == Counter(kind for _, kind, _ in await store.events(run.id))
+    assert streamed[0] == "run_started" and streamed[-1] == "run_finished"
+    assert len(closed) == 1
+
+
+def test_the_redis_url_comes_from_factory_redis_url(
+    store: RunStore, auth: AppAuth, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FACTORY_REDIS_URL", REDIS_URL)
+    assert GitHubRunner(store, auth).redis_url == REDIS_URL
+    monkeypatch.delenv("FACTORY_REDIS_URL")
+    assert GitHubRunner(store, auth).redis_url == ""

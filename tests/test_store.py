@@ -271,6 +271,16 @@ async def test_commits(store: SqlRunStore) -> None:
         await store.mark_committed("r-nope", "level-1", "aaa")
 
 
+async def test_runs_are_counted_by_status(store: SqlRunStore) -> None:
+    assert await store.count_runs() == {}
+    first, second, _ = await queued(store, 3)
+    await store.set_status(first, RunStatus.RUNNING)
+    await store.set_status(second, RunStatus.CANCELLED)
+    assert await store.count_runs() == {
+        RunStatus.QUEUED: 1, RunStatus.RUNNING: 1, RunStatus.CANCELLED: 1,
+    }
+
+
 # -- installations (deliveries: test_store_deliveries.py) -------------------------------------
 async def test_installations(store: SqlRunStore) -> None:
     assert await store.installations() == {}

@@ -128,6 +128,10 @@ class RunStore(abc.ABC):
     ) -> list[RunRecord]:
         """Runs whose origin contains every key/value of `origin`, newest first."""
 
+    @abc.abstractmethod
+    async def count_runs(self) -> dict[RunStatus, int]:
+        """How many runs are in each status (statuses without runs are left out)."""
+
     # -- checkpoints and reports --------------------------------------------------------------
     @abc.abstractmethod
     async def save_checkpoint(self, run_id: str, stage: str, data: dict[str, Any]) -> None:

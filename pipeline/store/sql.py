@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import Row, select, type_coerce, update
+from sqlalchemy import Row, func, select, type_coerce, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -177,6 +177,11 @@ class SqlRunStore(RunStore):
                 statement = statement.where(type_coerce(db.runs.c.origin, JSONB).contains(origin))
             rows = (await conn.execute(statement)).all()
         return [run_record(row) for row in rows if _contains(row.origin, origin)]
+
+    async def count_runs(self) -> dict[RunStatus, int]:
+        statement = select(db.runs.c.status, func.count()).group_by(db.runs.c.status)
+        async with self.engine.connect() as conn:
+            return {RunStatus(status): n for status, n in await conn.execute(statement)}
 
     # -- checkpoints and reports --------------------------------------------------------------
     async def save_checkpoint(self, run_id: str, stage: str, data: dict[str, Any]) -> None:
