@@ -89,6 +89,17 @@ async def github_runs(store: SqlRunStore) -> list[RunRecord]:
     return await store.find_runs({"kind": "github"})
 
 
+async def run_halfway(store: SqlRunStore, timeout_s: float) -> RunRecord:
+    """Wait for a running, leased run that has committed at least one level."""
+    async with asyncio.timeout(timeout_s):
+        while True:
+            for run in await github_runs(store):
+                if run.status is RunStatus.RUNNING and run.lease_owner and \
+                        await store.commits(run.id):
+                    return run
+            await asyncio.sleep(0.05)
+
+
 async def wait_until_finished(store: SqlRunStore, timeout_s: float) -> list[RunRecord]:
     """Poll until every GitHub run is in a terminal state; return them."""
     async with asyncio.timeout(timeout_s):
@@ -105,8 +116,10 @@ def _level_number(key: str) -> int:
 
 async def assert_published_once(store: SqlRunStore, repo: Repo, run: RunRecord) -> None:
     """The run's branch holds its start commit, then one commit per DAG level in order, each
-    once; one PR for its issue; no file generated twice with the same attempt number."""
-    levels = {f"level-{file.level}" for file in await store.files(run.id)}
+    once; one PR for its issue; each file approved exactly once (a checkpointed file redone
+    would be approved twice) and no attempt number used twice."""
+    files = await store.files(run.id)
+    levels = {f"level-{file.level}" for file in files}
     recorded = await store.commits(run.id)
     assert set(recorded) == levels, (run.id, sorted(recorded), sorted(levels))
     shas = repo.branch_commits(run.origin["branch"])
@@ -117,8 +130,11 @@ async def assert_published_once(store: SqlRunStore, repo: Repo, run: RunRecord) 
     closes = f"Closes #{run.origin['issue']}\n"
     pulls = [pull["number"] for pull in repo.pulls.values() if pull["body"].startswith(closes)]
     assert pulls == [run.origin["pr"]], (run.id, pulls)
-    numbers = Counter((a.path, a.number) for a in await store.attempts(run.id))
+    attempts = await store.attempts(run.id)
+    numbers = Counter((a.path, a.number) for a in attempts)
     assert [key for key, n in numbers.items() if n > 1] == [], run.id
+    approvals = Counter(a.path for a in attempts if a.approved)
+    assert approvals == Counter(f.path for f in files), (run.id, "a file approved twice")
 
 
 def assert_all_succeeded(runs: list[RunRecord], logs: dict[str, str]) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.settings import BotSettings
-from pipeline.status import FileStatus, RunStatus
+from pipeline.status import FileStatus
 from pipeline.store.base import AttemptRecord, RunRecord
 from pipeline.store.sql import SqlRunStore
 from tests.databases import module_database
@@ -29,6 +29,7 @@ from tests.fleet import (
     assert_published_once,
     github_runs,
     label_issues,
+    run_halfway,
     start_worker,
     stop_workers,
     wait_until_finished,
@@ -52,17 +53,6 @@ PACING = Pacing(max_runs=4, lease_s=2.0, heartbeat_s=0.3)
 TIMEOUT_S = 120
 
 pg_url = module_database("test_workers_e2e")
-
-
-async def _victim(store: SqlRunStore) -> RunRecord:
-    """A running run that has committed at least one level, so it dies halfway."""
-    async with asyncio.timeout(TIMEOUT_S):
-        while True:
-            for run in await github_runs(store):
-                if run.status is RunStatus.RUNNING and run.lease_owner and \
-                        await store.commits(run.id):
-                    return run
-            await asyncio.sleep(0.05)
 
 
 async def _seconds_until(check: Callable[[RunRecord], bool], store: SqlRunStore, run_id: str,
@@ -92,7 +82,7 @@ async def test_workers_share_runs_and_resume_a_killed_workers_run(
                                      tmp_path / f"w{i}.log", PACING)
                for i in range(WORKERS)}
     try:
-        victim = await _victim(fleet_store)
+        victim = await run_halfway(fleet_store, TIMEOUT_S)
         assert victim.lease_owner is not None
         killed = workers[victim.lease_owner]
         killed.send_signal(signal.SIGKILL)

@@ -1,0 +1,94 @@
+"""Issue 6, "Must show": PostgreSQL restarted mid-run; the workers reconnect and finish.
+
+Three `factory worker` processes execute GitHub runs; once a run has committed a level the
+local cluster is really stopped (fast mode: every session is cut), held down for DOWN_S
+seconds, and started again. Every run must still succeed exactly as if nothing happened:
+one PR, one commit per level, no file generated twice. Skipped, saying why, where the test
+cannot restart the server (no `pg_ctlcluster`, not root, no local cluster on the port).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+
+from bot.settings import BotSettings
+from pipeline.store.sql import SqlRunStore
+from tests.databases import module_database
+from tests.fakes.github_state import Repo
+from tests.fleet import (
+    Pacing,
+    assert_all_succeeded,
+    assert_published_once,
+    github_runs,
+    label_issues,
+    run_halfway,
+    start_worker,
+    stop_workers,
+    wait_until_finished,
+)
+from tests.github_values import KeyPair
+from tests.pg_cluster import Cluster, local_cluster, stopped
+
+pytest_plugins = ["tests.github_fixtures", "tests.fleet_fixtures"]
+
+IDEAS = [
+    ("Wine cellar", "A wine cellar app to catalog bottles, vintages and tasting notes."),
+    ("Dog walks", "A dog walking app to plan walks, log distance and track vet visits."),
+    ("Chore chart", "A family chore chart app to assign chores, set rewards and track streaks."),
+    ("Pantry", "A pantry inventory app to track groceries, expiry dates and shopping lists."),
+    ("Guitar practice", "A guitar practice app to log sessions, chords learned and songs."),
+    ("Bird watch", "A birdwatching app to record sightings, species and locations on trips."),
+]
+WORKERS = 3
+PACING = Pacing(max_runs=2, lease_s=3.0, heartbeat_s=0.5)
+DOWN_S = 3.0
+TIMEOUT_S = 120
+LOST_DATABASE = ("lost the database", "claim failed", "heartbeat failed", "bookkeeping failed")
+"""What a worker logs when the database goes away under it."""
+
+pg_url = module_database("test_workers_restart")
+
+
+@pytest.fixture
+def cluster() -> Cluster:
+    found = local_cluster()
+    if isinstance(found, str):
+        pytest.skip(f"cannot restart PostgreSQL here: {found}")
+    return found
+
+
+async def test_workers_reconnect_and_finish_after_a_postgres_restart(
+    cluster: Cluster, webhooks: tuple[str, web.Application], fleet_store: SqlRunStore,
+    settings: BotSettings, app_key: KeyPair, repo: Repo, pg_url: str, tmp_path: Path,
+) -> None:
+    await label_issues(webhooks, repo, IDEAS)
+    workers = {f"w{i}": start_worker(f"w{i}", settings, app_key, pg_url,
+                                     tmp_path / f"w{i}.log", PACING)
+               for i in range(WORKERS)}
+    try:
+        halfway = await run_halfway(fleet_store, TIMEOUT_S)
+        async with stopped(cluster):
+            down_at = time.monotonic()
+            await asyncio.sleep(DOWN_S)
+        up_at = time.monotonic()
+        runs = await wait_until_finished(fleet_store, TIMEOUT_S)
+        finish_s = time.monotonic() - up_at
+    finally:
+        await stop_workers(workers.values())
+    logs = {name: (tmp_path / f"{name}.log").read_text() for name in workers}
+
+    assert_all_succeeded(runs, logs)
+    assert halfway.id in {run.id for run in runs} and len(runs) == len(IDEAS)
+    assert [process.returncode for process in workers.values()] == [0] * WORKERS
+    felt = [name for name, log in logs.items() if any(s in log for s in LOST_DATABASE)]
+    assert felt, "no worker noticed the restart"
+    for run in runs:
+        await assert_published_once(fleet_store, repo, run)
+    assert len(await github_runs(fleet_store)) == len(IDEAS)
+    print(f"PostgreSQL down {up_at - down_at:.1f}s; all runs finished {finish_s:.1f}s after it "
+          f"was back; claims per run {sorted(run.attempts for run in runs)}; felt by {felt}")
