@@ -59,6 +59,8 @@ class Codegen:
         self.dag = plan_dag(plan)
         self.groups = self.dag.by_level()
         self.contents: dict[str, str] = {}
+        self.drafts: dict[str, str] = {}
+        """Bodies written for unfinished files, possibly never reviewed (the run died)."""
         self.tally = _Tally(total=len(plan.files))
         ctx.observers.append(self.tally.observe)
 
@@ -69,8 +71,12 @@ class Codegen:
         statuses = {}
         for record in await self.ctx.store.files(self.ctx.run_id):
             statuses[record.path] = record.status
-            if record.status is FileStatus.DONE and record.content is not None:
+            if record.content is None:
+                continue
+            if record.status is FileStatus.DONE:
                 self.contents[record.path] = record.content
+            else:
+                self.drafts[record.path] = record.content
         return statuses
 
     async def generate(self) -> CodegenResult:
@@ -83,7 +89,8 @@ class Codegen:
         async def work(path: str) -> bool:
             if path in self.contents:
                 return True
-            result = await build_file(self.ctx, self.plan, self.plan.spec(path), self.contents)
+            result = await build_file(self.ctx, self.plan, self.plan.spec(path), self.contents,
+                                      draft=self.drafts.pop(path, None))
             if result.ok:
                 self.contents[path] = result.content
             return result.ok

@@ -11,7 +11,7 @@ import git
 import pytest
 
 from pipeline.answers import PlanReview, RiskLevel
-from pipeline.asks import FileAsk, JudgeAsk, PlanReviewAsk
+from pipeline.asks import FileAsk, FileReviewAsk, JudgeAsk, PlanReviewAsk
 from pipeline.codegen import plan_dag
 from pipeline.config import FactoryConfig
 from pipeline.engines.base import Usage
@@ -287,3 +287,25 @@ async def test_a_cancel_during_codegen_stops_before_the_next_file(store: RunStor
     asked = {path for (kind, path) in engine.calls if kind == "FileAsk"}
     assert "lib/main.dart" not in asked and not sink.of(JudgeReported)
     assert (await store.get_run(run.id)).status is RunStatus.CANCELLED
+
+
+async def test_a_body_written_before_a_crash_is_reviewed_not_written_again(
+    store: RunStore,
+) -> None:
+    run, engine = await start(store), ScriptedEngine()
+
+    def crash_in_review(ask: FileReviewAsk) -> None:
+        if ask.spec.path == "lib/main.dart":
+            raise RuntimeError("worker died during the review")
+
+    engine.file_review_hook = crash_in_review
+    with pytest.raises(RuntimeError):
+        await execute_run(store, run, Collector(), engine)
+    assert engine.calls[("FileAsk", "lib/main.dart")] == 1
+    engine.file_review_hook = lambda ask: None
+    run = await store.set_status(run.id, RunStatus.QUEUED)
+    run = await store.set_status(run.id, RunStatus.RUNNING)
+    assert await execute_run(store, run, Collector(), engine) is RunStatus.SUCCEEDED
+    assert engine.calls[("FileAsk", "lib/main.dart")] == 1  # paid for once
+    assert engine.calls[("FileReviewAsk", "lib/main.dart")] == 2
+    assert [a.number for a in await store.attempts(run.id, "lib/main.dart")] == [1]

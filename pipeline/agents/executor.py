@@ -31,19 +31,22 @@ async def build_file(
     *,
     fresh: bool = False,
     note: str | None = None,
+    draft: str | None = None,
 ) -> FileResult:
     """Generate `spec` until a review approves it or the attempts run out.
 
     A file gets 1 + `retries_per_file` attempts. Attempts already in the store (a run that
     died mid-file) are not paid for again: the next attempt starts from the last one's
-    feedback. `fresh` (a /retry) grants a full set of attempts again. Every attempt is
-    checkpointed before the next starts.
+    feedback, and a `draft` the engine wrote but nobody reviewed before the run died is
+    reviewed instead of written again. `fresh` (a /retry) grants a full set of attempts.
+    Every answer is checkpointed before its review, every attempt before the next starts.
     """
     history = await ctx.store.attempts(ctx.run_id, spec.path)
     dependencies = {d: done[d] for d in spec.depends_on if d in done}
     limit = 1 + ctx.config.retries_per_file
     left = limit if fresh else limit - len(history)
     last = history[-1] if history else None
+    unreviewed = draft if not fresh and draft and (last is None or last.content != draft) else None
     await ctx.store.set_file(ctx.run_id, spec.path, FileStatus.RUNNING)
     for remaining in range(left - 1, -1, -1):
         await ctx.check_cancelled()  # a /cancel stops the run at the next attempt of any file
@@ -54,7 +57,8 @@ async def build_file(
             previous=last.content if last else None, feedback=last.feedback if last else None,
             note=note,
         )
-        content, verdict = await _attempt(ctx, plan, spec, ask, done)
+        content, verdict = await _attempt(ctx, plan, spec, ask, done, unreviewed)
+        unreviewed = None
         last = AttemptRecord(
             path=spec.path, number=number, content=content, approved=verdict.approved,
             feedback=verdict.feedback, findings=[d.to_dict() for d in verdict.findings],
@@ -74,15 +78,23 @@ async def build_file(
 
 
 async def _attempt(
-    ctx: RunContext, plan: Plan, spec: FileSpec, ask: FileAsk, done: Mapping[str, str]
+    ctx: RunContext, plan: Plan, spec: FileSpec, ask: FileAsk, done: Mapping[str, str],
+    draft: str | None,
 ) -> tuple[str, Verdict]:
-    """One attempt: the engine writes the file, then the reviewer judges it.
+    """One attempt: the engine writes the file (unless `draft` already holds it), then the
+    reviewer judges it.
 
     An answer that cannot be used (invalid after the repair turn, or cut off) is a failed
     attempt with feedback, not a dead run.
     """
     try:
-        body = await ctx.ask(Stage.CODEGEN, spec.path, ask, FileBody)
+        if draft is None:
+            body = await ctx.ask(Stage.CODEGEN, spec.path, ask, FileBody)
+            if not body.truncated:
+                await ctx.store.set_file(ctx.run_id, spec.path, FileStatus.RUNNING,
+                                         content=body.content)
+        else:
+            body = FileBody(content=draft)
         if body.truncated:
             return body.content, Verdict(False, TRUNCATED_FEEDBACK, [])
         return body.content, await review_file(ctx, plan, spec, body.content, done)

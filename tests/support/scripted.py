@@ -144,6 +144,7 @@ class ScriptedEngine:
         self.calls: Counter[tuple[str, str | None]] = Counter()
         self.file_hook: Callable[[FileAsk], str | None] = lambda ask: None
         self.review_hook: Callable[[PlanReviewAsk], PlanReview | None] = lambda ask: None
+        self.file_review_hook: Callable[[FileReviewAsk], None] = lambda ask: None
         self.closed = False
 
     async def ask(self, ask: Ask, answer_type: type[A]) -> Reply[A]:
@@ -170,6 +171,7 @@ class ScriptedEngine:
             override = self.file_hook(ask)
             return FileBody(content=FILES[ask.spec.path][0] if override is None else override)
         if isinstance(ask, FileReviewAsk):
+            self.file_review_hook(ask)
             return FileReview(approve=True, feedback="looks right")
         if isinstance(ask, JudgeAsk):
             return JudgeOpinion(
