@@ -31,6 +31,38 @@ from tests.webhook_events import labeled, signed
 
 ROOT = Path(__file__).resolve().parent.parent
 STOP_TIMEOUT_S = 20
+IDEAS = [  # 30 app ideas the offline critic passes, no two alike enough to be killed
+    ("Recipe box", "A recipe box app to save and search family recipes with photos."),
+    ("Bee keeper", "A beekeeping app to track hives, inspections and honey harvests."),
+    ("Expenses", "An expense tracker to log expenses by category and set monthly budgets."),
+    ("Plant care", "A houseplant app with watering schedules, reminders and plant notes."),
+    ("Book club", "A reading club app to pick books, schedule meetings and rate chapters."),
+    ("Run log", "A running log app to record runs, routes, pace and weekly distance goals."),
+    ("Wine cellar", "A wine cellar app to catalog bottles, vintages and tasting notes."),
+    ("Dog walks", "A dog walking app to plan walks, log distance and track vet visits."),
+    ("Chore chart", "A family chore chart app to assign chores, set rewards and track streaks."),
+    ("Pantry", "A pantry inventory app to track groceries, expiry dates and shopping lists."),
+    ("Guitar practice", "A guitar practice app to log sessions, chords learned and songs."),
+    ("Bird watch", "A birdwatching app to record sightings, species and locations on trips."),
+    ("Sleep diary", "A sleep diary app to log bedtimes, wake times and sleep quality."),
+    ("Habit tracker", "A habit tracker app to define habits, check them off and view streaks."),
+    ("Car service", "A car maintenance app to log oil changes, tire rotations and mileage."),
+    ("Coffee brews", "A coffee brewing app to save brew recipes, grind sizes and ratings."),
+    ("Garden plots", "A vegetable garden app to plan beds, sow dates and harvest yields."),
+    ("Board games", "A board game night app to track games owned, plays and player scores."),
+    ("Aquarium", "An aquarium app to track tanks, fish, water tests and feeding times."),
+    ("Climbing log", "A rock climbing app to log routes, grades, attempts and gym sessions."),
+    ("Home repairs", "A home repair app to list projects, tasks, costs and contractors."),
+    ("Vinyl records", "A vinyl collection app to catalog albums, artists and pressings."),
+    ("Meal prep", "A weekly meal prep app to plan meals, portions and containers."),
+    ("Study cards", "A flashcard app to create decks, review cards and track mastery."),
+    ("Bike rides", "A cycling app to record rides, bikes, elevation and maintenance."),
+    ("Baby feeds", "A baby care app to log feedings, diaper changes and naps."),
+    ("Travel packing", "A packing list app to plan trips, items to pack and checklists."),
+    ("Volunteer shifts", "A volunteer app to schedule shifts, track hours and events."),
+    ("Movie nights", "A movie watchlist app to save films, rate them and plan screenings."),
+    ("Sourdough", "A sourdough baking app to track starters, feedings and bakes."),
+]
 TRAILER_LINE = re.compile(rf"^{TRAILER}: (?P<run>[\w-]+)/(?P<key>[\w-]+)$", re.MULTILINE)
 
 

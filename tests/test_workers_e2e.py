@@ -23,6 +23,7 @@ from pipeline.store.base import AttemptRecord, RunRecord
 from pipeline.store.sql import SqlRunStore
 from tests.databases import module_database
 from tests.fakes.github_state import Repo
+from tests.fleet import IDEAS as ALL_IDEAS
 from tests.fleet import (
     Pacing,
     assert_all_succeeded,
@@ -38,14 +39,7 @@ from tests.github_values import KeyPair
 
 pytest_plugins = ["tests.github_fixtures", "tests.fleet_fixtures"]
 
-IDEAS = [
-    ("Recipe box", "A recipe box app to save and search family recipes with photos."),
-    ("Bee keeper", "A beekeeping app to track hives, inspections and honey harvests."),
-    ("Expenses", "An expense tracker to log expenses by category and set monthly budgets."),
-    ("Plant care", "A houseplant app with watering schedules, reminders and plant notes."),
-    ("Book club", "A reading club app to pick books, schedule meetings and rate chapters."),
-    ("Run log", "A running log app to record runs, routes, pace and weekly distance goals."),
-]
+IDEAS = ALL_IDEAS[:6]
 WORKERS = 3
 # Four slots each: the two survivors have room for every run, so the time to resume is the
 # lease lapsing and a sweep, not a wait for a free slot.

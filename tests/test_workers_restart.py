@@ -20,6 +20,7 @@ from bot.settings import BotSettings
 from pipeline.store.sql import SqlRunStore
 from tests.databases import module_database
 from tests.fakes.github_state import Repo
+from tests.fleet import IDEAS as ALL_IDEAS
 from tests.fleet import (
     Pacing,
     assert_all_succeeded,
@@ -36,14 +37,7 @@ from tests.pg_cluster import Cluster, local_cluster, stopped
 
 pytest_plugins = ["tests.github_fixtures", "tests.fleet_fixtures"]
 
-IDEAS = [
-    ("Wine cellar", "A wine cellar app to catalog bottles, vintages and tasting notes."),
-    ("Dog walks", "A dog walking app to plan walks, log distance and track vet visits."),
-    ("Chore chart", "A family chore chart app to assign chores, set rewards and track streaks."),
-    ("Pantry", "A pantry inventory app to track groceries, expiry dates and shopping lists."),
-    ("Guitar practice", "A guitar practice app to log sessions, chords learned and songs."),
-    ("Bird watch", "A birdwatching app to record sightings, species and locations on trips."),
-]
+IDEAS = ALL_IDEAS[6:12]
 WORKERS = 3
 PACING = Pacing(max_runs=2, lease_s=3.0, heartbeat_s=0.5)
 DOWN_S = 3.0
