@@ -52,10 +52,11 @@ class DeliveryClaims:
         """Extend the claims on every delivery still waiting here."""
         await self.store.renew_deliveries(self.owner, set(self.held), self.lease_s)
 
-    async def finish(self, event: sansio.Event) -> None:
-        """The handler ran (or failed and was logged): the delivery is done."""
-        self.held.discard(event.delivery_id)
-        await self.store.finish_delivery(event.delivery_id)
+    async def finish(self, events: list[sansio.Event]) -> None:
+        """Their handlers ran (or failed and were logged): those deliveries are done."""
+        ids = {event.delivery_id for event in events}
+        self.held.difference_update(ids)
+        await self.store.finish_deliveries(ids)
 
     async def release(self, event: sansio.Event | None = None) -> None:
         """Give up the claim on one event, or on all held (shutdown), for another to take."""

@@ -43,7 +43,8 @@ class EventQueue:
         self._router = router
         self._queue: asyncio.Queue[sansio.Event] = asyncio.Queue(QUEUE_SIZE)
         self._tasks: list[asyncio.Task[None]] = []
-        self._finishing: set[asyncio.Task[None]] = set()
+        self._handled: list[sansio.Event] = []
+        self._handled_some = asyncio.Event()
 
     @property
     def full(self) -> bool:
@@ -72,6 +73,7 @@ class EventQueue:
         """Queue what dead servers left unhandled, then start handling and keeping claims."""
         await self._replay()
         self._tasks += [asyncio.create_task(self._consume(), name="webhook-events"),
+                        asyncio.create_task(self._finish(), name="webhook-finished"),
                         asyncio.create_task(self._keep(), name="webhook-claims")]
 
     async def stop(self) -> None:
@@ -79,7 +81,9 @@ class EventQueue:
         tasks, self._tasks = self._tasks, []
         for task in tasks:
             task.cancel()
-        await asyncio.gather(*tasks, *self._finishing, return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if self._handled:
+            await self._finish_handled()
 
     async def drain(self) -> None:
         """Wait until every queued event has been handled (tests and graceful shutdown)."""
@@ -126,17 +130,24 @@ class EventQueue:
                 log.exception("event handler failed",
                               extra={"delivery_id": event.delivery_id, "event": event.event})
                 self._metrics.handled(event.event, "error", time.monotonic() - started)
-            # Not awaited here: the next event need not wait for this one's bookkeeping, and
-            # finishes that pile up meanwhile are written together (the store's group commit).
-            finishing = asyncio.create_task(self._finish(event), name="finish delivery")
-            self._finishing.add(finishing)
-            finishing.add_done_callback(self._finishing.discard)
+            # Marked by the finisher: the next event need not wait for this one's write, and
+            # the events handled meanwhile are marked in one transaction.
+            self._handled.append(event)
+            self._handled_some.set()
 
-    async def _finish(self, event: sansio.Event) -> None:
+    async def _finish(self) -> None:
+        while True:
+            await self._handled_some.wait()
+            await self._finish_handled()
+
+    async def _finish_handled(self) -> None:
+        self._handled_some.clear()
+        batch, self._handled = self._handled, []
         try:
-            await self.claims.finish(event)
-        except Exception:  # its claim lapses and it is replayed: handlers are idempotent
-            log.exception("delivery not marked handled",
-                          extra={"delivery_id": event.delivery_id, "event": event.event})
+            await self.claims.finish(batch)
+        except Exception:  # their claims lapse and they are replayed: handlers are idempotent
+            log.exception("deliveries not marked handled",
+                          extra={"delivery_ids": [event.delivery_id for event in batch]})
         finally:
-            self._queue.task_done()
+            for _ in batch:
+                self._queue.task_done()

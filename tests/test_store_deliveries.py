@@ -44,7 +44,7 @@ async def test_a_delivery_is_recorded_once_with_its_payload(store: SqlRunStore) 
 
 async def test_a_handled_delivery_stays_a_duplicate(store: SqlRunStore) -> None:
     assert await store.record_delivery(delivery(1), "s1", LAPSED) is True
-    await store.finish_delivery("d-1")
+    await store.finish_deliveries(["d-1"])
     assert await store.record_delivery(delivery(1), "s2", LEASE) is False
     assert await store.claim_deliveries("s2", LEASE, 10) == []
 
@@ -85,10 +85,11 @@ async def test_renewed_claims_hold_and_released_ones_are_taken(store: SqlRunStor
     assert await store.claim_deliveries("s2", LEASE, 10) == []
     await store.release_deliveries("s1", ["d-2"])
     assert await store.claim_deliveries("s2", LEASE, 10) == [delivery(2)]
-    await store.finish_delivery("d-1")
+    await store.finish_deliveries(["d-1"])
     assert await store.renew_deliveries("s1", ["d-1"], LEASE) == 0
     assert await store.renew_deliveries("s1", [], LEASE) == 0
     await store.release_deliveries("s1", [])
+    await store.finish_deliveries([])
 
 
 async def test_deliveries_recorded_before_migration_0002_count_as_handled(

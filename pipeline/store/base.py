@@ -245,9 +245,8 @@ class RunStore(abc.ABC):
         """Let `owner`'s claims on the unhandled ones of `delivery_ids` lapse now."""
 
     @abc.abstractmethod
-    async def finish_delivery(self, delivery_id: str) -> None:
-        """Mark a delivery handled (its handler finished or failed and was logged); calls that
-        arrive together share one transaction."""
+    async def finish_deliveries(self, delivery_ids: Collection[str]) -> None:
+        """Mark deliveries handled (their handlers finished, or failed and were logged)."""
 
     @abc.abstractmethod
     async def record_installation(

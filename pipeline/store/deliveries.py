@@ -106,12 +106,10 @@ async def release(conn: AsyncConnection, owner: str, ids: Collection[str]) -> No
         )
 
 
-async def finish(conn: AsyncConnection, ids: Collection[str], now: datetime) -> set[str]:
-    """Mark deliveries handled, so that nothing replays them; the ids that were unhandled."""
-    finished = await conn.execute(
+async def finish(conn: AsyncConnection, ids: Collection[str], now: datetime) -> None:
+    """Mark deliveries handled, so that nothing replays them."""
+    await conn.execute(
         update(deliveries)
         .where(deliveries.c.id.in_(list(ids)), deliveries.c.handled_at.is_(None))
         .values(handled_at=now)
-        .returning(deliveries.c.id)
     )
-    return set(finished.scalars())

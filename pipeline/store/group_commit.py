@@ -1,4 +1,4 @@
-"""Group commit: concurrent inserts of keyed rows share one transaction.
+"""Group commit: concurrent keyed writes share one transaction.
 
 A burst of webhook deliveries would otherwise queue on the database one transaction each;
 here the calls that arrive while a batch is being written wait for the next batch, so a burst
@@ -8,24 +8,25 @@ costs a few transactions instead of one per delivery.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, TypeVar
 
+K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
-Flush = Callable[[dict[str, V]], Awaitable[set[str]]]
+Flush = Callable[[dict[K, V]], Awaitable[set[K]]]
 """Writes a batch (key -> value) in one transaction and returns the keys that were new."""
 
 
-class GroupCommit(Generic[V]):
+class GroupCommit(Generic[K, V]):
     """Batches `submit` calls into `flush` calls, one batch in flight at a time."""
 
-    def __init__(self, flush: Flush[V]) -> None:
+    def __init__(self, flush: Flush[K, V]) -> None:
         self._flush = flush
-        self._pending: list[tuple[str, V, asyncio.Future[bool]]] = []
+        self._pending: list[tuple[K, V, asyncio.Future[bool]]] = []
         self._draining: asyncio.Task[None] | None = None
 
-    async def submit(self, key: str, value: V) -> bool:
+    async def submit(self, key: K, value: V) -> bool:
         """Insert `key` unless it exists; True when this call inserted it."""
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._pending.append((key, value, future))
@@ -38,7 +39,7 @@ class GroupCommit(Generic[V]):
         try:
             while self._pending:
                 batch, self._pending = self._pending, []
-                values: dict[str, V] = {}
+                values: dict[K, V] = {}
                 for key, value, _ in batch:
                     values.setdefault(key, value)
                 try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
@@ -36,6 +37,9 @@ from pipeline.store.upsert import insert_missing, upsert
 MAX_CLAIMS = 10
 """A run whose lease lapses after this many claims is crashing its workers: it errors out."""
 
+RECORD, HANDLED = "record", "handled"
+"""The two kinds of delivery write that share a group-commit batch."""
+
 STATUS_TRIES = 3
 """Reads of a run's status per set_status before a concurrent writer is reported."""
 
@@ -63,8 +67,11 @@ class SqlRunStore(RunStore):
     def __init__(self, engine: AsyncEngine, *, max_claims: int = MAX_CLAIMS) -> None:
         self.engine = engine
         self._max_claims = max_claims
-        self._deliveries: GroupCommit[dict[str, Any]] = GroupCommit(self._insert_deliveries)
-        self._handled: GroupCommit[None] = GroupCommit(self._mark_handled)
+        # Recording and finishing deliveries share batches: a burst of webhooks and the
+        # handlers that finish meanwhile cost one transaction per batch, not one each.
+        self._deliveries: GroupCommit[tuple[str, str], dict[str, Any] | None] = GroupCommit(
+            self._write_deliveries
+        )
 
     @asynccontextmanager
     async def _write(self, run_id: str | None = None) -> AsyncIterator[AsyncConnection]:
@@ -355,13 +362,19 @@ class SqlRunStore(RunStore):
 
     # -- webhook deliveries -------------------------------------------------------------------
     async def record_delivery(self, delivery: Delivery, owner: str, lease_seconds: float) -> bool:
-        return await self._deliveries.submit(
-            delivery.id, deliveries.row(delivery, owner, lease_seconds, utcnow())
-        )
+        row = deliveries.row(delivery, owner, lease_seconds, utcnow())
+        return await self._deliveries.submit((RECORD, delivery.id), row)
 
-    async def _insert_deliveries(self, rows: dict[str, dict[str, Any]]) -> set[str]:
+    async def _write_deliveries(
+        self, batch: dict[tuple[str, str], dict[str, Any] | None]
+    ) -> set[tuple[str, str]]:
+        rows = {key: row for (kind, key), row in batch.items() if row is not None}
+        handled = [key for kind, key in batch if kind == HANDLED]
         async with self.engine.begin() as conn:
-            return await deliveries.record(conn, rows, utcnow())
+            new = await deliveries.record(conn, rows, utcnow()) if rows else set()
+            if handled:
+                await deliveries.finish(conn, handled, utcnow())
+        return {(RECORD, key) for key in new} | {(HANDLED, key) for key in handled}
 
     async def claim_deliveries(
         self, owner: str, lease_seconds: float, limit: int
@@ -379,12 +392,9 @@ class SqlRunStore(RunStore):
         async with self.engine.begin() as conn:
             await deliveries.release(conn, owner, delivery_ids)
 
-    async def finish_delivery(self, delivery_id: str) -> None:
-        await self._handled.submit(delivery_id, None)
-
-    async def _mark_handled(self, ids: dict[str, None]) -> set[str]:
-        async with self.engine.begin() as conn:
-            return await deliveries.finish(conn, ids, utcnow())
+    async def finish_deliveries(self, delivery_ids: Collection[str]) -> None:
+        await asyncio.gather(*(self._deliveries.submit((HANDLED, key), None)
+                               for key in delivery_ids))
 
     async def record_installation(
         self, installation_id: int, account: str, action: str

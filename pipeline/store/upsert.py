@@ -32,14 +32,17 @@ async def upsert(
 async def insert_new_many(
     conn: AsyncConnection, table: Table, rows: list[dict[str, Any]], key: str
 ) -> set[str]:
-    """Insert the rows whose `key` is not taken yet, in one statement; the keys inserted."""
+    """Insert the rows whose `key` is not taken yet; the keys inserted.
+
+    Executed as "many": SQLAlchemy expands one cached statement into multi-row VALUES
+    (insertmanyvalues), which costs less than compiling a `.values(rows)` of every batch.
+    """
     statement = (
         _insert(conn, table)
-        .values(rows)
         .on_conflict_do_nothing(index_elements=(key,))
         .returning(table.c[key])
     )
-    return {str(value) for value in (await conn.execute(statement)).scalars()}
+    return {str(value) for value in (await conn.execute(statement, rows)).scalars()}
 
 
 async def insert_missing(
