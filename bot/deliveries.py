@@ -45,8 +45,10 @@ class DeliveryClaims:
         if limit < 1:
             return []
         taken = await self.store.claim_deliveries(self.owner, self.lease_s, limit)
-        self.held.update(delivery.id for delivery in taken)
-        return [_event(delivery) for delivery in taken]
+        # One of ours whose renewal failed for a whole lease is queued here already.
+        fresh = [delivery for delivery in taken if delivery.id not in self.held]
+        self.held.update(delivery.id for delivery in fresh)
+        return [_event(delivery) for delivery in fresh]
 
     async def renew(self) -> None:
         """Extend the claims on every delivery still waiting here."""

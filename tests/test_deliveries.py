@@ -162,3 +162,15 @@ async def test_a_queue_that_fills_while_recording_answers_503_and_replays_later(
         assert [event.delivery_id for event in taken] == (
             ["d-b"] if answers[0][0] == 202 else ["d-a"]
         )
+
+
+async def test_a_lapsed_claim_of_our_own_is_not_queued_twice(
+    settings: BotSettings, options: ServerOptions, repo: Repo,
+) -> None:
+    async with server(settings, options) as live:
+        queue = live.app[EVENTS]
+        await queue.stop()
+        assert await post(live, labeled(1, "x"), "d-ours") == (202, "queued")
+        await live.app[STORE].release_deliveries(queue.claims.owner, ["d-ours"])  # renewal lost
+        assert await queue.claims.take_lapsed(10) == []
+        assert queue.depth == 1 and queue.claims.held == {"d-ours"}
