@@ -166,7 +166,9 @@ async def assert_published_once(store: SqlRunStore, repo: Repo, run: RunRecord) 
     numbers = Counter((a.path, a.number) for a in attempts)
     assert [key for key, n in numbers.items() if n > 1] == [], run.id
     approvals = Counter(a.path for a in attempts if a.approved)
-    assert approvals == Counter(f.path for f in files), (run.id, "a file approved twice")
+    twice = {path: [(a.number, a.approved, a.note) for a in attempts if a.path == path]
+             for path, n in approvals.items() if n > 1}
+    assert approvals == Counter(f.path for f in files), (run.id, "approved twice", twice)
 
 
 def assert_all_succeeded(runs: list[RunRecord], logs: dict[str, str]) -> None:

@@ -46,6 +46,11 @@ async def build_file(
     limit = 1 + ctx.config.retries_per_file
     left = limit if fresh else limit - len(history)
     last = history[-1] if history else None
+    if not fresh and last is not None and last.approved:
+        # Approved and recorded, but the run died before marking the file done: keep it.
+        await ctx.store.set_file(ctx.run_id, spec.path, FileStatus.DONE, content=last.content)
+        await ctx.emit(FileDone(run_id=ctx.run_id, path=spec.path, attempts=last.number))
+        return FileResult(spec.path, True, last.content, last.number)
     unreviewed = draft if not fresh and draft and (last is None or last.content != draft) else None
     await ctx.store.set_file(ctx.run_id, spec.path, FileStatus.RUNNING)
     for remaining in range(left - 1, -1, -1):
