@@ -191,9 +191,11 @@ class Worker:
                 ending = _Ending.LOST
             else:
                 ending, error = _Ending.REQUEUED, SHUTDOWN.format(name=self.name)
-        except StoreUnavailable as exc:
+        except (StoreUnavailable, ConnectionError) as exc:
+            # A refused or reset connection (the database restarting, say) reaches us raw from
+            # the driver when a new connection is opened; the run resumes from its checkpoints.
             LOG.warning("run lost the database", extra={"worker": self.name, "run_id": run.id})
-            ending, error = _Ending.REQUEUED, f"{exc}; requeued"
+            ending, error = _Ending.REQUEUED, f"{one_line(exc)}; requeued"
         except Exception as exc:
             LOG.exception("run raised", extra={"worker": self.name, "run_id": run.id})
             ending, error = _Ending.RAISED, one_line(exc)

@@ -161,7 +161,12 @@ async def test_a_finished_status_is_kept(store: SqlRunStore) -> None:
     )
 
 
-async def test_losing_the_database_requeues_the_run(store: SqlRunStore) -> None:
+@pytest.mark.parametrize("lost", [
+    StoreUnavailable("lost the database connection: server restarted"),
+    # What asyncpg raises while the server is still down or starting (no SQLAlchemy wrapper).
+    ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 5432)"),
+])
+async def test_losing_the_database_requeues_the_run(store: SqlRunStore, lost: Exception) -> None:
     (run_id,) = await queued(store, 1)
     calls = 0
 
@@ -169,7 +174,7 @@ async def test_losing_the_database_requeues_the_run(store: SqlRunStore) -> None:
         nonlocal calls
         calls += 1
         if calls == 1:
-            raise StoreUnavailable("lost the database connection: server restarted")
+            raise lost
         assert run.attempts == 2 and run.error is None
         await store.set_status(run.id, RunStatus.SUCCEEDED)
 
