@@ -148,7 +148,6 @@ class Codegen:
             for path in stale:
                 self.contents.pop(path)
             changed |= await self._regenerate(stale, sorted(stale), None)
-        failed = sorted((targets | stale) - set(self.contents))
         if changed:
             commits = await self.ctx.store.commits(self.ctx.run_id)
             key = f"retry-{sum(k.startswith('retry-') for k in commits) + 1}"
@@ -157,8 +156,10 @@ class Codegen:
                 files={p: self.contents[p] for p in sorted(changed)},
                 message="factory: regenerate " + ", ".join(sorted(changed)),
             ))
-        blocked = {p for p in targets if p not in self.contents and p not in failed}
-        return await self._finish(set(failed), blocked)
+        missing = (targets | stale) - set(self.contents)
+        # Blocked: never generated because a dependency is missing; failed: every attempt lost.
+        blocked = {p for p in missing if any(d not in self.contents for d in self.dag.deps[p])}
+        return await self._finish(missing - blocked, blocked)
 
     async def _regenerate(self, targets: set[str], fresh: list[str], note: str | None) -> set[str]:
         sub = Dag({p: [d for d in self.dag.deps[p] if d in targets] for p in targets})

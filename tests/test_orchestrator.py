@@ -309,3 +309,24 @@ async def test_a_body_written_before_a_crash_is_reviewed_not_written_again(
     assert engine.calls[("FileAsk", "lib/main.dart")] == 1  # paid for once
     assert engine.calls[("FileReviewAsk", "lib/main.dart")] == 2
     assert [a.number for a in await store.attempts(run.id, "lib/main.dart")] == [1]
+
+
+async def test_a_retry_that_fails_again_names_the_file_and_blocks_its_dependents(
+    store: RunStore,
+) -> None:
+    run, engine = await start(store), ScriptedEngine()
+    assert await execute_run(store, run, Collector(), engine) is RunStatus.SUCCEEDED
+    engine.file_hook = lambda ask: "class {" if ask.spec.path == "lib/models/note.dart" else None
+    await store.update_run(run.id, request={"retry": ["lib/models/note.dart"], "note": None})
+    await store.set_status(run.id, RunStatus.QUEUED)
+    run = await store.set_status(run.id, RunStatus.RUNNING)
+    sink = Collector()
+    assert await execute_run(store, run, sink, engine) is RunStatus.FAILED
+    finished = sink.of(RunFinished)[0]
+    assert finished.retry_paths == ["lib/models/note.dart"]
+    blocked = sink.of(FilesBlocked)[0].paths
+    assert "lib/main.dart" in blocked and "lib/models/note.dart" not in blocked
+    assert not sink.of(FilesRegenerated)  # nothing new to commit
+    statuses = {f.path: f.status for f in await store.files(run.id)}
+    assert statuses["lib/models/note.dart"] is FileStatus.FAILED
+    assert statuses["lib/main.dart"] is FileStatus.BLOCKED
