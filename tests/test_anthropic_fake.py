@@ -13,7 +13,7 @@ from tests.fakes.anthropic_api import API_KEY, FakeAnthropic
 from tests.fakes.canned_answers import canned_answer
 from tests.fakes.prompt_asks import NoAsk, ask_from_text
 
-MODEL = "claude-sonnet-4-5"
+MODEL = "claude-sonnet-4-6"
 ASK = '```ask CriticAsk\n{"idea": "a todo list"}\n```'
 USER = {"role": "user", "content": ASK}
 LONG = "conventions " * 500  # about 1,500 tokens: above the minimum cacheable length
