@@ -29,7 +29,7 @@ class ProgressDisplay:
             TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(),
             TextColumn("{task.fields[note]}"), console=self.console, transient=False,
         )
-        self.levels: dict[str, TaskID] = {}
+        self.levels: dict[int, TaskID] = {}
         self.total: TaskID | None = None
         self.level_of: dict[str, int] = {}
 
@@ -62,7 +62,7 @@ class ProgressDisplay:
         self.total = self.bars.add_task("files", total=total, note="")
         for number, group in enumerate(levels, start=1):
             key = f"level {number}/{len(levels)}"
-            self.levels[key] = self.bars.add_task(key, total=len(group), note="")
+            self.levels[number] = self.bars.add_task(key, total=len(group), note="")
             for path in group:
                 self.level_of[path] = number
 
@@ -70,7 +70,7 @@ class ProgressDisplay:
         level = self.level_of.get(event.path)
         if level is None or self.total is None:
             return
-        task = self.levels[f"level {level}/{len(self.levels)}"]
+        task = self.levels[level]
         if isinstance(event, FileRetrying):
             self.bars.update(task, note=f"retrying {event.path.rsplit('/', 1)[-1]}")
             return

@@ -7,6 +7,8 @@ import re
 from pipeline.answers import Plan
 
 NODE_ID = re.compile(r"[^A-Za-z0-9_]")
+STATUS_STYLES = {"done": "fill:#d4f7d4", "failed": "fill:#f7d4d4", "running": "fill:#fff3c4"}
+"""Mermaid fill per file status."""
 MERMAID_MAX_NODES = 60
 """Beyond this a Mermaid graph stops being readable in a PR; the table still lists all."""
 
@@ -26,8 +28,7 @@ def mermaid_dag(plan: Plan, levels: list[list[str]], status: dict[str, str] | No
         for dep in spec.depends_on:
             if dep in shown and spec.path in shown:
                 lines.append(f"  {_node(dep)} --> {_node(spec.path)}")
-    styles = {"done": "fill:#d4f7d4", "failed": "fill:#f7d4d4", "running": "fill:#fff3c4"}
-    for kind, style in styles.items():
+    for kind, style in STATUS_STYLES.items():
         nodes = [_node(p) for p, s in sorted(status.items()) if s == kind and p in shown]
         if nodes:
             lines.append(f"  classDef {kind} {style}")

@@ -26,9 +26,8 @@ async def render_run_report(store: RunStore, run_id: str) -> str:
     ]
     if run.error:
         sections += ["", f"**Outcome:** {run.error}"]
-    for kind in ("critic",):
-        if md := await store.load_report(run_id, kind):
-            sections += ["", md]
+    if md := await store.load_report(run_id, "critic"):
+        sections += ["", md]
     gates = [p for _, k, p in events if k == "gate_decided"]
     if gates:
         sections += ["", "## Kill gates", "", "| Gate | Result | Reason |", "|---|---|---|"]
