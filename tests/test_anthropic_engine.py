@@ -35,7 +35,7 @@ class Sleeps:
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeAnthropic]:
-    async with FakeAnthropic(answer=canned_answer) as server:
+    async with FakeAnthropic(answer=canned_answer, min_cache_tokens=0) as server:
         yield server
 
 

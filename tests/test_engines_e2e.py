@@ -27,7 +27,6 @@ FAKES = Path(__file__).parent / "fakes"
 # The default limits would make a whole run wait on the limiter; the fake has no limits.
 FAST_LIMITS = "requests_per_minute: 100000\ntokens_per_minute: 100000000\n"
 SMALL_APP = "min_files: 10\nmax_files: 20\n"
-REAL_MIN_CACHE_TOKENS = 1024
 
 
 @pytest.fixture(autouse=True)
@@ -76,8 +75,7 @@ def assert_ledger_matches_fake(rows: list[LedgerRow], fake: FakeAnthropic) -> No
 
 
 def new_fake() -> FakeAnthropic:
-    return FakeAnthropic(answer=offline_answerer(FactoryConfig()),
-                         min_cache_tokens=REAL_MIN_CACHE_TOKENS)
+    return FakeAnthropic(answer=offline_answerer(FactoryConfig()))  # each model's real minimum
 
 
 def test_an_anthropic_run_completes_and_its_ledger_is_the_fakes_count(

@@ -66,7 +66,10 @@ class FakeAnthropic:
     script: list[str] = field(default_factory=list)
     retry_after: str = "1"
     hang_s: float = 2.0
-    min_cache_tokens: int = 0
+    min_cache_tokens: int | None = None
+    """One cache minimum for every model; None: each model's real minimum."""
+    ttft_s: float = 0.0
+    """Seconds before a response starts (a cache entry it writes is readable from then on)."""
     models: frozenset[str] = MODELS
     requests: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
@@ -78,6 +81,7 @@ class FakeAnthropic:
 
     def __post_init__(self) -> None:
         self.cache = PromptCache(self.min_cache_tokens)
+        self._written: dict[str, tuple[str, ...]] = {}
 
     async def start(self) -> str:
         """Serve on a free loopback port; the base URL to give the SDK."""
@@ -132,6 +136,8 @@ class FakeAnthropic:
             request.transport.abort()
             return web.Response(status=500)
         answer = await self._answer(body, fault)
+        await asyncio.sleep(self.ttft_s)
+        self.cache.started(self._written.pop(answer["id"]))
         if body.get("stream"):
             return await _stream(request, answer)
         return web.json_response(answer)
@@ -154,14 +160,16 @@ class FakeAnthropic:
             stop = "max_tokens" if len(output) > cut else "end_turn"
             output = output[:cut]
             block = {"type": "text", "text": output}
-        usage = self._bill(body, output)
+        usage, written = self._bill(body, output)
+        message_id = f"msg_{next(self._ids):06d}"
+        self._written[message_id] = written
         return {
-            "id": f"msg_{next(self._ids):06d}", "type": "message", "role": "assistant",
+            "id": message_id, "type": "message", "role": "assistant",
             "model": body["model"], "content": [block], "stop_reason": stop,
             "stop_sequence": None, "usage": usage,
         }
 
-    def _bill(self, body: dict[str, Any], output: str) -> dict[str, int]:
+    def _bill(self, body: dict[str, Any], output: str) -> tuple[dict[str, int], tuple[str, ...]]:
         split = self.cache.split(body)
         usage = {
             "input_tokens": split.input_tokens,
@@ -171,7 +179,7 @@ class FakeAnthropic:
         }
         self.billed.append(usage)
         self.tally.add(usage)
-        return usage
+        return usage, split.written
 
 
 def _bearer(request: web.Request) -> str | None:
