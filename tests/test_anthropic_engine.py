@@ -13,13 +13,18 @@ from pipeline.asks import CriticAsk, FileAsk, FileReviewAsk, PlanAsk, PlanReview
 from pipeline.config import FactoryConfig, ModelsConfig
 from pipeline.engines.anthropic_engine import AnthropicEngine
 from pipeline.engines.base import Usage
-from pipeline.engines.limiter import RateLimiter
+from pipeline.engines.capabilities import SONNET
+from pipeline.engines.limiter import Limits, RateLimiter
 from pipeline.engines.retry import RetryPolicy
 from pipeline.errors import ConfigError, EngineError, InvalidAnswer, TransientEngineError
-from tests.fakes.anthropic_api import API_KEY, FakeAnthropic
+from tests.fakes.anthropic_api import API_KEY, MODELS, FakeAnthropic
 from tests.fakes.canned_answers import canned_answer, file_content, small_plan
 
 CONFIG = FactoryConfig()
+UNLISTED = "claude-sonnet-9-9"
+"""A model the capability table does not know: JSON through an unforced answer tool."""
+ON_TOOLS = CONFIG.model_copy(update={
+    "models": ModelsConfig(critic=UNLISTED, planner=UNLISTED), "prices": {UNLISTED: SONNET}})
 IDEA = "A recipe box that plans the week's dinners"
 
 
@@ -35,7 +40,8 @@ class Sleeps:
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeAnthropic]:
-    async with FakeAnthropic(answer=canned_answer, min_cache_tokens=0) as server:
+    async with FakeAnthropic(answer=canned_answer, min_cache_tokens=0,
+                             models=MODELS | {UNLISTED}) as server:
         yield server
 
 
@@ -45,7 +51,7 @@ def make_engine(fake: FakeAnthropic, *, sleeps: Sleeps | None = None, attempts: 
     client = AsyncAnthropic(api_key=api_key, base_url=fake.url)
     retry = RetryPolicy(attempts=attempts, base_s=0.01, sleep=sleeps or Sleeps())
     return AnthropicEngine(config, client=client, retry=retry,
-                           limiter=RateLimiter(1_000_000, 1_000_000_000), timeout_s=timeout_s)
+                           limiter=RateLimiter(Limits(10**6, 10**9, 10**9)), timeout_s=timeout_s)
 
 
 def file_ask(plan: Plan, index: int, done: dict[str, str] | None = None) -> FileAsk:
@@ -72,14 +78,14 @@ def fake_tally(fake: FakeAnthropic) -> dict[str, int]:
     }
 
 
-async def test_critic_answers_through_the_forced_answer_tool(fake: FakeAnthropic) -> None:
+async def test_critic_answers_through_structured_output(fake: FakeAnthropic) -> None:
     reply = await make_engine(fake).ask(CriticAsk(idea=IDEA), CriticReport)
 
     assert reply.answer.score == 8.0
     [body] = fake.requests
     assert body["model"] == CONFIG.models.critic
-    assert body["tool_choice"] == {"type": "tool", "name": "answer"}
-    assert body["tools"][0]["input_schema"] == CriticReport.model_json_schema()
+    assert body["output_config"]["format"]["type"] == "json_schema"
+    assert "tools" not in body and "tool_choice" not in body
     assert "stream" not in body
     assert fake.rejected == []
     assert reply.usage.model == CONFIG.models.critic
@@ -118,7 +124,7 @@ async def test_files_are_streamed_and_files_2_to_n_read_the_shared_context_from_
     fake: FakeAnthropic,
 ) -> None:
     engine = make_engine(fake)
-    plan = small_plan(4)
+    plan = small_plan(40)  # a prefix past Sonnet 4.6's 2,048-token cache minimum
     usages = []
     for index, spec in enumerate(plan.files):
         reply = await engine.ask(file_ask(plan, index), FileBody)
@@ -130,30 +136,23 @@ async def test_files_are_streamed_and_files_2_to_n_read_the_shared_context_from_
     context = fake.requests[0]["system"][-1]
     assert context["cache_control"] == {"type": "ephemeral"}
     assert '"app_name": "tiny_app"' in context["text"]
+    assert not any("cache_control" in b for b in fake.requests[1]["messages"][0]["content"])
     assert usages[0].cache_write_tokens > 0 and usages[0].cache_read_tokens == 0
     assert all(u.cache_read_tokens >= usages[0].cache_write_tokens for u in usages[1:])
     assert as_tally(usages) == fake_tally(fake)
 
 
-async def test_dependencies_are_a_second_cached_block(fake: FakeAnthropic) -> None:
-    engine = make_engine(fake)
+async def test_a_prefix_below_the_models_minimum_gets_no_breakpoint(fake: FakeAnthropic) -> None:
     plan = small_plan(3)
-    ask = file_ask(plan, 2)
-    first = await engine.ask(ask, FileBody)
-    retry = await engine.ask(ask.model_copy(update={"attempt": 2, "feedback": "shorter"}),
-                             FileBody)
+    ask = FileReviewAsk(idea=IDEA, plan=plan, spec=plan.files[0], content="x")
+    await make_engine(fake).ask(ask, FileReview)  # Haiku caches only from 4,096 tokens
 
-    blocks = fake.requests[0]["messages"][0]["content"]
-    assert blocks[0]["cache_control"] == {"type": "ephemeral"}
-    assert "lib/part_1.dart" in blocks[0]["text"]
-    assert "cache_control" not in blocks[-1]
-    assert retry.usage.cache_read_tokens == (first.usage.cache_write_tokens
-                                             + first.usage.cache_read_tokens)
+    assert not any("cache_control" in b for b in fake.requests[0]["system"])
 
 
-async def test_file_reviews_cache_the_plan_too(fake: FakeAnthropic) -> None:
+async def test_file_reviews_cache_the_conventions_and_plan_too(fake: FakeAnthropic) -> None:
     engine = make_engine(fake)
-    plan = small_plan(3)
+    plan = small_plan(90)  # a prefix past Haiku 4.5's 4,096-token cache minimum
     usages = []
     for spec in plan.files:
         ask = FileReviewAsk(idea=IDEA, plan=plan, spec=spec, content=file_content(spec.path))
@@ -206,16 +205,16 @@ async def test_retries_are_bounded(fake: FakeAnthropic) -> None:
 
 async def test_an_invalid_answer_gets_one_repair_turn(fake: FakeAnthropic) -> None:
     fake.script = ["invalid"]
-    reply = await make_engine(fake).ask(CriticAsk(idea=IDEA), CriticReport)
+    reply = await make_engine(fake, config=ON_TOOLS).ask(CriticAsk(idea=IDEA), CriticReport)
 
     assert reply.answer.score == 8.0
     _first, repair = fake.requests
     assert [m["role"] for m in repair["messages"]] == ["user", "assistant", "user"]
+    assert repair["tool_choice"] == {"type": "auto"}  # an unlisted model may think by default
+    [said] = repair["messages"][1]["content"]
+    assert said["text"] == "Sure! Here is what you asked for, more or less."
     [result] = repair["messages"][2]["content"]
-    assert result["type"] == "tool_result" and result["is_error"] is True
-    assert result["tool_use_id"] == repair["messages"][1]["content"][0]["id"]
-    assert "criteria: Field required" in result["content"]
-    assert "unexpected: Extra inputs are not permitted" in result["content"]
+    assert "the answer holds no JSON object" in result["text"]
     assert as_tally([reply.usage]) == fake_tally(fake)
     assert fake.tally.answers == 2
 
@@ -232,7 +231,8 @@ async def test_still_invalid_after_the_repair_raises_invalid_answer(fake: FakeAn
 
 async def test_a_json_answer_cut_off_is_repaired(fake: FakeAnthropic) -> None:
     fake.script = ["truncate"]
-    reply = await make_engine(fake).ask(PlanAsk(idea=IDEA, min_files=3, max_files=5), Plan)
+    engine = make_engine(fake, config=ON_TOOLS)
+    reply = await engine.ask(PlanAsk(idea=IDEA, min_files=3, max_files=5), Plan)
 
     assert reply.answer == small_plan()
     assert "cut off at max_tokens" in fake.requests[1]["messages"][-1]["content"][0]["content"]
@@ -267,7 +267,8 @@ async def test_a_rejected_key_is_one_clear_line(fake: FakeAnthropic) -> None:
 
 
 async def test_an_unknown_model_is_not_retried(fake: FakeAnthropic) -> None:
-    config = CONFIG.model_copy(update={"models": ModelsConfig(critic="claude-nonexistent")})
+    config = CONFIG.model_copy(update={"models": ModelsConfig(critic="claude-nonexistent"),
+                                       "prices": {"claude-nonexistent": SONNET}})
     with pytest.raises(EngineError, match="does not know model 'claude-nonexistent'"):
         await make_engine(fake, config=config).ask(CriticAsk(idea=IDEA), CriticReport)
     assert len(fake.requests) == 1

@@ -79,7 +79,8 @@ class ClaudeCliEngine:
         prompt = render(ask).text()
         if isinstance(ask, FileAsk):
             result = await self._run(model, prompt)
-            body = {"content": structured.strip_fence(result.text), "truncated": result.truncated}
+            body = {"content": structured.file_content(result.text, ask.spec.path),
+                    "truncated": result.truncated}
             answer, usage = answer_type.model_validate(body), result.usage
         else:
             answer, usage = await self._answer_json(model, prompt, answer_type, ask)

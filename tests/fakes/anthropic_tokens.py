@@ -73,7 +73,7 @@ class PromptCache:
         least = self.minimum(body["model"])
         total = 0
         marks: list[tuple[int, str]] = []
-        for text, marked in _segments(body):
+        for text, marked in segments(body):
             digest.update(text.encode())
             total += count(text)
             if marked and total >= least:
@@ -94,7 +94,7 @@ class PromptCache:
             self._expiry[key] = now + CACHE_LIFETIME_S
 
 
-def _segments(body: dict[str, Any]) -> list[tuple[str, bool]]:
+def segments(body: dict[str, Any]) -> list[tuple[str, bool]]:
     out: list[tuple[str, bool]] = []
     for tool in body.get("tools", []):
         plain = {k: v for k, v in tool.items() if k != "cache_control"}
