@@ -30,7 +30,8 @@ from tests.fakes.threaded import served_in_thread
 
 RECIPES = ("A recipe box with shopping lists and meal plans: save recipes with ingredients, "
            "plan meals for the week and build a shopping list")
-LIMITS = "requests_per_minute: 100000\ntokens_per_minute: 100000000\n"
+LIMITS = ("requests_per_minute: 100000\ntokens_per_minute: 100000000\n"
+          "output_tokens_per_minute: 100000000\n")
 
 
 async def _ledger(run_id: str) -> list[LedgerRow]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -16,7 +17,13 @@ from pipeline.engines.base import Usage
 from pipeline.engines.capabilities import SONNET
 from pipeline.engines.limiter import Limits, RateLimiter
 from pipeline.engines.retry import RetryPolicy
-from pipeline.errors import ConfigError, EngineError, InvalidAnswer, TransientEngineError
+from pipeline.errors import (
+    ConfigError,
+    EngineError,
+    InvalidAnswer,
+    Refused,
+    TransientEngineError,
+)
 from tests.fakes.anthropic_api import API_KEY, MODELS, FakeAnthropic
 from tests.fakes.canned_answers import canned_answer, file_content, small_plan
 
@@ -293,3 +300,92 @@ async def test_the_engine_reads_base_url_and_key_from_the_environment(
         await engine.aclose()
     assert reply.answer.score == 8.0
     assert engine.name == "anthropic" and engine.offline is False
+
+
+async def test_a_dropped_stream_is_retried_and_its_billed_start_counted(
+    fake: FakeAnthropic,
+) -> None:
+    fake.stream_script = ["drop", "early-end"]
+    reply = await make_engine(fake).ask(file_ask(small_plan(), 0), FileBody)
+
+    assert reply.answer == FileBody(content=file_content("lib/main.dart"))
+    assert len(fake.requests) == 3
+    assert as_tally([reply.usage]) == fake_tally(fake)
+    assert fake.billed[0]["output_tokens"] == 1  # what message_start reported
+
+
+async def test_a_refusal_is_refused_with_the_models_words(fake: FakeAnthropic) -> None:
+    fake.script = ["refusal"]
+    with pytest.raises(Refused, match="refused to answer \\(critic\\): I can't help") as caught:
+        await make_engine(fake).ask(CriticAsk(idea=IDEA), CriticReport)
+    assert caught.value.usage is not None
+    assert as_tally([caught.value.usage]) == fake_tally(fake)
+
+
+async def test_context_window_exceeded_retries_once_with_signatures(fake: FakeAnthropic) -> None:
+    fake.stream_script = ["context"]
+    plan = small_plan(3)
+    ask = file_ask(plan, 2, {"lib/part_1.dart": "class Part1 {\n  int f() { return 1; }\n}\n"})
+    reply = await make_engine(fake).ask(ask, FileBody)
+
+    assert not reply.answer.truncated
+    retried = fake.requests[1]["messages"][0]["content"][0]["text"]
+    assert "int f() { … }" in retried and "return 1" not in retried
+    assert as_tally([reply.usage]) == fake_tally(fake)
+
+
+async def test_a_paused_turn_is_continued_and_joined(fake: FakeAnthropic) -> None:
+    fake.stream_script = ["pause"]
+    reply = await make_engine(fake).ask(file_ask(small_plan(), 0), FileBody)
+
+    assert reply.answer == FileBody(content=file_content("lib/main.dart"))
+    assert [m["role"] for m in fake.requests[1]["messages"]] == ["user", "assistant"]
+
+
+async def test_should_retry_false_is_not_retried_and_an_unknown_5xx_is(
+    fake: FakeAnthropic,
+) -> None:
+    fake.script = ["520", "no-retry"]
+    with pytest.raises(EngineError, match="529") as caught:
+        await make_engine(fake).ask(CriticAsk(idea=IDEA), CriticReport)
+    assert not isinstance(caught.value, TransientEngineError)
+    assert len(fake.requests) == 2
+
+
+async def test_a_long_retry_after_is_waited_in_full(fake: FakeAnthropic) -> None:
+    fake.script = ["429"]
+    fake.retry_after = "150"
+    sleeps = Sleeps()
+    await make_engine(fake, sleeps=sleeps).ask(CriticAsk(idea=IDEA), CriticReport)
+    [delay] = sleeps.delays
+    assert 150 <= delay < 150.1
+
+
+async def test_temperature_goes_only_to_models_that_take_it(fake: FakeAnthropic) -> None:
+    engine = make_engine(fake)
+    for model in ("claude-opus-4-7", "claude-sonnet-4-6"):
+        reviewer = CONFIG.panel[0].model_copy(update={"model": model, "temperature": 0.7})
+        await engine.ask(PlanReviewAsk(idea=IDEA, plan=small_plan(), reviewer=reviewer),
+                         PlanReview)
+    assert fake.rejected == []
+    assert [b.get("temperature") for b in fake.requests] == [None, 0.7]
+
+
+async def test_prose_around_a_fenced_file_is_dropped(fake: FakeAnthropic) -> None:
+    async def chatty(ask: Any) -> FileBody:
+        return FileBody(content="Here is the file:\n```dart\nvoid main() {}\n```\nEnjoy!")
+
+    fake.answer = chatty
+    reply = await make_engine(fake).ask(file_ask(small_plan(), 0), FileBody)
+    assert reply.answer.content == "void main() {}\n"
+
+
+async def test_the_first_wave_writes_the_shared_prefix_once(fake: FakeAnthropic) -> None:
+    fake.ttft_s = 0.05  # entries become readable only once a response started
+    engine = make_engine(fake)
+    plan = small_plan(40)
+    replies = await asyncio.gather(*(engine.ask(file_ask(plan, i), FileBody) for i in range(8)))
+
+    writes = [r.usage.cache_write_tokens for r in replies]
+    assert sum(1 for w in writes if w) == 1
+    assert sum(1 for r in replies if r.usage.cache_read_tokens) == 7

@@ -25,7 +25,8 @@ RECIPES = ("A recipe box with shopping lists and meal plans: save recipes with i
 HABITS = "A habit tracker with daily streaks, reminders and notes on each check-in"
 FAKES = Path(__file__).parent / "fakes"
 # The default limits would make a whole run wait on the limiter; the fake has no limits.
-FAST_LIMITS = "requests_per_minute: 100000\ntokens_per_minute: 100000000\n"
+FAST_LIMITS = ("requests_per_minute: 100000\ntokens_per_minute: 100000000\n"
+               "output_tokens_per_minute: 100000000\n")
 SMALL_APP = "min_files: 10\nmax_files: 20\n"
 
 

@@ -28,7 +28,7 @@ from anthropic.types import Model
 from pydantic import BaseModel
 
 from pipeline.answers import FileBody
-from pipeline.asks import Ask
+from pipeline.asks import Ask, FileAsk
 from tests.fakes.anthropic_limits import RateBuckets, RateLimits
 from tests.fakes.anthropic_rules import Rejected, check_request
 from tests.fakes.anthropic_tokens import PromptCache, count
@@ -79,6 +79,8 @@ class FakeAnthropic:
 
     answer: Answerer
     script: list[str] = field(default_factory=list)
+    stream_script: list[str] = field(default_factory=list)
+    """Faults for streamed requests (file bodies) only, taken before `script`'s."""
     retry_after: str = "1"
     hang_s: float = 2.0
     min_cache_tokens: int | None = None
@@ -91,6 +93,8 @@ class FakeAnthropic:
     requests: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
     billed: list[dict[str, int]] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)
+    """The whole answer last given for each file path (what a complete file holds)."""
     limited: int = 0
     """429s answered because a rate limit was exceeded."""
     tally: Tally = field(default_factory=Tally)
@@ -146,7 +150,7 @@ class FakeAnthropic:
             self.limited += 1
             return _error(429, "rate_limit_error", "This request would exceed your rate limit",
                           {"retry-after": str(wait), **self.buckets.headers(body)})
-        fault = self.script.pop(0) if self.script else "ok"
+        fault = self._next_fault(bool(body.get("stream")))
         if fault not in FAULTS:
             raise ValueError(f"unknown fault {fault!r}; choose from {sorted(FAULTS)}")
         if fault in STATUS_FAULTS:
@@ -173,8 +177,16 @@ class FakeAnthropic:
             return await _stream(request, answer, headers, fault)
         return web.json_response(answer, headers=headers)
 
+    def _next_fault(self, streamed: bool) -> str:
+        if streamed and self.stream_script:
+            return self.stream_script.pop(0)
+        return self.script.pop(0) if self.script else "ok"
+
     async def _answer(self, body: dict[str, Any], fault: str) -> dict[str, Any]:
-        answer = await self.answer(ask_from_text(request_text(body)))
+        ask = ask_from_text(request_text(body))
+        answer = await self.answer(ask)
+        if isinstance(answer, FileBody) and isinstance(ask, FileAsk):
+            self.files[ask.spec.path] = answer.content
         choice = body.get("tool_choice") or {}
         forced = choice.get("name") if choice.get("type") == "tool" else None
         offered = [t["name"] for t in body.get("tools", [])]
