@@ -182,14 +182,15 @@ async def test_transient_faults_are_retried(fake: FakeAnthropic, fault: str) -> 
     assert as_tally([reply.usage]) == fake_tally(fake)
 
 
-async def test_rate_limit_waits_at_least_retry_after(fake: FakeAnthropic) -> None:
+@pytest.mark.parametrize("seconds", [7, 150])  # a long retry-after is waited in full
+async def test_rate_limit_waits_at_least_retry_after(fake: FakeAnthropic, seconds: int) -> None:
     fake.script = ["429"]
-    fake.retry_after = "7"
+    fake.retry_after = str(seconds)
     sleeps = Sleeps()
     await make_engine(fake, sleeps=sleeps).ask(CriticAsk(idea=IDEA), CriticReport)
 
     [delay] = sleeps.delays
-    assert 7 <= delay < 7.1
+    assert seconds <= delay < seconds + 0.1
 
 
 async def test_a_hanging_call_times_out_and_is_retried(fake: FakeAnthropic) -> None:
@@ -255,9 +256,13 @@ async def test_a_truncated_file_is_never_returned_as_complete(fake: FakeAnthropi
     assert reply.usage.output_tokens == fake.tally.output_tokens
 
 
-async def test_a_fenced_file_answer_is_unwrapped(fake: FakeAnthropic) -> None:
+@pytest.mark.parametrize("said", [
+    "```dart\nvoid main() {}\n```",
+    "Here is the file:\n```dart\nvoid main() {}\n```\nEnjoy!",
+])
+async def test_a_fenced_file_answer_is_unwrapped(fake: FakeAnthropic, said: str) -> None:
     async def fenced(ask: Any) -> FileBody:
-        return FileBody(content="```dart\nvoid main() {}\n```")
+        return FileBody(content=said)
 
     fake.answer = fenced
     reply = await make_engine(fake).ask(file_ask(small_plan(), 0), FileBody)
@@ -352,15 +357,6 @@ async def test_should_retry_false_is_not_retried_and_an_unknown_5xx_is(
     assert len(fake.requests) == 2
 
 
-async def test_a_long_retry_after_is_waited_in_full(fake: FakeAnthropic) -> None:
-    fake.script = ["429"]
-    fake.retry_after = "150"
-    sleeps = Sleeps()
-    await make_engine(fake, sleeps=sleeps).ask(CriticAsk(idea=IDEA), CriticReport)
-    [delay] = sleeps.delays
-    assert 150 <= delay < 150.1
-
-
 async def test_temperature_goes_only_to_models_that_take_it(fake: FakeAnthropic) -> None:
     engine = make_engine(fake)
     for model in ("claude-opus-4-7", "claude-sonnet-4-6"):
@@ -369,15 +365,6 @@ async def test_temperature_goes_only_to_models_that_take_it(fake: FakeAnthropic)
                          PlanReview)
     assert fake.rejected == []
     assert [b.get("temperature") for b in fake.requests] == [None, 0.7]
-
-
-async def test_prose_around_a_fenced_file_is_dropped(fake: FakeAnthropic) -> None:
-    async def chatty(ask: Any) -> FileBody:
-        return FileBody(content="Here is the file:\n```dart\nvoid main() {}\n```\nEnjoy!")
-
-    fake.answer = chatty
-    reply = await make_engine(fake).ask(file_ask(small_plan(), 0), FileBody)
-    assert reply.answer.content == "void main() {}\n"
 
 
 async def test_the_first_wave_writes_the_shared_prefix_once(fake: FakeAnthropic) -> None:

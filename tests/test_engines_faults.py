@@ -72,34 +72,25 @@ def run(fake: FakeAnthropic, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
     return code, summary, ledger(str(summary["run_id"]))
 
 
-@pytest.mark.parametrize("fault", FILE_FAULTS)
-def test_a_file_fault_in_a_whole_run(
-    fault: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+SCRIPTS = [([], [f, "ok", f]) for f in FILE_FAULTS] + [
+    ([f, "ok", "ok", f], [f]) for f in ANY_FAULTS  # the critic's call, then a planning call
+]
+
+
+@pytest.mark.parametrize(("script", "stream_script"), SCRIPTS,
+                         ids=[f"{a[:1]}{b[:1]}" for a, b in SCRIPTS])
+def test_a_fault_in_a_whole_run(
+    script: list[str], stream_script: list[str], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:
     fake = new_fake()
-    fake.stream_script = [fault, "ok", fault]
+    fake.script, fake.stream_script = list(script), list(stream_script)
     code, summary, rows = run(fake, monkeypatch, capsys, tmp_path)
 
     assert code == 0, summary
-    assert summary["status"] == "succeeded" and fake.stream_script == []
+    assert summary["status"] == "succeeded"
+    assert fake.script == [] and fake.stream_script == []
     assert fake.rejected == []
-    assert_nothing_partial(tmp_path / "app", fake)
-    assert_ledger_matches_fake(rows, fake)
-
-
-@pytest.mark.parametrize("fault", ANY_FAULTS)
-def test_a_request_fault_in_a_whole_run(
-    fault: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    fake = new_fake()
-    fake.script = [fault, "ok", "ok", fault]  # the critic's call, then a planning call
-    fake.stream_script = [fault]
-    code, summary, rows = run(fake, monkeypatch, capsys, tmp_path)
-
-    assert code == 0, summary
-    assert summary["status"] == "succeeded" and fake.script == []
     assert_nothing_partial(tmp_path / "app", fake)
     assert_ledger_matches_fake(rows, fake)
 
