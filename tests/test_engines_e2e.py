@@ -28,6 +28,7 @@ FAKES = Path(__file__).parent / "fakes"
 FAST_LIMITS = ("requests_per_minute: 100000\ntokens_per_minute: 100000000\n"
                "output_tokens_per_minute: 100000000\n")
 SMALL_APP = "min_files: 10\nmax_files: 20\n"
+SECRETS = ("GITHUB_PRIVATE_KEY", "GITHUB_WEBHOOK_SECRET")
 
 
 @pytest.fixture(autouse=True)
@@ -164,15 +165,23 @@ def test_a_claude_cli_run_completes_with_the_stand_in(
 ) -> None:
     path = os.pathsep.join([str(FAKES), str(Path(sys.executable).parent), os.environ["PATH"]])
     monkeypatch.setenv("PATH", path)
-    monkeypatch.setenv("FAKE_CLAUDE_ANSWERS", "offline")
+    monkeypatch.setenv("CLAUDE_CODE_STANDIN_ANSWERS", "offline")
+    monkeypatch.setenv("CLAUDE_CODE_STANDIN_PROSE", "1")  # every answer wrapped in prose
+    for name in SECRETS:
+        monkeypatch.setenv(name, "secret")
+    (tmp_path / "data").mkdir()  # the run store's URL is a secret of the App's too
+    monkeypatch.setenv("FACTORY_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/data/factory.db")
     log = tmp_path / "claude.log"
-    monkeypatch.setenv("FAKE_CLAUDE_LOG", str(log))
+    monkeypatch.setenv("CLAUDE_CODE_STANDIN_LOG", str(log))
     code, summary = run_factory(capsys, tmp_path, HABITS, "claude-cli",
                                 config=FAST_LIMITS + SMALL_APP)
 
     assert code == 0, summary
     assert summary["status"] == "succeeded"
-    runs = log.read_text().splitlines()
+    runs = [json.loads(line) for line in log.read_text().splitlines()]
     rows = ledger(str(summary["run_id"]))
     assert len(rows) == len(runs)
+    secrets = {*SECRETS, "FACTORY_DATABASE_URL", "FACTORY_DATA_DIR"}
+    assert all(r["cwd_empty"] and not secrets & set(r["env"]) for r in runs)
+    assert all(r["args"][r["args"].index("--tools") + 1] == "" for r in runs)
     assert summary["tokens"] == sum(r.usage.total_tokens for r in rows) > 0
