@@ -24,7 +24,7 @@ from pydantic import BaseModel
 
 from pipeline import pricing
 from pipeline.asks import Ask, FileAsk, PlanReviewAsk, Role
-from pipeline.config import FactoryConfig
+from pipeline.config import FactoryConfig, Settings
 from pipeline.engines import anthropic_request as req
 from pipeline.engines import structured
 from pipeline.engines.anthropic_call import Caller, Request, Spent
@@ -33,6 +33,7 @@ from pipeline.engines.capabilities import capabilities
 from pipeline.engines.limiter import Limits, RateLimiter, shared_limiter
 from pipeline.engines.prompts import render
 from pipeline.engines.retry import RetryPolicy
+from pipeline.engines.shared_buckets import bucket_store
 from pipeline.engines.shrink import shrink
 from pipeline.engines.warmup import PrefixWarmer
 from pipeline.errors import ConfigError, EngineError, InvalidAnswer, Refused
@@ -89,7 +90,8 @@ class AnthropicEngine:
             raise ConfigError(MISSING_KEY)
         limits = Limits(config.requests_per_minute, config.tokens_per_minute,
                         config.output_tokens_per_minute)
-        self._caller = Caller(self._client, limiter or shared_limiter(limits),
+        shared = limiter or shared_limiter(limits, lambda: bucket_store(Settings()))
+        self._caller = Caller(self._client, shared,
                               retry or RetryPolicy(), self._usage, PrefixWarmer())
 
     async def ask(self, ask: Ask, answer_type: type[A]) -> Reply[A]:

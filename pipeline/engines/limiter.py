@@ -150,11 +150,19 @@ def _name(model_class: str, kind: str) -> str:
     return f"{model_class}:{kind}"
 
 
-_SHARED: dict[Limits, RateLimiter] = {}
+_SHARED: dict[tuple[Limits, int], RateLimiter] = {}
 
 
-def shared_limiter(limits: Limits) -> RateLimiter:
-    """The one in-memory limiter of this process for these limits (engines alike share it)."""
-    if limits not in _SHARED:
-        _SHARED[limits] = RateLimiter(limits)
-    return _SHARED[limits]
+def shared_limiter(
+    limits: Limits, buckets: Callable[[], BucketStore] = MemoryBuckets
+) -> RateLimiter:
+    """The one limiter of this process (and event loop) for these limits: engines built alike
+    share it; `buckets` makes its store the first time (connections belong to one loop)."""
+    try:
+        loop = id(asyncio.get_running_loop())
+    except RuntimeError:
+        loop = 0
+    key = (limits, loop)
+    if key not in _SHARED:
+        _SHARED[key] = RateLimiter(limits, buckets())
+    return _SHARED[key]

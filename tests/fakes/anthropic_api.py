@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, get_args
@@ -97,6 +98,8 @@ class FakeAnthropic:
     """The whole answer last given for each file path (what a complete file holds)."""
     limited: int = 0
     """429s answered because a rate limit was exceeded."""
+    arrivals: list[float] = field(default_factory=list)
+    """When (time.monotonic) each request the limits let through arrived."""
     tally: Tally = field(default_factory=Tally)
     url: str = ""
     _runner: web.AppRunner | None = None
@@ -150,6 +153,7 @@ class FakeAnthropic:
             self.limited += 1
             return _error(429, "rate_limit_error", "This request would exceed your rate limit",
                           {"retry-after": str(wait), **self.buckets.headers(body)})
+        self.arrivals.append(time.monotonic())
         fault = self._next_fault(bool(body.get("stream")))
         if fault not in FAULTS:
             raise ValueError(f"unknown fault {fault!r}; choose from {sorted(FAULTS)}")
