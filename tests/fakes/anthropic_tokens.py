@@ -1,7 +1,7 @@
 """The fake API's deterministic token counts and its prompt cache, with the real cache rules.
 
-A request is a sequence of segments in the API's prefix order: tools, system blocks, then the
-messages' blocks. A segment counts ceil(chars / 4) tokens. A `cache_control` mark ends a cacheable
+A request is a sequence of segments in the API's prefix order: the structured-output schema,
+tools, system blocks, then the messages' blocks. A segment counts ceil(chars / 4) tokens. A `cache_control` mark ends a cacheable
 prefix: the longest marked prefix already cached (same model) is read, the rest up to the last
 mark is written, and everything after is plain input, as the real API bills it. As on the real
 API (https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching):
@@ -95,7 +95,11 @@ class PromptCache:
 
 
 def segments(body: dict[str, Any]) -> list[tuple[str, bool]]:
+    """The request's billed text in prefix order, each with whether a breakpoint ends it."""
     out: list[tuple[str, bool]] = []
+    output = body.get("output_config")
+    if output:  # a structured output's schema is billed as input, ahead of the prompt
+        out.append((json.dumps(output, sort_keys=True), False))
     for tool in body.get("tools", []):
         plain = {k: v for k, v in tool.items() if k != "cache_control"}
         out.append((json.dumps(plain, sort_keys=True), "cache_control" in tool))
