@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from sqlalchemy import Column, Float, MetaData, String, Table, text
+from sqlalchemy import Column, Float, MetaData, String, Table, TextClause, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pipeline.store import names
@@ -73,14 +73,14 @@ class DatabaseBuckets:
         if self._engine is not None:
             await self._engine.dispose()
 
-    async def _update(self, statement: object, name: str, amount: float,
+    async def _update(self, statement: TextClause, name: str, amount: float,
                       per_minute: float) -> float:
         engine = await self._connected()
         values = {"name": name, "amount": amount, "cap": per_minute, "now": self._clock(),
                   "rate": per_minute / SECONDS_PER_MINUTE}
         async with engine.begin() as conn:
             await conn.execute(_ENSURE, values)
-            result = await conn.execute(statement, values)  # type: ignore[call-overload]
+            result = await conn.execute(statement, values)
             row = result.first() if result.returns_rows else None
         return float(row[0]) if row is not None else 0.0
 

@@ -1,9 +1,10 @@
 """The fake API's deterministic token counts and its prompt cache, with the real cache rules.
 
 A request is a sequence of segments in the API's prefix order: the structured-output schema,
-tools, system blocks, then the messages' blocks. A segment counts ceil(chars / 4) tokens. A `cache_control` mark ends a cacheable
-prefix: the longest marked prefix already cached (same model) is read, the rest up to the last
-mark is written, and everything after is plain input, as the real API bills it. As on the real
+tools, system blocks, then the messages' blocks. A segment counts ceil(chars / 4) tokens. A
+`cache_control` mark ends a cacheable prefix: the longest marked prefix already cached (same
+model) is read, the rest up to the last mark is written, and everything after is plain input,
+as the real API bills it. As on the real
 API (https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching):
 - a prefix shorter than the model's minimum (1,024 to 4,096 tokens) is not cached at all;
 - an entry lives 5 minutes from its last use;
