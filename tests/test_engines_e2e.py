@@ -173,6 +173,10 @@ def test_a_claude_cli_run_completes_with_the_stand_in(
     monkeypatch.setenv("FACTORY_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/data/factory.db")
     log = tmp_path / "claude.log"
     monkeypatch.setenv("CLAUDE_CODE_STANDIN_LOG", str(log))
+    # The critic's run tries a tool anyway, a file's run too, and a review takes three turns.
+    script = tmp_path / "script"
+    script.write_text("\n".join(["tools"] + ["ok"] * 8 + ["tools", "ok", "turns"]) + "\n")
+    monkeypatch.setenv("CLAUDE_CODE_STANDIN_SCRIPT", str(script))
     code, summary = run_factory(capsys, tmp_path, HABITS, "claude-cli",
                                 config=FAST_LIMITS + SMALL_APP)
 
@@ -180,7 +184,10 @@ def test_a_claude_cli_run_completes_with_the_stand_in(
     assert summary["status"] == "succeeded"
     runs = [json.loads(line) for line in log.read_text().splitlines()]
     rows = ledger(str(summary["run_id"]))
-    assert len(rows) == len(runs)
+    assert sum(r["mode"] in ("tools", "turns") for r in runs) == 3
+    # A JSON answer's repair run shares its ledger row; a failed file attempt has its own.
+    repairs = sum(r["mode"] in ("tools", "turns") and "--json-schema" in r["args"] for r in runs)
+    assert len(rows) == len(runs) - repairs
     secrets = {*SECRETS, "FACTORY_DATABASE_URL", "FACTORY_DATA_DIR"}
     assert all(r["cwd_empty"] and not secrets & set(r["env"]) for r in runs)
     assert all(r["args"][r["args"].index("--tools") + 1] == "" for r in runs)
