@@ -14,6 +14,9 @@ DART_PACKAGE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class _Answer(BaseModel):
+    """Each decision field (score, level, approve, passed) comes after its rationale, so a
+    model writing the answer in order reasons before it decides."""
+
     model_config = ConfigDict(extra="forbid")
 
 
@@ -21,8 +24,8 @@ class CriterionScore(_Answer):
     """One criterion's score with the reason for it."""
 
     name: str
-    score: int = Field(ge=0, le=10)
     reason: str = Field(min_length=1)
+    score: int = Field(ge=0, le=10)
 
 
 class RiskLevel(StrEnum):
@@ -34,9 +37,9 @@ class RiskLevel(StrEnum):
 class ComplianceRisk(_Answer):
     """Whether the idea touches a regulated or harmful area."""
 
-    level: RiskLevel
-    category: str = Field(description="e.g. none, gambling, medical, weapons, finance, minors")
     reason: str
+    category: str = Field(description="e.g. none, gambling, medical, weapons, finance, minors")
+    level: RiskLevel
 
 
 class CriticReport(_Answer):
@@ -101,8 +104,8 @@ class Plan(_Answer):
 class PlanReview(_Answer):
     """One panel reviewer's vote on a plan."""
 
-    approve: bool
     feedback: list[str] = Field(default_factory=list, description="what to change, one per item")
+    approve: bool
 
 
 class FileBody(_Answer):
@@ -115,16 +118,16 @@ class FileBody(_Answer):
 class FileReview(_Answer):
     """The file reviewer's verdict on one attempt."""
 
-    approve: bool
     feedback: str = ""
+    approve: bool
 
 
 class CheckpointVerdict(_Answer):
     """A judgement on one checkpoint that needs a model's judgement."""
 
     id: str
-    passed: bool
     evidence: str
+    passed: bool
 
 
 class JudgeOpinion(_Answer):

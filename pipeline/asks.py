@@ -85,6 +85,7 @@ class FileReviewAsk(Ask):
     plan: Plan
     spec: FileSpec
     content: str
+    dependencies: dict[str, str] = Field(default_factory=dict, description="path -> content")
     findings: list[str] = Field(default_factory=list, description="static check findings")
 
 

@@ -41,7 +41,7 @@ def cache_savings(usages: Iterable[Usage], config: FactoryConfig) -> CacheSaving
         with_cache += usage.cost_usd
         writes += usage.cache_write_tokens
         reads += usage.cache_read_tokens
-        price = config.prices.get(usage.model)
+        price = config.price_or_none(usage.model)
         if price is None:
             without_cache += usage.cost_usd
             continue

@@ -10,37 +10,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from pipeline.engines.capabilities import ModelPrice, default_prices
 from pipeline.errors import ConfigError
 
 DEFAULT_DATABASE_FILE = ".factory/factory.db"
-
-
-class ModelPrice(BaseModel):
-    """US dollars per million tokens, by token kind."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    input: float = Field(ge=0)
-    output: float = Field(ge=0)
-    cache_write: float = Field(ge=0)
-    cache_read: float = Field(ge=0)
-
-
-def _default_prices() -> dict[str, ModelPrice]:
-    # List prices per million tokens by model tier (cache write = 1.25x input, cache read =
-    # 0.1x input). Check them against Anthropic's pricing page and override in the config file.
-    opus = ModelPrice(input=5, output=25, cache_write=6.25, cache_read=0.5)
-    sonnet = ModelPrice(input=3, output=15, cache_write=3.75, cache_read=0.3)
-    haiku = ModelPrice(input=1, output=5, cache_write=1.25, cache_read=0.1)
-    return {
-        "claude-opus-4-1": ModelPrice(input=15, output=75, cache_write=18.75, cache_read=1.5),
-        "claude-opus-4-5": opus,
-        "claude-opus-4-6": opus,
-        "claude-sonnet-4-5": sonnet,
-        "claude-sonnet-4-6": sonnet,
-        "claude-haiku-4-5": haiku,
-        "offline": ModelPrice(input=0, output=0, cache_write=0, cache_read=0),
-    }
 
 
 class ReviewerConfig(BaseModel):
@@ -96,12 +69,15 @@ class FactoryConfig(BaseModel):
     judge_pass_score: int = Field(default=80, ge=0, le=100)
     models: ModelsConfig = Field(default_factory=ModelsConfig)
     panel: list[ReviewerConfig] = Field(default_factory=_default_panel)
-    prices: dict[str, ModelPrice] = Field(default_factory=_default_prices)
+    prices: dict[str, ModelPrice] = Field(default_factory=dict)
+    """The user's prices; they extend (and for a listed model, replace) the default table."""
     fault_rate: float = Field(default=0.0, ge=0, le=1)
     requests_per_minute: int = Field(default=1000, ge=1)
-    """Model API requests per minute, shared by every call of this process."""
+    """Model API requests per minute per model class, shared by every process on the key."""
     tokens_per_minute: int = Field(default=400_000, ge=1)
-    """Model API tokens (in and out) per minute, shared by every call of this process."""
+    """Model API input tokens per minute per model class, shared likewise."""
+    output_tokens_per_minute: int = Field(default=80_000, ge=1)
+    """Model API output tokens per minute per model class (charged from max_tokens)."""
     seed: int = 0
 
     @model_validator(mode="after")
@@ -116,11 +92,33 @@ class FactoryConfig(BaseModel):
 
     def price(self, model: str) -> ModelPrice:
         """The price of a model, or an error naming the models that have one."""
-        try:
-            return self.prices[model]
-        except KeyError:
-            known = ", ".join(sorted(self.prices))
-            raise ConfigError(f"no price for model {model!r} (prices known for: {known})") from None
+        price = self.price_or_none(model)
+        if price is None:
+            known = ", ".join(sorted(self.all_prices()))
+            raise ConfigError(
+                f"no price for model {model!r}: add it under `prices:` in the config file "
+                f"(USD per million tokens: input, output, cache_write, cache_read; "
+                f"prices known for: {known})"
+            )
+        return price
+
+    def price_or_none(self, model: str) -> ModelPrice | None:
+        """The user's price of a model, else the default table's, else None."""
+        return self.all_prices().get(model)
+
+    def all_prices(self) -> dict[str, ModelPrice]:
+        """The default prices extended by the user's."""
+        return {**default_prices(), **self.prices}
+
+    def models_in_use(self) -> list[str]:
+        """Every model a run of this config may call: the roles' and the panel's."""
+        names = [*self.models.model_dump().values(), *(r.model for r in self.panel)]
+        return sorted(set(names))
+
+    def check_prices(self) -> None:
+        """Refuse, before any call, a config that names a model nobody priced."""
+        for model in self.models_in_use():
+            self.price(model)
 
     def merged(self, overrides: dict[str, Any]) -> FactoryConfig:
         """A copy with some knobs replaced, validated again."""

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from pipeline.asks import Ask
 from pipeline.config import FactoryConfig
 from pipeline.engines.base import Engine, Usage
-from pipeline.errors import BudgetExceeded, Cancelled, InvalidAnswer
+from pipeline.errors import BudgetExceeded, Cancelled, EngineError
 from pipeline.events import Event, Sink
 from pipeline.status import RunStatus, Stage
 from pipeline.store.base import RunStore
@@ -45,7 +45,7 @@ class RunContext:
         """
         try:
             reply = await self.engine.ask(ask, answer_type)
-        except InvalidAnswer as exc:
+        except EngineError as exc:
             if exc.usage is not None:  # the failed calls were billed all the same
                 await self._meter(stage, path, exc.usage)
             raise

@@ -31,22 +31,27 @@ class InvalidTransition(FactoryError):
 class EngineError(FactoryError):
     """An engine could not produce an answer."""
 
+    def __init__(self, message: str, usage: Usage | None = None) -> None:
+        super().__init__(message)
+        self.usage = usage
+        """What the calls that failed were billed, so a ledger can still record it."""
+
 
 class TransientEngineError(EngineError):
-    """A failure worth retrying: rate limit, overload, 5xx, timeout, connection reset."""
+    """A failure worth retrying: rate limit, overload, 5xx, timeout, a dropped stream."""
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, retry_after: float | None = None,
+                 usage: Usage | None = None) -> None:
+        super().__init__(message, usage)
         self.retry_after = retry_after
 
 
 class InvalidAnswer(EngineError):
     """The model's answer did not validate, even after the repair turn."""
 
-    def __init__(self, message: str, usage: Usage | None = None) -> None:
-        super().__init__(message)
-        self.usage = usage
-        """What the failed calls cost, so a ledger can still record it."""
+
+class Refused(InvalidAnswer):
+    """The model refused to answer (stop reason `refusal`); the reason is the message."""
 
 
 class BudgetExceeded(FactoryError):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from pipeline.answers import Plan
-from pipeline.config import FactoryConfig, ModelPrice
+from pipeline.config import FactoryConfig
+from pipeline.engines.capabilities import ModelPrice
 
 PER_MILLION = 1_000_000
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -13,13 +14,24 @@ from pipeline.asks import CriticAsk, FileAsk, FileReviewAsk, PlanAsk, PlanReview
 from pipeline.config import FactoryConfig, ModelsConfig
 from pipeline.engines.anthropic_engine import AnthropicEngine
 from pipeline.engines.base import Usage
-from pipeline.engines.limiter import RateLimiter
+from pipeline.engines.capabilities import SONNET
+from pipeline.engines.limiter import Limits, RateLimiter
 from pipeline.engines.retry import RetryPolicy
-from pipeline.errors import ConfigError, EngineError, InvalidAnswer, TransientEngineError
-from tests.fakes.anthropic_api import API_KEY, FakeAnthropic
+from pipeline.errors import (
+    ConfigError,
+    EngineError,
+    InvalidAnswer,
+    Refused,
+    TransientEngineError,
+)
+from tests.fakes.anthropic_api import API_KEY, MODELS, FakeAnthropic
 from tests.fakes.canned_answers import canned_answer, file_content, small_plan
 
 CONFIG = FactoryConfig()
+UNLISTED = "claude-sonnet-9-9"
+"""A model the capability table does not know: JSON through an unforced answer tool."""
+ON_TOOLS = CONFIG.model_copy(update={
+    "models": ModelsConfig(critic=UNLISTED, planner=UNLISTED), "prices": {UNLISTED: SONNET}})
 IDEA = "A recipe box that plans the week's dinners"
 
 
@@ -35,7 +47,8 @@ class Sleeps:
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeAnthropic]:
-    async with FakeAnthropic(answer=canned_answer) as server:
+    async with FakeAnthropic(answer=canned_answer, min_cache_tokens=0,
+                             models=MODELS | {UNLISTED}) as server:
         yield server
 
 
@@ -45,7 +58,7 @@ def make_engine(fake: FakeAnthropic, *, sleeps: Sleeps | None = None, attempts: 
     client = AsyncAnthropic(api_key=api_key, base_url=fake.url)
     retry = RetryPolicy(attempts=attempts, base_s=0.01, sleep=sleeps or Sleeps())
     return AnthropicEngine(config, client=client, retry=retry,
-                           limiter=RateLimiter(1_000_000, 1_000_000_000), timeout_s=timeout_s)
+                           limiter=RateLimiter(Limits(10**6, 10**9, 10**9)), timeout_s=timeout_s)
 
 
 def file_ask(plan: Plan, index: int, done: dict[str, str] | None = None) -> FileAsk:
@@ -72,14 +85,14 @@ def fake_tally(fake: FakeAnthropic) -> dict[str, int]:
     }
 
 
-async def test_critic_answers_through_the_forced_answer_tool(fake: FakeAnthropic) -> None:
+async def test_critic_answers_through_structured_output(fake: FakeAnthropic) -> None:
     reply = await make_engine(fake).ask(CriticAsk(idea=IDEA), CriticReport)
 
     assert reply.answer.score == 8.0
     [body] = fake.requests
     assert body["model"] == CONFIG.models.critic
-    assert body["tool_choice"] == {"type": "tool", "name": "answer"}
-    assert body["tools"][0]["input_schema"] == CriticReport.model_json_schema()
+    assert body["output_config"]["format"]["type"] == "json_schema"
+    assert "tools" not in body and "tool_choice" not in body
     assert "stream" not in body
     assert fake.rejected == []
     assert reply.usage.model == CONFIG.models.critic
@@ -118,7 +131,7 @@ async def test_files_are_streamed_and_files_2_to_n_read_the_shared_context_from_
     fake: FakeAnthropic,
 ) -> None:
     engine = make_engine(fake)
-    plan = small_plan(4)
+    plan = small_plan(40)  # a prefix past Sonnet 4.6's 2,048-token cache minimum
     usages = []
     for index, spec in enumerate(plan.files):
         reply = await engine.ask(file_ask(plan, index), FileBody)
@@ -130,30 +143,23 @@ async def test_files_are_streamed_and_files_2_to_n_read_the_shared_context_from_
     context = fake.requests[0]["system"][-1]
     assert context["cache_control"] == {"type": "ephemeral"}
     assert '"app_name": "tiny_app"' in context["text"]
+    assert not any("cache_control" in b for b in fake.requests[1]["messages"][0]["content"])
     assert usages[0].cache_write_tokens > 0 and usages[0].cache_read_tokens == 0
     assert all(u.cache_read_tokens >= usages[0].cache_write_tokens for u in usages[1:])
     assert as_tally(usages) == fake_tally(fake)
 
 
-async def test_dependencies_are_a_second_cached_block(fake: FakeAnthropic) -> None:
-    engine = make_engine(fake)
+async def test_a_prefix_below_the_models_minimum_gets_no_breakpoint(fake: FakeAnthropic) -> None:
     plan = small_plan(3)
-    ask = file_ask(plan, 2)
-    first = await engine.ask(ask, FileBody)
-    retry = await engine.ask(ask.model_copy(update={"attempt": 2, "feedback": "shorter"}),
-                             FileBody)
+    ask = FileReviewAsk(idea=IDEA, plan=plan, spec=plan.files[0], content="x")
+    await make_engine(fake).ask(ask, FileReview)  # Haiku caches only from 4,096 tokens
 
-    blocks = fake.requests[0]["messages"][0]["content"]
-    assert blocks[0]["cache_control"] == {"type": "ephemeral"}
-    assert "lib/part_1.dart" in blocks[0]["text"]
-    assert "cache_control" not in blocks[-1]
-    assert retry.usage.cache_read_tokens == (first.usage.cache_write_tokens
-                                             + first.usage.cache_read_tokens)
+    assert not any("cache_control" in b for b in fake.requests[0]["system"])
 
 
-async def test_file_reviews_cache_the_plan_too(fake: FakeAnthropic) -> None:
+async def test_file_reviews_cache_the_conventions_and_plan_too(fake: FakeAnthropic) -> None:
     engine = make_engine(fake)
-    plan = small_plan(3)
+    plan = small_plan(90)  # a prefix past Haiku 4.5's 4,096-token cache minimum
     usages = []
     for spec in plan.files:
         ask = FileReviewAsk(idea=IDEA, plan=plan, spec=spec, content=file_content(spec.path))
@@ -176,14 +182,15 @@ async def test_transient_faults_are_retried(fake: FakeAnthropic, fault: str) -> 
     assert as_tally([reply.usage]) == fake_tally(fake)
 
 
-async def test_rate_limit_waits_at_least_retry_after(fake: FakeAnthropic) -> None:
+@pytest.mark.parametrize("seconds", [7, 150])  # a long retry-after is waited in full
+async def test_rate_limit_waits_at_least_retry_after(fake: FakeAnthropic, seconds: int) -> None:
     fake.script = ["429"]
-    fake.retry_after = "7"
+    fake.retry_after = str(seconds)
     sleeps = Sleeps()
     await make_engine(fake, sleeps=sleeps).ask(CriticAsk(idea=IDEA), CriticReport)
 
     [delay] = sleeps.delays
-    assert 7 <= delay < 7.1
+    assert seconds <= delay < seconds + 0.1
 
 
 async def test_a_hanging_call_times_out_and_is_retried(fake: FakeAnthropic) -> None:
@@ -206,16 +213,16 @@ async def test_retries_are_bounded(fake: FakeAnthropic) -> None:
 
 async def test_an_invalid_answer_gets_one_repair_turn(fake: FakeAnthropic) -> None:
     fake.script = ["invalid"]
-    reply = await make_engine(fake).ask(CriticAsk(idea=IDEA), CriticReport)
+    reply = await make_engine(fake, config=ON_TOOLS).ask(CriticAsk(idea=IDEA), CriticReport)
 
     assert reply.answer.score == 8.0
     _first, repair = fake.requests
     assert [m["role"] for m in repair["messages"]] == ["user", "assistant", "user"]
+    assert repair["tool_choice"] == {"type": "auto"}  # an unlisted model may think by default
+    [said] = repair["messages"][1]["content"]
+    assert said["text"] == "Sure! Here is what you asked for, more or less."
     [result] = repair["messages"][2]["content"]
-    assert result["type"] == "tool_result" and result["is_error"] is True
-    assert result["tool_use_id"] == repair["messages"][1]["content"][0]["id"]
-    assert "criteria: Field required" in result["content"]
-    assert "unexpected: Extra inputs are not permitted" in result["content"]
+    assert "the answer holds no JSON object" in result["text"]
     assert as_tally([reply.usage]) == fake_tally(fake)
     assert fake.tally.answers == 2
 
@@ -232,7 +239,8 @@ async def test_still_invalid_after_the_repair_raises_invalid_answer(fake: FakeAn
 
 async def test_a_json_answer_cut_off_is_repaired(fake: FakeAnthropic) -> None:
     fake.script = ["truncate"]
-    reply = await make_engine(fake).ask(PlanAsk(idea=IDEA, min_files=3, max_files=5), Plan)
+    engine = make_engine(fake, config=ON_TOOLS)
+    reply = await engine.ask(PlanAsk(idea=IDEA, min_files=3, max_files=5), Plan)
 
     assert reply.answer == small_plan()
     assert "cut off at max_tokens" in fake.requests[1]["messages"][-1]["content"][0]["content"]
@@ -248,9 +256,13 @@ async def test_a_truncated_file_is_never_returned_as_complete(fake: FakeAnthropi
     assert reply.usage.output_tokens == fake.tally.output_tokens
 
 
-async def test_a_fenced_file_answer_is_unwrapped(fake: FakeAnthropic) -> None:
+@pytest.mark.parametrize("said", [
+    "```dart\nvoid main() {}\n```",
+    "Here is the file:\n```dart\nvoid main() {}\n```\nEnjoy!",
+])
+async def test_a_fenced_file_answer_is_unwrapped(fake: FakeAnthropic, said: str) -> None:
     async def fenced(ask: Any) -> FileBody:
-        return FileBody(content="```dart\nvoid main() {}\n```")
+        return FileBody(content=said)
 
     fake.answer = fenced
     reply = await make_engine(fake).ask(file_ask(small_plan(), 0), FileBody)
@@ -267,7 +279,8 @@ async def test_a_rejected_key_is_one_clear_line(fake: FakeAnthropic) -> None:
 
 
 async def test_an_unknown_model_is_not_retried(fake: FakeAnthropic) -> None:
-    config = CONFIG.model_copy(update={"models": ModelsConfig(critic="claude-nonexistent")})
+    config = CONFIG.model_copy(update={"models": ModelsConfig(critic="claude-nonexistent"),
+                                       "prices": {"claude-nonexistent": SONNET}})
     with pytest.raises(EngineError, match="does not know model 'claude-nonexistent'"):
         await make_engine(fake, config=config).ask(CriticAsk(idea=IDEA), CriticReport)
     assert len(fake.requests) == 1
@@ -292,3 +305,74 @@ async def test_the_engine_reads_base_url_and_key_from_the_environment(
         await engine.aclose()
     assert reply.answer.score == 8.0
     assert engine.name == "anthropic" and engine.offline is False
+
+
+async def test_a_dropped_stream_is_retried_and_its_billed_start_counted(
+    fake: FakeAnthropic,
+) -> None:
+    fake.stream_script = ["drop", "early-end"]
+    reply = await make_engine(fake).ask(file_ask(small_plan(), 0), FileBody)
+
+    assert reply.answer == FileBody(content=file_content("lib/main.dart"))
+    assert len(fake.requests) == 3
+    assert as_tally([reply.usage]) == fake_tally(fake)
+    assert fake.billed[0]["output_tokens"] == 1  # what message_start reported
+
+
+async def test_a_refusal_is_refused_with_the_models_words(fake: FakeAnthropic) -> None:
+    fake.script = ["refusal"]
+    with pytest.raises(Refused, match="refused to answer \\(critic\\): I can't help") as caught:
+        await make_engine(fake).ask(CriticAsk(idea=IDEA), CriticReport)
+    assert caught.value.usage is not None
+    assert as_tally([caught.value.usage]) == fake_tally(fake)
+
+
+async def test_context_window_exceeded_retries_once_with_signatures(fake: FakeAnthropic) -> None:
+    fake.stream_script = ["context"]
+    plan = small_plan(3)
+    ask = file_ask(plan, 2, {"lib/part_1.dart": "class Part1 {\n  int f() { return 1; }\n}\n"})
+    reply = await make_engine(fake).ask(ask, FileBody)
+
+    assert not reply.answer.truncated
+    retried = fake.requests[1]["messages"][0]["content"][0]["text"]
+    assert "int f() { … }" in retried and "return 1" not in retried
+    assert as_tally([reply.usage]) == fake_tally(fake)
+
+
+async def test_a_paused_turn_is_continued_and_joined(fake: FakeAnthropic) -> None:
+    fake.stream_script = ["pause"]
+    reply = await make_engine(fake).ask(file_ask(small_plan(), 0), FileBody)
+
+    assert reply.answer == FileBody(content=file_content("lib/main.dart"))
+    assert [m["role"] for m in fake.requests[1]["messages"]] == ["user", "assistant"]
+
+
+async def test_should_retry_false_is_not_retried_and_an_unknown_5xx_is(
+    fake: FakeAnthropic,
+) -> None:
+    fake.script = ["520", "no-retry"]
+    with pytest.raises(EngineError, match="529") as caught:
+        await make_engine(fake).ask(CriticAsk(idea=IDEA), CriticReport)
+    assert not isinstance(caught.value, TransientEngineError)
+    assert len(fake.requests) == 2
+
+
+async def test_temperature_goes_only_to_models_that_take_it(fake: FakeAnthropic) -> None:
+    engine = make_engine(fake)
+    for model in ("claude-opus-4-7", "claude-sonnet-4-6"):
+        reviewer = CONFIG.panel[0].model_copy(update={"model": model, "temperature": 0.7})
+        await engine.ask(PlanReviewAsk(idea=IDEA, plan=small_plan(), reviewer=reviewer),
+                         PlanReview)
+    assert fake.rejected == []
+    assert [b.get("temperature") for b in fake.requests] == [None, 0.7]
+
+
+async def test_the_first_wave_writes_the_shared_prefix_once(fake: FakeAnthropic) -> None:
+    fake.ttft_s = 0.05  # entries become readable only once a response started
+    engine = make_engine(fake)
+    plan = small_plan(40)
+    replies = await asyncio.gather(*(engine.ask(file_ask(plan, i), FileBody) for i in range(8)))
+
+    writes = [r.usage.cache_write_tokens for r in replies]
+    assert sum(1 for w in writes if w) == 1
+    assert sum(1 for r in replies if r.usage.cache_read_tokens) == 7

@@ -21,6 +21,10 @@ from tests.fakes.canned_answers import file_content, small_plan
 FAKES = Path(__file__).parent / "fakes"
 CONFIG = FactoryConfig()
 IDEA = "A habit tracker; `rm -rf ~` $(reboot) \"quoted\""
+SECRETS = {"GITHUB_PRIVATE_KEY": "-----BEGIN RSA PRIVATE KEY-----", "GITHUB_WEBHOOK_SECRET": "s",
+           "FACTORY_DATABASE_URL": "postgresql+asyncpg://secret@db/factory"}
+HANG_TIMEOUT_S = 3.0
+"""Long enough for the stand-in to start on a loaded machine; the hang lasts an hour."""
 
 
 class Standin:
@@ -45,8 +49,12 @@ def standin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Standin:
     # The stand-in runs on this interpreter, found first on PATH as `python3`.
     path = os.pathsep.join([str(FAKES), str(Path(sys.executable).parent), os.environ["PATH"]])
     monkeypatch.setenv("PATH", path)
-    monkeypatch.setenv("FAKE_CLAUDE_SCRIPT", str(control.script))
-    monkeypatch.setenv("FAKE_CLAUDE_LOG", str(control.log))
+    monkeypatch.setenv("CLAUDE_CODE_STANDIN_SCRIPT", str(control.script))
+    monkeypatch.setenv("CLAUDE_CODE_STANDIN_LOG", str(control.log))
+    for name, value in SECRETS.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)  # the server's own directory, with a run store in it
+    (tmp_path / "CLAUDE.md").write_text("Always write files with your Write tool.")
     return control
 
 
@@ -63,11 +71,17 @@ async def test_a_json_answer_with_the_clis_usage_and_cost(standin: Standin) -> N
 
     assert reply.answer.score == 8.0
     [run] = standin.runs()
-    assert run["args"] == ["-p", "--output-format", "json", "--model", CONFIG.models.critic]
+    args = run["args"]
+    assert args[:5] == ["-p", "--output-format", "json", "--model", CONFIG.models.critic]
+    assert args[args.index("--tools") + 1] == "" and "--strict-mcp-config" in args
+    assert args[args.index("--setting-sources") + 1] == ""
+    assert args[args.index("--max-turns") + 1] == "1" and "--no-session-persistence" in args
+    assert run["system"].startswith("You are the Critic") and "You are" not in run["prompt"]
+    assert json.loads(args[args.index("--json-schema") + 1])["required"] == [
+        "criteria", "compliance", "summary"]
     assert json.dumps(IDEA)[1:-1] in run["prompt"]
-    assert "It must match this JSON schema" in run["prompt"]
     assert reply.usage.model == CONFIG.models.critic
-    assert reply.usage.input_tokens == -(-len(run["prompt"]) // 4)
+    assert reply.usage.input_tokens == -(-len(run["system"] + run["prompt"]) // 4)
     assert reply.usage.cost_usd == pytest.approx(
         (reply.usage.input_tokens * 3 + reply.usage.output_tokens * 15) / 1e6
     )
@@ -89,7 +103,8 @@ async def test_a_panel_reviewer_runs_on_its_own_model(standin: Standin) -> None:
     reply = await make_engine().ask(ask, PlanReview)
 
     assert reply.answer.approve
-    assert standin.runs()[0]["args"][-1] == reviewer.model
+    args = standin.runs()[0]["args"]
+    assert args[args.index("--model") + 1] == reviewer.model
 
 
 async def test_a_file_cut_off_at_max_tokens_is_marked_truncated(standin: Standin) -> None:
@@ -107,7 +122,8 @@ async def test_an_invalid_answer_gets_one_repair_run(standin: Standin) -> None:
     first, repair = standin.runs()
     assert "I would rather describe it in words." in repair["prompt"]
     assert "the answer holds no JSON object" in repair["prompt"]
-    assert reply.usage.input_tokens == -(-len(first["prompt"]) // 4) - (-len(repair["prompt"]) // 4)
+    assert reply.usage.input_tokens == sum(-(-len(r["system"] + r["prompt"]) // 4)
+                                           for r in (first, repair))
 
 
 async def test_still_invalid_after_the_repair_raises_invalid_answer(standin: Standin) -> None:
@@ -141,17 +157,20 @@ async def test_an_overloaded_api_is_retried(standin: Standin) -> None:
     assert len(standin.runs()) == 2
 
 
-async def test_a_hanging_cli_is_killed_at_the_timeout(standin: Standin) -> None:
-    standin.plan("hang", "hang")
-    with pytest.raises(TransientEngineError, match=r"no answer within 0\.5 s"):
-        await make_engine(timeout_s=0.5).ask(CriticAsk(idea=IDEA), CriticReport)
-    assert [r["mode"] for r in standin.runs()] == ["hang", "hang"]
-
-
-async def test_a_hang_then_an_answer_recovers(standin: Standin) -> None:
+async def test_a_hang_is_killed_at_the_timeout_and_the_next_run_recovers(
+    standin: Standin,
+) -> None:
     standin.plan("hang", "ok")
-    reply = await make_engine(timeout_s=1.0).ask(CriticAsk(idea=IDEA), CriticReport)
+    reply = await make_engine(timeout_s=HANG_TIMEOUT_S).ask(CriticAsk(idea=IDEA), CriticReport)
     assert reply.answer.score == 8.0
+    assert [r["mode"] for r in standin.runs()] == ["hang", "ok"]
+
+
+async def test_two_hangs_are_a_transient_error(standin: Standin) -> None:
+    standin.plan("hang", "hang")
+    with pytest.raises(TransientEngineError, match=r"no answer within 3 s"):
+        await make_engine(timeout_s=HANG_TIMEOUT_S).ask(CriticAsk(idea=IDEA), CriticReport)
+    assert [r["mode"] for r in standin.runs()] == ["hang", "hang"]
 
 
 async def test_truncated_json_output_is_a_clear_error(standin: Standin) -> None:
@@ -164,3 +183,43 @@ def test_not_on_path_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path:
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(EngineError, match="'claude' is not on PATH"):
         ClaudeCliEngine(CONFIG)
+
+
+async def test_it_runs_in_an_empty_directory_without_the_apps_secrets(standin: Standin) -> None:
+    await make_engine().ask(CriticAsk(idea=IDEA), CriticReport)
+    [run] = standin.runs()
+    assert run["cwd_empty"] is True and run["cwd"] != os.getcwd()
+    assert not set(SECRETS) & set(run["env"])
+    assert "PATH" in run["env"] and "CLAUDE_CODE_STANDIN_LOG" in run["env"]
+
+
+async def test_a_file_attempt_that_tried_a_tool_fails_as_an_answer(standin: Standin) -> None:
+    standin.plan("tools")
+    plan = small_plan()
+    with pytest.raises(InvalidAnswer, match=r"tried to use tools \(Write\)") as caught:
+        await make_engine().ask(FileAsk(idea=IDEA, plan=plan, spec=plan.files[0]), FileBody)
+    assert caught.value.usage is not None and caught.value.usage.input_tokens > 0
+
+
+@pytest.mark.parametrize("mode", ["tools", "turns"])
+async def test_a_json_run_with_tools_or_turns_gets_the_repair_run(
+    standin: Standin, mode: str,
+) -> None:
+    standin.plan(mode, "ok")
+    reply = await make_engine().ask(CriticAsk(idea=IDEA), CriticReport)
+    assert reply.answer.score == 8.0
+    _first, repair = standin.runs()
+    assert ("tried to use tools" if mode == "tools" else "took 3 turns") in repair["prompt"]
+
+
+async def test_answers_wrapped_in_prose_are_unwrapped(
+    standin: Standin, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CLAUDE_CODE_STANDIN_PROSE", "1")
+    plan = small_plan()
+    engine = make_engine()
+    body = await engine.ask(FileAsk(idea=IDEA, plan=plan, spec=plan.files[0]), FileBody)
+    review = await engine.ask(PlanReviewAsk(idea=IDEA, plan=plan, reviewer=CONFIG.panel[0]),
+                              PlanReview)
+    assert body.answer.content == file_content("lib/main.dart")
+    assert review.answer.approve

@@ -25,9 +25,10 @@ RECIPES = ("A recipe box with shopping lists and meal plans: save recipes with i
 HABITS = "A habit tracker with daily streaks, reminders and notes on each check-in"
 FAKES = Path(__file__).parent / "fakes"
 # The default limits would make a whole run wait on the limiter; the fake has no limits.
-FAST_LIMITS = "requests_per_minute: 100000\ntokens_per_minute: 100000000\n"
+FAST_LIMITS = ("requests_per_minute: 100000\ntokens_per_minute: 100000000\n"
+               "output_tokens_per_minute: 100000000\n")
 SMALL_APP = "min_files: 10\nmax_files: 20\n"
-REAL_MIN_CACHE_TOKENS = 1024
+SECRETS = ("GITHUB_PRIVATE_KEY", "GITHUB_WEBHOOK_SECRET")
 
 
 @pytest.fixture(autouse=True)
@@ -76,8 +77,7 @@ def assert_ledger_matches_fake(rows: list[LedgerRow], fake: FakeAnthropic) -> No
 
 
 def new_fake() -> FakeAnthropic:
-    return FakeAnthropic(answer=offline_answerer(FactoryConfig()),
-                         min_cache_tokens=REAL_MIN_CACHE_TOKENS)
+    return FakeAnthropic(answer=offline_answerer(FactoryConfig()))  # each model's real minimum
 
 
 def test_an_anthropic_run_completes_and_its_ledger_is_the_fakes_count(
@@ -165,15 +165,30 @@ def test_a_claude_cli_run_completes_with_the_stand_in(
 ) -> None:
     path = os.pathsep.join([str(FAKES), str(Path(sys.executable).parent), os.environ["PATH"]])
     monkeypatch.setenv("PATH", path)
-    monkeypatch.setenv("FAKE_CLAUDE_ANSWERS", "offline")
+    monkeypatch.setenv("CLAUDE_CODE_STANDIN_ANSWERS", "offline")
+    monkeypatch.setenv("CLAUDE_CODE_STANDIN_PROSE", "1")  # every answer wrapped in prose
+    for name in SECRETS:
+        monkeypatch.setenv(name, "secret")
+    (tmp_path / "data").mkdir()  # the run store's URL is a secret of the App's too
+    monkeypatch.setenv("FACTORY_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/data/factory.db")
     log = tmp_path / "claude.log"
-    monkeypatch.setenv("FAKE_CLAUDE_LOG", str(log))
+    monkeypatch.setenv("CLAUDE_CODE_STANDIN_LOG", str(log))
+    # The critic's run tries a tool anyway, a file's run too, and a review takes three turns.
+    script = tmp_path / "script"
+    script.write_text("\n".join(["tools"] + ["ok"] * 8 + ["tools", "ok", "turns"]) + "\n")
+    monkeypatch.setenv("CLAUDE_CODE_STANDIN_SCRIPT", str(script))
     code, summary = run_factory(capsys, tmp_path, HABITS, "claude-cli",
                                 config=FAST_LIMITS + SMALL_APP)
 
     assert code == 0, summary
     assert summary["status"] == "succeeded"
-    runs = log.read_text().splitlines()
+    runs = [json.loads(line) for line in log.read_text().splitlines()]
     rows = ledger(str(summary["run_id"]))
-    assert len(rows) == len(runs)
+    assert sum(r["mode"] in ("tools", "turns") for r in runs) == 3
+    # A JSON answer's repair run shares its ledger row; a failed file attempt has its own.
+    repairs = sum(r["mode"] in ("tools", "turns") and "--json-schema" in r["args"] for r in runs)
+    assert len(rows) == len(runs) - repairs
+    secrets = {*SECRETS, "FACTORY_DATABASE_URL", "FACTORY_DATA_DIR"}
+    assert all(r["cwd_empty"] and not secrets & set(r["env"]) for r in runs)
+    assert all(r["args"][r["args"].index("--tools") + 1] == "" for r in runs)
     assert summary["tokens"] == sum(r.usage.total_tokens for r in rows) > 0

@@ -1,4 +1,4 @@
-"""The process-wide limiter hands out requests and tokens per minute once, across tasks."""
+"""The limiter hands out requests, input and output tokens per minute, per model class, once."""
 
 from __future__ import annotations
 
@@ -11,13 +11,15 @@ from pipeline.answers import CriticReport
 from pipeline.asks import CriticAsk
 from pipeline.config import FactoryConfig
 from pipeline.engines.anthropic_engine import AnthropicEngine
-from pipeline.engines.limiter import RateLimiter, shared_limiter
+from pipeline.engines.limiter import Charge, Limits, MemoryBuckets, RateLimiter, shared_limiter
 from tests.fakes.anthropic_api import API_KEY, FakeAnthropic
 from tests.fakes.canned_answers import canned_answer
 
+BIG = 10**9
+
 
 class Clock:
-    """A clock that only moves when a sleeper sleeps, and records each sleep."""
+    """A clock that only moves when told, and a sleep that records each wait."""
 
     def __init__(self) -> None:
         self.now = 0.0
@@ -31,61 +33,63 @@ class Clock:
         await asyncio.sleep(0)
 
 
-def limiter(rpm: int, tpm: int, clock: Clock) -> RateLimiter:
-    return RateLimiter(rpm, tpm, clock=clock, sleep=clock.sleep)
+def limiter(clock: Clock, rpm: int = BIG, itpm: int = BIG, otpm: int = BIG) -> RateLimiter:
+    return RateLimiter(Limits(rpm, itpm, otpm), MemoryBuckets(clock), sleep=clock.sleep)
 
 
 async def test_concurrent_tasks_share_the_requests_per_minute() -> None:
     clock = Clock()
-    shared = limiter(2, 1_000_000, clock)
-    await asyncio.gather(*(shared.acquire(10) for _ in range(5)))
+    shared = limiter(clock, rpm=2)
+    await asyncio.gather(*(shared.acquire("sonnet", Charge(10, 10)) for _ in range(5)))
 
     # Two go at once; the others queue half a minute apart (2 per minute refill).
     assert sorted(clock.sleeps) == pytest.approx([30.0, 60.0, 90.0])
     assert shared.waited == pytest.approx(180.0)
 
 
-async def test_tokens_per_minute_is_the_tighter_limit_when_calls_are_big() -> None:
+async def test_output_is_charged_from_max_tokens_and_given_back_after() -> None:
     clock = Clock()
-    shared = limiter(1_000, 6_000, clock)
-    await asyncio.gather(*(shared.acquire(3_000) for _ in range(3)))
-    assert clock.sleeps == pytest.approx([30.0])
+    shared = limiter(clock, otpm=8_000)
+    await shared.acquire("sonnet", Charge(0, 8_000))
+    await shared.settle("sonnet", Charge(0, 8_000), Charge(0, 2_000))
+    await shared.acquire("sonnet", Charge(0, 6_000))  # fits: 6,000 came back
+    assert clock.sleeps == []
+    await shared.acquire("sonnet", Charge(0, 4_000))
+    assert clock.sleeps == pytest.approx([30.0])  # 4,000 short at 8,000 a minute
 
 
-async def test_capacity_comes_back_with_time() -> None:
+async def test_model_classes_have_their_own_buckets() -> None:
     clock = Clock()
-    shared = limiter(1, 1_000_000, clock)
-    await shared.acquire(1)
-    clock.now = 60.0
-    await shared.acquire(1)
+    shared = limiter(clock, itpm=1_000)
+    await shared.acquire("opus", Charge(1_000, 0))
+    await shared.acquire("haiku", Charge(1_000, 0))
     assert clock.sleeps == []
 
 
-async def test_settling_a_bigger_call_delays_the_next_one() -> None:
+async def test_rate_limit_headers_lower_what_is_left() -> None:
     clock = Clock()
-    shared = limiter(1_000, 1_000, clock)
-    await shared.acquire(100)
-    shared.settle(estimated=100, actual=1_300)
-    await shared.acquire(100)
-    assert clock.sleeps == pytest.approx([24.0])  # 400 tokens in debt at 1000/min
+    shared = limiter(clock, rpm=100)
+    await shared.observe("sonnet", {"anthropic-ratelimit-requests-remaining": "0"})
+    await shared.acquire("sonnet", Charge(1, 1))
+    assert clock.sleeps == pytest.approx([0.6])  # one request at 100 a minute
 
 
 async def test_one_call_bigger_than_a_minute_waits_a_minute_not_forever() -> None:
     clock = Clock()
-    shared = limiter(1_000, 1_000, clock)
-    await shared.acquire(1)
-    await shared.acquire(50_000)
+    shared = limiter(clock, itpm=1_000)
+    await shared.acquire("sonnet", Charge(1, 0))
+    await shared.acquire("sonnet", Charge(50_000, 0))
     assert clock.sleeps == pytest.approx([0.06])
 
 
 def test_engines_built_alike_share_one_limiter() -> None:
-    assert shared_limiter(7, 700) is shared_limiter(7, 700)
-    assert shared_limiter(7, 700) is not shared_limiter(8, 700)
+    assert shared_limiter(Limits(7, 700, 70)) is shared_limiter(Limits(7, 700, 70))
+    assert shared_limiter(Limits(7, 700, 70)) is not shared_limiter(Limits(8, 700, 70))
 
 
 async def test_two_engines_under_one_limiter_queue_their_calls() -> None:
     clock = Clock()
-    shared = limiter(3, 10_000_000, clock)
+    shared = limiter(clock, rpm=3)
     async with FakeAnthropic(answer=canned_answer) as fake:
         engines = [
             AnthropicEngine(FactoryConfig(), limiter=shared,

@@ -68,8 +68,9 @@ async def test_a_good_idea_goes_all_the_way_with_one_commit_per_level(store: Run
     judge = sink.of(JudgeReported)[0]
     assert judge.passed and judge.score >= CONFIG.judge_pass_score
     assert (await store.get_run(run.id)).status is RunStatus.SUCCEEDED
-    # Every call's usage is in the ledger: critic, 1 plan, 4 reviews, 7 files x2, judge.
-    assert len(await store.ledger(run.id)) == 1 + 1 + 4 + 2 * len(FILES) + 1
+    # Every call's usage is in the ledger: critic, 1 plan, 4 reviews, 6 files x2 (the pubspec is
+    # derived from the plan, not asked for), judge.
+    assert len(await store.ledger(run.id)) == 1 + 1 + 4 + 2 * (len(FILES) - 1) + 1
     assert await store.load_report(run.id, "judge") == judge.markdown
 
 

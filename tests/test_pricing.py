@@ -3,7 +3,8 @@
 import pytest
 
 from pipeline.answers import FileSpec, Plan
-from pipeline.config import FactoryConfig, ModelPrice
+from pipeline.config import FactoryConfig
+from pipeline.engines.capabilities import ModelPrice
 from pipeline.pricing import cost, projected_codegen_cost
 
 

@@ -47,12 +47,13 @@ def test_the_ask_can_be_read_back_from_its_prompt(ask: Ask) -> None:
     assert ask_from_text(render(ask).text()) == ask
 
 
-def test_a_file_prompt_caches_conventions_plan_and_dependencies() -> None:
+def test_a_file_prompt_caches_conventions_and_plan_once() -> None:
     prompt = render(ASKS[3])
     assert [b.cached for b in prompt.system] == [False, True]
     assert "Conventions every file of the project follows" in prompt.system[1].text
+    assert "`go_router` ^14.2.0" in prompt.system[1].text
     assert '"app_name": "tiny_app"' in prompt.system[1].text
-    assert [b.cached for b in prompt.user] == [True, False]
+    assert [b.cached for b in prompt.user] == [False, False]  # one breakpoint per prefix
     assert "````ask-file dependencies lib/part_1.dart" in prompt.user[0].text
     assert '"feedback": "shorter"' in prompt.user[1].text
 

@@ -5,14 +5,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pipeline.agents.reviewer import INVALID_FEEDBACK, TRUNCATED_FEEDBACK, Verdict, review_file
+from pipeline.agents.reviewer import (
+    INVALID_FEEDBACK,
+    REFUSED_FEEDBACK,
+    REVIEW_FAILED,
+    TRUNCATED_FEEDBACK,
+    Verdict,
+    review_file,
+)
 from pipeline.answers import FileBody, FileSpec, Plan
 from pipeline.asks import FileAsk
 from pipeline.context import RunContext
-from pipeline.errors import InvalidAnswer
+from pipeline.conventions import pubspec
+from pipeline.errors import InvalidAnswer, Refused
 from pipeline.events import FileDone, FileFailed, FileRetrying, FileStarted, Finding
 from pipeline.status import FileStatus, Stage
 from pipeline.store.base import AttemptRecord
+
+PUBSPEC = "pubspec.yaml"
 
 
 @dataclass(frozen=True)
@@ -62,8 +72,8 @@ async def build_file(
             previous=last.content if last else None, feedback=last.feedback if last else None,
             note=note,
         )
-        content, verdict = await _attempt(ctx, plan, spec, ask, done, unreviewed)
-        unreviewed = None
+        content, verdict, review_failed = await _attempt(ctx, plan, spec, ask, done, unreviewed)
+        unreviewed = content if review_failed else None  # the next attempt reviews it again
         last = AttemptRecord(
             path=spec.path, number=number, content=content, approved=verdict.approved,
             feedback=verdict.feedback, findings=[d.to_dict() for d in verdict.findings],
@@ -85,26 +95,36 @@ async def build_file(
 async def _attempt(
     ctx: RunContext, plan: Plan, spec: FileSpec, ask: FileAsk, done: Mapping[str, str],
     draft: str | None,
-) -> tuple[str, Verdict]:
-    """One attempt: the engine writes the file (unless `draft` already holds it), then the
-    reviewer judges it.
+) -> tuple[str, Verdict, bool]:
+    """One attempt: the engine writes the file (unless `draft` already holds it, or the
+    factory derives it: the pubspec), then the reviewer judges it.
 
-    An answer that cannot be used (invalid after the repair turn, or cut off) is a failed
-    attempt with feedback, not a dead run.
+    An answer that cannot be used (invalid after the repair turn, refused, or cut off) is a
+    failed attempt with feedback, not a dead run. A review that fails is the reviewer's fault,
+    not the file's: the flag says so, and the written file is kept to be reviewed again.
     """
+    derived = spec.path == PUBSPEC
     try:
-        if draft is None:
+        if derived:
+            body = FileBody(content=pubspec(plan))
+        elif draft is None:
             body = await ctx.ask(Stage.CODEGEN, spec.path, ask, FileBody)
             if not body.truncated:
                 await ctx.store.set_file(ctx.run_id, spec.path, FileStatus.RUNNING,
                                          content=body.content)
         else:
             body = FileBody(content=draft)
-        if body.truncated:
-            return body.content, Verdict(False, TRUNCATED_FEEDBACK, [])
-        return body.content, await review_file(ctx, plan, spec, body.content, done)
+    except Refused as exc:
+        return "", Verdict(False, f"{REFUSED_FEEDBACK} ({exc})", []), False
     except InvalidAnswer as exc:
-        return "", Verdict(False, f"{INVALID_FEEDBACK} ({exc})", [])
+        return "", Verdict(False, f"{INVALID_FEEDBACK} ({exc})", []), False
+    if body.truncated:
+        return body.content, Verdict(False, TRUNCATED_FEEDBACK, []), False
+    try:
+        verdict = await review_file(ctx, plan, spec, body.content, done, model_review=not derived)
+    except InvalidAnswer as exc:
+        return body.content, Verdict(False, f"{REVIEW_FAILED} ({exc})", []), True
+    return body.content, verdict, False
 
 
 async def _fail(

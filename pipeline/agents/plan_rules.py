@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import PurePosixPath
 
 from pipeline.answers import Plan
+from pipeline.conventions import package_problems
 from pipeline.dag import find_cycle
 
 ROOT_FILES = frozenset({"pubspec.yaml", "analysis_options.yaml", "README.md"})
@@ -62,4 +63,4 @@ def plan_problems(plan: Plan, min_files: int, max_files: int) -> list[str]:
         problems.append("the plan has no lib/main.dart")
     if "pubspec.yaml" not in planned:
         problems.append("the plan has no pubspec.yaml")
-    return problems
+    return problems + package_problems(plan)

@@ -21,6 +21,12 @@ TRUNCATED_FEEDBACK = (
 
 INVALID_FEEDBACK = "The answer could not be used; answer exactly in the requested format."
 
+REFUSED_FEEDBACK = "The model refused to write this file; write it as the spec describes."
+
+REVIEW_FAILED = (
+    "The reviewer could not judge this attempt (not a fault of the file); it is reviewed again"
+)
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -35,12 +41,15 @@ def format_findings(findings: list[Diagnostic]) -> str:
 
 
 async def review_file(
-    ctx: RunContext, plan: Plan, spec: FileSpec, content: str, context: Mapping[str, str]
+    ctx: RunContext, plan: Plan, spec: FileSpec, content: str, context: Mapping[str, str],
+    *, model_review: bool = True,
 ) -> Verdict:
     """Judge one attempt in the context of the files finished so far.
 
     Errors from the static checks reject the attempt without paying for a model review;
-    warnings go to the reviewer as findings.
+    warnings go to the reviewer as findings, with the file's dependencies beside it (whether
+    it compiles depends on them). A file the factory derived itself (`model_review=False`)
+    is judged by the static checks alone.
     """
     diagnostics = [
         d for d in check_files({**context, spec.path: content}, only={spec.path})
@@ -49,8 +58,12 @@ async def review_file(
     errors = [d for d in diagnostics if d.severity == "error"]
     if errors:
         return Verdict(False, "Static checks failed:\n" + format_findings(errors), errors)
+    if not model_review:
+        return Verdict(True, "derived from the plan and the conventions; static checks clean", [])
     warnings = [format_findings([d]) for d in diagnostics]
-    ask = FileReviewAsk(idea=ctx.idea, plan=plan, spec=spec, content=content, findings=warnings)
+    dependencies = {d: context[d] for d in spec.depends_on if d in context}
+    ask = FileReviewAsk(idea=ctx.idea, plan=plan, spec=spec, content=content,
+                        dependencies=dependencies, findings=warnings)
     review = await ctx.ask(Stage.CODEGEN, spec.path, ask, FileReview)
     feedback = review.feedback or ("approved" if review.approve else "rejected without feedback")
     return Verdict(review.approve, feedback, [])

@@ -1,34 +1,42 @@
 """The `anthropic` engine: asks answered by Claude models through the official SDK.
 
-JSON roles answer through a forced tool whose input schema is the answer's JSON schema; an
-answer that does not validate gets one repair turn quoting the error, then InvalidAnswer.
-File bodies are streamed as plain text. A file cut off at max_tokens comes back as
-FileBody(truncated=True) holding what was written, so the executor counts the attempt as failed
-(and shows the model its cut-off text) instead of ever committing it.
+What is sent follows the model's capabilities (pipeline/engines/capabilities.py): JSON roles
+answer through structured output where the model has it, else through an answer tool (forced
+unless the model thinks by default); `temperature` goes only to models that take it; max_tokens
+never exceeds the model's output limit. An answer is complete only on `end_turn` (or the answer
+tool's `tool_use`): `pause_turn` is continued, `refusal` raises Refused with the model's words,
+`model_context_window_exceeded` retries once with dependencies cut to signatures, and a file cut
+off at max_tokens comes back as FileBody(truncated=True), so it is never committed. JSON that
+does not validate gets one repair turn quoting the error, then InvalidAnswer.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TypeVar
 
-import anthropic
-from anthropic import AsyncAnthropic, omit
-from anthropic.types import Message, MessageParam, TextBlockParam, ToolParam
+from anthropic import AsyncAnthropic, Timeout
+from anthropic.types import ContentBlock, Message, MessageParam
+from anthropic.types import Usage as ApiUsage
 from pydantic import BaseModel
 
 from pipeline import pricing
 from pipeline.asks import Ask, FileAsk, PlanReviewAsk, Role
-from pipeline.config import FactoryConfig
+from pipeline.config import FactoryConfig, Settings
 from pipeline.engines import anthropic_request as req
 from pipeline.engines import structured
-from pipeline.engines.anthropic_errors import engine_error
+from pipeline.engines.anthropic_call import Caller, Request, Spent
 from pipeline.engines.base import Reply, Usage
-from pipeline.engines.limiter import RateLimiter, shared_limiter
+from pipeline.engines.capabilities import capabilities
+from pipeline.engines.limiter import Limits, RateLimiter, shared_limiter
 from pipeline.engines.prompts import render
-from pipeline.engines.retry import RetryPolicy, with_retries
-from pipeline.errors import ConfigError
+from pipeline.engines.retry import RetryPolicy
+from pipeline.engines.shared_buckets import bucket_store
+from pipeline.engines.shrink import shrink
+from pipeline.engines.warmup import PrefixWarmer
+from pipeline.errors import ConfigError, EngineError, InvalidAnswer, Refused
 
 A = TypeVar("A", bound=BaseModel)
 
@@ -40,24 +48,20 @@ MAX_TOKENS = {
     Role.FILE_REVIEWER: 2_048,
     Role.JUDGE: 4_096,
 }
-DEFAULT_TIMEOUT_S = 600.0
-CHARS_PER_TOKEN = 4
+READ_TIMEOUT_S = 600.0
+CONNECT_TIMEOUT_S = 10.0
+MAX_CONTINUATIONS = 3
+"""`pause_turn` answers continued before the answer counts as incomplete."""
+COMPLETE = frozenset({"end_turn", "stop_sequence", "tool_use"})
 MISSING_KEY = "ANTHROPIC_API_KEY is not set: the anthropic engine needs it (or --engine offline)"
+REFUSED = "{model} refused to answer ({role}){said}"
+TOO_LONG = "the {role} prompt exceeds {model}'s context window, even with files cut to signatures"
+PAUSED = "{model} paused its answer {n} times without finishing"
+UNKNOWN_STOP = "{model} stopped for an unknown reason: {reason!r}"
 
 
-@dataclass(frozen=True)
-class _Call:
-    """One request's fixed parts; the messages grow with a repair turn."""
-
-    model: str
-    max_tokens: int
-    temperature: float | None
-    system: list[TextBlockParam]
-    tools: list[ToolParam]
-
-    def extra_body(self) -> dict[str, float] | None:
-        # This SDK's typed parameters no longer carry `temperature`; the API still takes it.
-        return None if self.temperature is None else {"temperature": self.temperature}
+class _ContextExceeded(EngineError):
+    """The prompt did not fit the model's context window."""
 
 
 class AnthropicEngine:
@@ -73,30 +77,42 @@ class AnthropicEngine:
         client: AsyncAnthropic | None = None,
         retry: RetryPolicy | None = None,
         limiter: RateLimiter | None = None,
-        timeout_s: float = DEFAULT_TIMEOUT_S,
+        timeout_s: float = READ_TIMEOUT_S,
     ) -> None:
+        config.check_prices()  # before any call, not after the first one was billed
         self._config = config
         self._owns_client = client is None
         # Our retries are the only ones: the SDK's would hide faults from the limiter and tests.
         base = client if client is not None else AsyncAnthropic()
-        self._client = base.with_options(max_retries=0, timeout=timeout_s)
+        timeout = Timeout(timeout_s, connect=min(CONNECT_TIMEOUT_S, timeout_s))
+        self._client = base.with_options(max_retries=0, timeout=timeout)
         if self._client.api_key is None and self._client.auth_token is None:
             raise ConfigError(MISSING_KEY)
-        self._retry = retry or RetryPolicy()
-        self._limiter = limiter or shared_limiter(
-            config.requests_per_minute, config.tokens_per_minute
-        )
+        limits = Limits(config.requests_per_minute, config.tokens_per_minute,
+                        config.output_tokens_per_minute)
+        shared = limiter or shared_limiter(limits, lambda: bucket_store(Settings()))
+        self._caller = Caller(self._client, shared,
+                              retry or RetryPolicy(), self._usage, PrefixWarmer())
 
     async def ask(self, ask: Ask, answer_type: type[A]) -> Reply[A]:
-        """Answer `ask`; the usage sums every call it took (retries and the repair turn)."""
+        """Answer `ask`; the usage sums every billed call it took (retries, repairs, drops)."""
         started = time.monotonic()
-        prompt = render(ask)
-        call = self._call_for(ask, answer_type, req.system_blocks(prompt))
-        first = [req.first_turn(prompt)]
-        if isinstance(ask, FileAsk):
-            answer, usage = await self._write_file(call, first, answer_type)
-        else:
-            answer, usage = await self._answer_json(call, first, answer_type, ask.role)
+        spent = Spent()
+        try:
+            try:
+                answer = await self._answer(ask, answer_type, spent)
+            except _ContextExceeded:
+                smaller = shrink(ask)
+                if smaller is None:
+                    raise
+                answer = await self._answer(smaller, answer_type, spent)
+        except _ContextExceeded as exc:
+            raise InvalidAnswer(TOO_LONG.format(role=ask.role.value, model=self._model(ask)),
+                                usage=spent.usage) from exc
+        except EngineError as exc:
+            exc.usage = spent.usage
+            raise
+        usage = spent.usage or Usage(model=self._model(ask))
         return Reply(answer, replace(usage, seconds=time.monotonic() - started))
 
     async def aclose(self) -> None:
@@ -104,73 +120,79 @@ class AnthropicEngine:
         if self._owns_client:
             await self._client.close()
 
-    def _call_for(
-        self, ask: Ask, answer_type: type[BaseModel], system: list[TextBlockParam]
-    ) -> _Call:
-        temperature: float | None = None
+    def _model(self, ask: Ask) -> str:
         if isinstance(ask, PlanReviewAsk):
-            model, temperature = ask.reviewer.model, ask.reviewer.temperature
-        else:
-            model = getattr(self._config.models, ask.role.value)
-        tools = [] if isinstance(ask, FileAsk) else [req.answer_tool(answer_type)]
-        return _Call(model, MAX_TOKENS[ask.role], temperature, system, tools)
+            return ask.reviewer.model
+        model: str = getattr(self._config.models, ask.role.value)
+        return model
 
-    async def _write_file(
-        self, call: _Call, messages: list[MessageParam], answer_type: type[A]
-    ) -> tuple[A, Usage]:
-        message, usage = await self._send(call, messages, stream=True)
-        text = "".join(b.text for b in message.content if b.type == "text")
-        truncated = message.stop_reason == "max_tokens"
-        body = {"content": structured.strip_fence(text), "truncated": truncated}
-        return answer_type.model_validate(body), usage
+    def _request(self, ask: Ask, answer_type: type[BaseModel]) -> tuple[Request, MessageParam]:
+        model = self._model(ask)
+        caps = capabilities(model)
+        system, first = req.prompt_blocks(render(ask), caps.min_cache_tokens)
+        prefix = req.cached_prefix(system, first)
+        key = f"{model}:{hashlib.sha256(prefix.encode()).hexdigest()}" if prefix else ""
+        temperature = ask.reviewer.temperature if isinstance(ask, PlanReviewAsk) else None
+        request = Request(
+            model=model, caps=caps, max_tokens=min(MAX_TOKENS[ask.role], caps.max_output_tokens),
+            system=system, stream=isinstance(ask, FileAsk), prefix_key=key,
+            temperature=temperature if caps.temperature else None,
+        )
+        if isinstance(ask, FileAsk):
+            return request, first
+        if caps.structured_output:
+            return replace(request, output_config=req.structured_output(answer_type)), first
+        tools = [req.answer_tool(answer_type)]
+        return replace(request, tools=tools, tool_choice=req.tool_choice(caps)), first
 
-    async def _answer_json(
-        self, call: _Call, messages: list[MessageParam], answer_type: type[A], role: Role
-    ) -> tuple[A, Usage]:
+    async def _answer(self, ask: Ask, answer_type: type[A], spent: Spent) -> A:
+        request, first = self._request(ask, answer_type)
+        if isinstance(ask, FileAsk):
+            message = await self._complete(request, [first], spent, ask.role)
+            text = "".join(b.text for b in message.content if b.type == "text")
+            truncated = message.stop_reason == "max_tokens"
+            body = {"content": structured.file_content(text, ask.spec.path),
+                    "truncated": truncated}
+            return answer_type.model_validate(body)
+
         async def once(
             previous: Message | None, error: structured.AnswerRejected | None
         ) -> tuple[Message, Usage]:
-            turns = messages
+            turns = [first]
             if previous is not None and error is not None:
-                turns = req.merge_user_turns([*messages, *req.repair_turns(previous, error)])
-            return await self._send(call, turns, stream=False)
+                turns = req.merge_user_turns([first, *req.repair_turns(previous, error)])
+            message = await self._complete(request, turns, spent, ask.role)
+            return message, Usage(model=request.model)
 
-        label = f"the {role.value} answer from {call.model}"
-        return await structured.answer_with_repair(answer_type, once, req.raw_answer, label)
+        label = f"the {ask.role.value} answer from {request.model}"
+        answer, _ = await structured.answer_with_repair(answer_type, once, req.raw_answer, label)
+        return answer
 
-    async def _send(
-        self, call: _Call, messages: list[MessageParam], *, stream: bool
-    ) -> tuple[Message, Usage]:
-        estimate = req.input_chars(call.system, messages) // CHARS_PER_TOKEN
+    async def _complete(self, request: Request, messages: list[MessageParam], spent: Spent,
+                        role: Role) -> Message:
+        """Send until the model finishes: a paused turn is continued, other stops are raised."""
+        turns = list(messages)
+        said: list[ContentBlock] = []
+        for _ in range(MAX_CONTINUATIONS + 1):
+            message = await self._caller.send(request, turns, spent)
+            said += message.content
+            message = message.model_copy(update={"content": said})
+            reason = message.stop_reason
+            if reason in COMPLETE or reason == "max_tokens":
+                return message
+            if reason == "refusal":
+                words = "".join(b.text for b in message.content if b.type == "text").strip()
+                raise Refused(REFUSED.format(model=request.model, role=role.value,
+                                             said=f": {words}" if words else ""))
+            if reason == "model_context_window_exceeded":
+                raise _ContextExceeded(f"{request.model}: context window exceeded")
+            if reason != "pause_turn":
+                raise EngineError(UNKNOWN_STOP.format(model=request.model, reason=reason))
+            # The model paused a long turn: send its turn back and it carries on from there.
+            turns = [*messages, {"role": "assistant", "content": req.assistant_content(message)}]
+        raise EngineError(PAUSED.format(model=request.model, n=MAX_CONTINUATIONS + 1))
 
-        async def once() -> Message:
-            await self._limiter.acquire(estimate)
-            try:
-                if stream:
-                    return await self._stream(call, messages)
-                return await self._client.messages.create(
-                    model=call.model, max_tokens=call.max_tokens, system=call.system,
-                    messages=messages, tools=call.tools or omit,
-                    tool_choice=req.forced_tool() if call.tools else omit,
-                    extra_body=call.extra_body(),
-                )
-            except anthropic.AnthropicError as exc:
-                raise engine_error(exc, call.model) from exc
-
-        message = await with_retries(once, self._retry, what=f"messages {call.model}")
-        usage = self._usage(call.model, message)
-        self._limiter.settle(estimate, usage.total_tokens - usage.cache_read_tokens)
-        return message, usage
-
-    async def _stream(self, call: _Call, messages: list[MessageParam]) -> Message:
-        async with self._client.messages.stream(
-            model=call.model, max_tokens=call.max_tokens, system=call.system, messages=messages,
-            extra_body=call.extra_body(),
-        ) as stream:
-            return await stream.get_final_message()
-
-    def _usage(self, model: str, message: Message) -> Usage:
-        used = message.usage
+    def _usage(self, model: str, used: ApiUsage) -> Usage:
         tokens = {
             "input_tokens": used.input_tokens,
             "output_tokens": used.output_tokens,

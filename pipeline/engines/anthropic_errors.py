@@ -9,7 +9,8 @@ import anthropic
 
 from pipeline.errors import EngineError, TransientEngineError
 
-TRANSIENT_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
+TRANSIENT_STATUSES = frozenset({408, 409, 429})
+"""Besides these, every 5xx is transient; `x-should-retry` overrides both ways."""
 # A stream that already answered 200 reports a failure as an `error` event; its type says which.
 TRANSIENT_TYPES = frozenset({"rate_limit_error", "overloaded_error", "api_error", "timeout_error"})
 FIXED_LINES = {
@@ -36,13 +37,22 @@ def engine_error(exc: anthropic.AnthropicError, model: str) -> EngineError:
 def _status_error(exc: anthropic.APIStatusError, model: str) -> EngineError:
     status = exc.status_code
     detail = exc.api_message or str(exc)
-    if status in TRANSIENT_STATUSES or exc.type in TRANSIENT_TYPES:
+    if _transient(exc):
         return TransientEngineError(
             f"Anthropic answered {status} {exc.type or ''}: {detail}".replace("  ", " "),
             retry_after=_retry_after(exc),
         )
     line = FIXED_LINES.get(status, DEFAULT_LINE)
     return EngineError(line.format(model=model, detail=detail, status=status))
+
+
+def _transient(exc: anthropic.APIStatusError) -> bool:
+    # The API says whether a retry can help (the SDK obeys the same header when it retries).
+    should = exc.response.headers.get("x-should-retry")
+    if should in ("true", "false"):
+        return should == "true"
+    return exc.status_code in TRANSIENT_STATUSES or exc.status_code >= 500 or (
+        exc.type in TRANSIENT_TYPES)
 
 
 def _retry_after(exc: anthropic.APIStatusError) -> float | None:

@@ -2,8 +2,10 @@
 
 A template is markdown split by `## <section>` headings. Each section has a fixed place in the
 request (SECTIONS): `system` and `context` become system blocks, `dependencies` and `user` become
-blocks of the first user turn, and the `context` and `dependencies` blocks carry a prompt-cache
-breakpoint, because every file generation of a run repeats them.
+blocks of the first user turn. Only `context` ends with a prompt-cache breakpoint: it is the one
+prefix every call of a role repeats (the conventions and the plan); a per-file breakpoint after
+the dependencies would be written often and read rarely. `$conventions` shows the project's
+conventions (pipeline/conventions.py).
 
 `$field` in a template shows that field of the ask on its own; every field the template does not
 show travels in one fenced ```ask <AskType>``` JSON block (`$ask`). Shown fields are fenced too:
@@ -23,13 +25,14 @@ from string import Template
 from typing import Any
 
 from pipeline.asks import Ask
+from pipeline.conventions import conventions_text
 from pipeline.errors import ConfigError
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "prompts"
 SECTIONS: dict[str, tuple[str, bool]] = {
     "system": ("system", False),
     "context": ("system", True),
-    "dependencies": ("user", True),
+    "dependencies": ("user", False),
     "user": ("user", False),
 }
 """Section name -> (where it goes, whether it ends with a cache breakpoint)."""
@@ -71,6 +74,7 @@ def render(ask: Ask) -> Prompt:
     values = {name: _show(name, data[name]) for name in shown}
     rest = {k: v for k, v in data.items() if k not in shown}
     values["ask"] = fence(f"ask {type(ask).__name__}", json.dumps(rest, indent=1))
+    values["conventions"] = conventions_text()
     system: list[Block] = []
     user: list[Block] = []
     for section in sections:

@@ -1,4 +1,8 @@
-"""Retries a model call on transient failures, with jittered exponential backoff."""
+"""Retries a model call on transient failures, with jittered exponential backoff.
+
+Provider-neutral: any engine raises TransientEngineError (with the server's `retry_after` when
+it gave one) and wraps its call in `with_retries`.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +17,8 @@ from pipeline.errors import TransientEngineError
 
 T = TypeVar("T")
 LOG = logging.getLogger(__name__)
-MAX_RETRY_AFTER_S = 120.0
-"""A server asking for a longer pause than this is waited on for this long, then tried again."""
+MAX_RETRY_AFTER_S = 3_600.0
+"""A pause the server asks for is honoured up to an hour (beyond that the header is nonsense)."""
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,11 @@ def choose_engine(flag: str | None, configured: str | None) -> tuple[str, str | 
 
 
 def make_engine(name: str, config: FactoryConfig, *, sim_speed: float = 1.0) -> Engine:
-    """Build the named engine; the model engines are imported only when chosen."""
+    """Build the named engine; the model engines are imported only when chosen.
+
+    A config naming a model without a price is refused here, before any call is made.
+    """
+    config.check_prices()
     if name == "offline":
         from pipeline.engines.offline import OfflineEngine
 

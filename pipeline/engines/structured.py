@@ -28,6 +28,10 @@ SCHEMA_INSTRUCTION = (
     "It must match this JSON schema:\n{schema}"
 )
 _FENCE = re.compile(r"^\s*(`{3,})[^\n]*\n(?P<body>.*)\n\1\s*$", re.DOTALL)
+_INNER_FENCE = re.compile(r"^(`{3,})[\w+.-]*[ \t]*\n(?P<body>.*?)\n\1[ \t]*$",
+                          re.MULTILINE | re.DOTALL)
+PROSE_LINES = 3
+"""At most this many lines of prose before or after a fenced file are taken for wrapping."""
 
 
 class AnswerRejected(ValueError):
@@ -101,6 +105,21 @@ def strip_fence(text: str) -> str:
     match = _FENCE.match(text)
     body = match.group("body") if match else text
     return body if body.endswith("\n") or not body else body + "\n"
+
+
+def file_content(text: str, path: str) -> str:
+    """The file in a model's answer: bare, fenced, or fenced inside a few lines of prose
+    ("Here is the file: ```dart ... ``` Let me know..."). Markdown files keep their fences."""
+    if path.endswith(".md") or _FENCE.match(text):
+        return strip_fence(text)
+    fences = list(_INNER_FENCE.finditer(text))
+    if not fences:
+        return strip_fence(text)
+    before, after = text[: fences[0].start()].strip(), text[fences[-1].end():].strip()
+    if len(before.splitlines()) > PROSE_LINES or len(after.splitlines()) > PROSE_LINES:
+        return strip_fence(text)
+    body = max((m.group("body") for m in fences), key=len)
+    return body if body.endswith("\n") else body + "\n"
 
 
 def parse_json(text: str) -> object:

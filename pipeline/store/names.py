@@ -12,6 +12,8 @@ EVENTS = "events"
 COMMITS = "commits"
 DELIVERIES = "deliveries"
 INSTALLATIONS = "installations"
+RATE_BUCKETS = "rate_buckets"
+"""Shared rate-limit buckets (pipeline/store/rate_buckets.py), outside the migrated schema."""
 
 LOCAL_INSTALLATION = "local"
 """The fairness key of runs without an installation: local runs count as one installation."""

@@ -2,9 +2,16 @@
 
 Point the SDK at it with `base_url=fake.url` (or ANTHROPIC_BASE_URL). Answers come from
 `answer(ask)`, the ask being rebuilt from the prompt's fenced ask blocks. `script` holds faults
-taken one per request, in order: "429" (with retry-after), "529", "500", "timeout" (hang past
-the client's timeout), "reset" (drop the connection), "truncate" (stop at max_tokens) and
-"invalid" (an answer that does not match the schema); "ok" answers normally.
+taken one per request, in order: "429" (with retry-after), "529", "500", "520" (an unlisted
+5xx), "no-retry" (a 529 whose `x-should-retry: false` forbids retrying), "timeout" (hang past
+the client's timeout), "reset" (drop the connection before answering), "drop" (a stream that
+breaks off half-way), "early-end" (a stream that ends half-way without `message_stop`),
+"truncate" (stop at max_tokens), "invalid" (an answer that does not match the schema),
+"refusal" (stop reason `refusal`), "context" (stop reason `model_context_window_exceeded`),
+"pause" (half the answer with `pause_turn`, the rest when the turn is sent back); "ok" answers.
+A dropped stream is billed what its `message_start` reported, as the client can only know that.
+Every answer carries `anthropic-ratelimit-*` headers; with `limits`, requests beyond a model
+class's per-minute buckets get a 429 with `retry-after`, as the real API's do.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, get_args
@@ -21,7 +29,8 @@ from anthropic.types import Model
 from pydantic import BaseModel
 
 from pipeline.answers import FileBody
-from pipeline.asks import Ask
+from pipeline.asks import Ask, FileAsk
+from tests.fakes.anthropic_limits import RateBuckets, RateLimits
 from tests.fakes.anthropic_rules import Rejected, check_request
 from tests.fakes.anthropic_tokens import PromptCache, count
 from tests.fakes.prompt_asks import ask_from_text, request_text
@@ -30,14 +39,21 @@ Answerer = Callable[[Ask], Awaitable[BaseModel]]
 API_KEY = "sk-ant-fake-key"
 # The model names the installed SDK knows, plus older ones the default price table still lists.
 MODELS = frozenset(get_args(get_args(Model)[0])) | {"claude-opus-4-1"}
-FAULTS = frozenset({"ok", "429", "529", "500", "timeout", "reset", "truncate", "invalid"})
+FAULTS = frozenset({"ok", "429", "529", "500", "520", "no-retry", "timeout", "reset", "drop",
+                    "early-end", "truncate", "invalid", "refusal", "context", "pause"})
 STATUS_FAULTS = {
     "429": (429, "rate_limit_error", "Number of request tokens has exceeded your rate limit"),
     "529": (529, "overloaded_error", "Overloaded"),
     "500": (500, "api_error", "Internal server error"),
+    "520": (520, "api_error", "Unknown error"),
+    "no-retry": (529, "overloaded_error", "Overloaded"),
 }
+STREAM_FAULTS = frozenset({"drop", "early-end"})
+REFUSAL_TEXT = "I can't help with that."
 WRONG_ANSWER = {"unexpected": "this is not the schema"}
 CHUNK_CHARS = 200
+START_OUTPUT_TOKENS = 1
+"""The output tokens a message_start reports, as the real API's do."""
 
 
 @dataclass
@@ -64,13 +80,26 @@ class FakeAnthropic:
 
     answer: Answerer
     script: list[str] = field(default_factory=list)
+    stream_script: list[str] = field(default_factory=list)
+    """Faults for streamed requests (file bodies) only, taken before `script`'s."""
     retry_after: str = "1"
     hang_s: float = 2.0
-    min_cache_tokens: int = 0
+    min_cache_tokens: int | None = None
+    """One cache minimum for every model; None: each model's real minimum."""
+    ttft_s: float = 0.0
+    """Seconds before a response starts (a cache entry it writes is readable from then on)."""
+    limits: RateLimits | None = None
+    """Per-minute limits per model class; None: unlimited (headers still say what is left)."""
     models: frozenset[str] = MODELS
     requests: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
     billed: list[dict[str, int]] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)
+    """The whole answer last given for each file path (what a complete file holds)."""
+    limited: int = 0
+    """429s answered because a rate limit was exceeded."""
+    arrivals: list[float] = field(default_factory=list)
+    """When (time.monotonic) each request the limits let through arrived."""
     tally: Tally = field(default_factory=Tally)
     url: str = ""
     _runner: web.AppRunner | None = None
@@ -78,6 +107,8 @@ class FakeAnthropic:
 
     def __post_init__(self) -> None:
         self.cache = PromptCache(self.min_cache_tokens)
+        self.buckets = RateBuckets(self.limits)
+        self._written: dict[str, tuple[str, ...]] = {}
 
     async def start(self) -> str:
         """Serve on a free loopback port; the base URL to give the SDK."""
@@ -117,12 +148,20 @@ class FakeAnthropic:
         except Rejected as exc:
             self.rejected.append(exc.message)
             return _error(exc.status, exc.kind, exc.message)
-        fault = self.script.pop(0) if self.script else "ok"
+        wait = self.buckets.take(body)
+        if wait is not None:
+            self.limited += 1
+            return _error(429, "rate_limit_error", "This request would exceed your rate limit",
+                          {"retry-after": str(wait), **self.buckets.headers(body)})
+        self.arrivals.append(time.monotonic())
+        fault = self._next_fault(bool(body.get("stream")))
         if fault not in FAULTS:
             raise ValueError(f"unknown fault {fault!r}; choose from {sorted(FAULTS)}")
         if fault in STATUS_FAULTS:
             status, kind, message = STATUS_FAULTS[fault]
             headers = {"retry-after": self.retry_after} if fault == "429" else {}
+            if fault == "no-retry":
+                headers["x-should-retry"] = "false"
             return _error(status, kind, message, headers)
         if fault == "timeout":
             await asyncio.sleep(self.hang_s)  # the client has given up by now: nothing is billed
@@ -131,16 +170,38 @@ class FakeAnthropic:
             assert request.transport is not None
             request.transport.abort()
             return web.Response(status=500)
+        if fault in STREAM_FAULTS and not body.get("stream"):
+            raise ValueError(f"fault {fault!r} needs a streamed request")
         answer = await self._answer(body, fault)
+        await asyncio.sleep(self.ttft_s)
+        self.cache.started(self._written.pop(answer["id"]))
+        headers = self.buckets.headers(body)
+        self.buckets.settle(body, answer["usage"])
         if body.get("stream"):
-            return await _stream(request, answer)
-        return web.json_response(answer)
+            return await _stream(request, answer, headers, fault)
+        return web.json_response(answer, headers=headers)
+
+    def _next_fault(self, streamed: bool) -> str:
+        if streamed and self.stream_script:
+            return self.stream_script.pop(0)
+        return self.script.pop(0) if self.script else "ok"
 
     async def _answer(self, body: dict[str, Any], fault: str) -> dict[str, Any]:
-        answer = await self.answer(ask_from_text(request_text(body)))
-        forced = (body.get("tool_choice") or {}).get("name")
+        ask = ask_from_text(request_text(body))
+        answer = await self.answer(ask)
+        if isinstance(answer, FileBody) and isinstance(ask, FileAsk):
+            self.files[ask.spec.path] = answer.content
+        choice = body.get("tool_choice") or {}
+        forced = choice.get("name") if choice.get("type") == "tool" else None
+        offered = [t["name"] for t in body.get("tools", [])]
+        if not forced and offered and fault != "invalid":
+            forced = offered[0]  # an unforced answer tool: this model uses it
         budget = body["max_tokens"]
-        if forced:
+        if fault in ("refusal", "context"):
+            output = REFUSAL_TEXT if fault == "refusal" else ""
+            stop = "refusal" if fault == "refusal" else "model_context_window_exceeded"
+            block: dict[str, Any] = {"type": "text", "text": output}
+        elif forced:
             data = WRONG_ANSWER if fault == "invalid" else answer.model_dump(mode="json")
             output = json.dumps(data)
             stop = "max_tokens" if fault == "truncate" or count(output) > budget else "tool_use"
@@ -150,28 +211,46 @@ class FakeAnthropic:
             output = answer.content if isinstance(answer, FileBody) else answer.model_dump_json()
             if fault == "invalid":
                 output = "Sure! Here is what you asked for, more or less."
+            output = output[len(_continued(body)):]
             cut = len(output) // 2 if fault == "truncate" else budget * 4
             stop = "max_tokens" if len(output) > cut else "end_turn"
+            if fault == "pause":
+                cut, stop = len(output) // 2, "pause_turn"
             output = output[:cut]
             block = {"type": "text", "text": output}
-        usage = self._bill(body, output)
+        usage, written = self._bill(body, output, fault)
+        message_id = f"msg_{next(self._ids):06d}"
+        self._written[message_id] = written
         return {
-            "id": f"msg_{next(self._ids):06d}", "type": "message", "role": "assistant",
+            "id": message_id, "type": "message", "role": "assistant",
             "model": body["model"], "content": [block], "stop_reason": stop,
             "stop_sequence": None, "usage": usage,
         }
 
-    def _bill(self, body: dict[str, Any], output: str) -> dict[str, int]:
+    def _bill(self, body: dict[str, Any], output: str,
+              fault: str) -> tuple[dict[str, int], tuple[str, ...]]:
         split = self.cache.split(body)
         usage = {
             "input_tokens": split.input_tokens,
             "cache_creation_input_tokens": split.cache_creation_input_tokens,
             "cache_read_input_tokens": split.cache_read_input_tokens,
-            "output_tokens": count(output),
+            # A stream that breaks off is billed what its message_start said.
+            "output_tokens": START_OUTPUT_TOKENS if fault in STREAM_FAULTS else count(output),
         }
         self.billed.append(usage)
         self.tally.add(usage)
-        return usage
+        return usage, split.written
+
+
+def _continued(body: dict[str, Any]) -> str:
+    """The text of a paused turn sent back for the model to carry on from, else ""."""
+    last = body["messages"][-1]
+    if last["role"] != "assistant":
+        return ""
+    content = last["content"]
+    if isinstance(content, str):
+        return content
+    return "".join(b.get("text", "") for b in content if b.get("type") == "text")
 
 
 def _bearer(request: web.Request) -> str | None:
@@ -185,8 +264,9 @@ def _error(status: int, kind: str, message: str,
     return web.json_response(body, status=status, headers=headers)
 
 
-async def _stream(request: web.Request, message: dict[str, Any]) -> web.StreamResponse:
-    response = web.StreamResponse(headers={"content-type": "text/event-stream"})
+async def _stream(request: web.Request, message: dict[str, Any], headers: dict[str, str],
+                  fault: str) -> web.StreamResponse:
+    response = web.StreamResponse(headers={"content-type": "text/event-stream", **headers})
     await response.prepare(request)
 
     async def send(event: str, data: dict[str, Any]) -> None:
@@ -195,16 +275,25 @@ async def _stream(request: web.Request, message: dict[str, Any]) -> web.StreamRe
 
     usage = message["usage"]
     start = {**message, "content": [], "stop_reason": None,
-             "usage": {**usage, "output_tokens": 1}}
+             "usage": {**usage, "output_tokens": START_OUTPUT_TOKENS}}
     await send("message_start", {"message": start})
     for index, block in enumerate(message["content"]):
         if block["type"] == "text":
             await send("content_block_start", {"index": index,
                                                "content_block": {"type": "text", "text": ""}})
             await send("ping", {})
-            for at in range(0, len(block["text"]), CHUNK_CHARS):
-                delta = {"type": "text_delta", "text": block["text"][at:at + CHUNK_CHARS]}
+            text = block["text"]
+            end = len(text) // 2 if fault in STREAM_FAULTS else len(text)
+            for at in range(0, end, CHUNK_CHARS):
+                delta = {"type": "text_delta", "text": text[at:min(end, at + CHUNK_CHARS)]}
                 await send("content_block_delta", {"index": index, "delta": delta})
+            if fault == "drop":
+                assert request.transport is not None
+                request.transport.abort()
+                return response
+            if fault == "early-end":
+                await response.write_eof()
+                return response
         else:
             await send("content_block_start", {"index": index,
                                                "content_block": {**block, "input": {}}})

@@ -12,7 +12,16 @@ from typing import Any
 TOP_LEVEL = frozenset({
     "model", "max_tokens", "messages", "system", "tools", "tool_choice", "stream",
     "temperature", "top_p", "top_k", "stop_sequences", "metadata", "cache_control",
+    "output_config", "thinking",
 })
+ADAPTIVE_MODELS = frozenset({"claude-opus-4-7", "claude-opus-4-8", "claude-opus-5",
+                             "claude-opus-5-5", "claude-fable-5", "claude-sonnet-5"})
+"""Models that refuse sampling parameters and think unless told not to."""
+MAX_OUTPUT = {"claude-opus-4-1": 32_000}
+"""Output limits below MAX_OUTPUT_TOKENS."""
+UNSUPPORTED_SCHEMA_KEYS = frozenset({"minLength", "maxLength", "minimum", "maximum",
+                                     "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
+                                     "maxItems"})
 TOOL_KEYS = frozenset({"name", "description", "input_schema", "cache_control", "type"})
 TOOL_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 MAX_BREAKPOINTS = 4
@@ -43,8 +52,10 @@ def check_request(body: object, models: frozenset[str]) -> dict[str, Any]:
     for key in body:
         if key not in TOP_LEVEL:
             raise invalid(f"{key}: Extra inputs are not permitted")
-    _check_model(body.get("model"), models)
-    _check_max_tokens(body.get("max_tokens"))
+    model = body.get("model")
+    _check_model(model, models)
+    _check_max_tokens(body.get("max_tokens"), MAX_OUTPUT.get(str(model), MAX_OUTPUT_TOKENS))
+    _check_model_rules(body)
     temperature = body.get("temperature")
     if temperature is not None and not (isinstance(temperature, int | float)
                                         and 0 <= temperature <= 1):
@@ -65,14 +76,58 @@ def _check_model(model: object, models: frozenset[str]) -> None:
         raise Rejected(404, "not_found_error", f"model: {model}")
 
 
-def _check_max_tokens(max_tokens: object) -> None:
+def _check_max_tokens(max_tokens: object, limit: int) -> None:
     if max_tokens is None:
         raise invalid("max_tokens: Field required")
     if not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or max_tokens < 1:
         raise invalid("max_tokens: Input should be a valid integer greater than or equal to 1")
-    if max_tokens > MAX_OUTPUT_TOKENS:
-        raise invalid(f"max_tokens: {max_tokens} > {MAX_OUTPUT_TOKENS}, which is the maximum "
+    if max_tokens > limit:
+        raise invalid(f"max_tokens: {max_tokens} > {limit}, which is the maximum "
                       "allowed number of output tokens for this model")
+
+
+def thinks(body: dict[str, Any]) -> bool:
+    """Whether the request runs with thinking on (adaptive models think unless disabled)."""
+    thinking = body.get("thinking") or {}
+    if thinking.get("type") in ("enabled", "adaptive"):
+        return True
+    return body.get("model") in ADAPTIVE_MODELS and thinking.get("type") != "disabled"
+
+
+def _check_model_rules(body: dict[str, Any]) -> None:
+    if body.get("model") in ADAPTIVE_MODELS:
+        for name in ("temperature", "top_p", "top_k"):
+            if name in body:
+                raise invalid(f"`{name}` is deprecated for this model.")
+    choice = body.get("tool_choice") or {}
+    if thinks(body) and choice.get("type") in ("any", "tool"):
+        raise invalid("Thinking may not be enabled when tool_choice forces tool use.")
+    output = body.get("output_config")
+    if output is not None:
+        form = output.get("format") if isinstance(output, dict) else None
+        if not isinstance(form, dict) or form.get("type") != "json_schema":
+            raise invalid("output_config.format.type: Input should be 'json_schema'")
+        _check_schema(form.get("schema"), "output_config.format.schema")
+
+
+def _check_schema(schema: object, where: str) -> None:
+    """The structured-output limits: closed objects, no numeric or length constraints."""
+    if not isinstance(schema, dict):
+        return
+    for key in UNSUPPORTED_SCHEMA_KEYS & set(schema):
+        raise invalid(f"{where}: For '{key}', the property is not supported")
+    if schema.get("type") == "object" and schema.get("additionalProperties") is not False:
+        raise invalid(f"{where}: For 'object' type, 'additionalProperties' must be explicitly "
+                      "set to false")
+    if schema.get("minItems", 0) > 1:
+        raise invalid(f"{where}: For 'array' type, 'minItems' values other than 0 or 1 are not "
+                      "supported")
+    for key, value in schema.items():
+        if isinstance(value, dict):
+            _check_schema(value, f"{where}.{key}")
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                _check_schema(item, f"{where}.{key}.{i}")
 
 
 def _check_system(system: object) -> int:
