@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+from sqlalchemy.exc import DBAPIError
+
 from pipeline.config import Settings
 from pipeline.store import migrate
-from pipeline.store.open import make_engine
+from pipeline.store.open import make_engine, unreachable
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -30,6 +32,8 @@ async def _upgrade(url: str) -> str:
         before = await migrate.current(engine)
         await migrate.upgrade(engine)
         after = await migrate.current(engine)
+    except (DBAPIError, OSError) as exc:
+        raise unreachable(engine, exc) from exc
     finally:
         await engine.dispose()
     where = engine.url.render_as_string(hide_password=True)
