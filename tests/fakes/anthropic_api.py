@@ -10,6 +10,7 @@ the client's timeout), "reset" (drop the connection), "truncate" (stop at max_to
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 from collections.abc import Awaitable, Callable
@@ -65,7 +66,9 @@ class FakeAnthropic:
     answer: Answerer
     script: list[str] = field(default_factory=list)
     retry_after: str = "1"
-    hang_s: float = 2.0
+    hang_s: float = 60.0
+    """How long a "timeout" fault holds its answer at most; it lets go as soon as the next
+    request (the client's retry) arrives, so a test never waits the whole of it."""
     min_cache_tokens: int = 0
     models: frozenset[str] = MODELS
     requests: list[dict[str, Any]] = field(default_factory=list)
@@ -125,7 +128,7 @@ class FakeAnthropic:
             headers = {"retry-after": self.retry_after} if fault == "429" else {}
             return _error(status, kind, message, headers)
         if fault == "timeout":
-            await asyncio.sleep(self.hang_s)  # the client has given up by now: nothing is billed
+            await self._hang()  # the client has given up by now: nothing is billed
             return _error(500, "api_error", "the client went away")
         if fault == "reset":
             assert request.transport is not None
@@ -135,6 +138,13 @@ class FakeAnthropic:
         if body.get("stream"):
             return await _stream(request, answer)
         return web.json_response(answer)
+
+    async def _hang(self) -> None:
+        seen = len(self.requests)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self.hang_s):
+                while len(self.requests) == seen:
+                    await asyncio.sleep(0.01)
 
     async def _answer(self, body: dict[str, Any], fault: str) -> dict[str, Any]:
         answer = await self.answer(ask_from_text(request_text(body)))
