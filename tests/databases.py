@@ -38,8 +38,7 @@ async def _admin(sql: str) -> None:
         await conn.close()
 
 
-async def _create(name: str) -> None:
-    await _admin(f'CREATE DATABASE "{name}"')
+async def _migrate(name: str) -> None:
     engine = make_engine(pg_url(name))
     try:
         await migrate.upgrade(engine)
@@ -57,13 +56,19 @@ def _run(coro: Coroutine[Any, Any, None]) -> None:
 def scratch_database(prefix: str, *, migrated: bool = True) -> Iterator[str]:
     """Create a fresh database (at head when `migrated`), yield its URL, drop it after.
 
-    Skips the calling test when the server does not answer, saying so.
+    Skips the calling test, saying why, when the server does not answer or refuses us (no
+    `test` database, unknown role, no right to create databases); a failing migration fails.
     """
     name = f"{prefix}_{secrets.token_hex(4)}"
     try:
-        _run(_create(name) if migrated else _admin(f'CREATE DATABASE "{name}"'))
+        _run(_admin(f'CREATE DATABASE "{name}"'))
     except (OSError, TimeoutError) as exc:
         pytest.skip(f"PostgreSQL is not reachable at {PG_HOST}:{PG_PORT}: {exc}")
+    except asyncpg.PostgresError as exc:
+        pytest.skip(f"PostgreSQL at {PG_HOST}:{PG_PORT} refused user {PG_USER} on database "
+                    f"{PG_ADMIN_DATABASE}: {type(exc).__name__}: {exc}")
+    if migrated:
+        _run(_migrate(name))
     try:
         yield pg_url(name)
     finally:
