@@ -5,11 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from sqlalchemy.exc import DBAPIError
-
 from pipeline.config import Settings
 from pipeline.store import migrate
-from pipeline.store.open import make_engine, unreachable
+from pipeline.store.open import REFUSALS, make_engine, unreachable
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -32,7 +30,7 @@ async def _upgrade(url: str) -> str:
         before = await migrate.current(engine)
         await migrate.upgrade(engine)
         after = await migrate.current(engine)
-    except (DBAPIError, OSError) as exc:
+    except REFUSALS as exc:
         raise unreachable(engine, exc) from exc
     finally:
         await engine.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import event
 from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import DBAPIError
@@ -20,6 +21,8 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 """How long a SQLite writer waits for another writer before giving up."""
 
 SUPPORTED = ("sqlite+aiosqlite", "postgresql+asyncpg")
+REFUSALS = (DBAPIError, OSError, asyncpg.PostgresError)
+"""How a database says no at connect time (older SQLAlchemy lets the driver's own rise)."""
 
 
 def _parse(url: str) -> URL:
@@ -101,7 +104,7 @@ async def open_store(url: str) -> SqlRunStore:
             await migrate.upgrade(engine)
         else:
             await migrate.ensure_current(engine)
-    except (DBAPIError, OSError) as exc:
+    except REFUSALS as exc:
         await engine.dispose()
         raise unreachable(engine, exc) from exc
     except BaseException:
