@@ -12,6 +12,7 @@ from typing import Any
 from factory.progress import ProgressDisplay
 from pipeline.agents import gates
 from pipeline.config import FactoryConfig, Settings, load_config_file
+from pipeline.engines.base import Engine
 from pipeline.engines.select import ENGINES, choose_engine, make_engine
 from pipeline.errors import BadInput, FactoryError
 from pipeline.events import FanOut, Sink
@@ -132,7 +133,7 @@ async def _resumed(args: argparse.Namespace, store: RunStore) -> tuple[RunRecord
     if overrides:
         config = FactoryConfig.model_validate(run.config).merged(overrides, FLAGS)
         run = await store.update_run(run.id, config=config.model_dump(mode="json"))
-    return await _take_over(store, run), out
+    return run, out
 
 
 async def _take_over(store: RunStore, run: RunRecord) -> RunRecord:
@@ -147,13 +148,19 @@ async def _take_over(store: RunStore, run: RunRecord) -> RunRecord:
 async def _run(args: argparse.Namespace, settings: Settings, url: str, idea: str | None) -> int:
     store = await open_store(url)
     run: RunRecord | None = None
+    engine: Engine | None = None
     try:
+        # The engine is made before the run is touched: a missing key leaves nothing behind.
         if args.resume:
-            run, out = await _resumed(args, store)
-            name, notice = choose_engine(args.engine or run.engine, None)
+            stopped, out = await _resumed(args, store)
+            name, notice = choose_engine(args.engine or stopped.engine, None)
+            engine = make_engine(name, FactoryConfig.model_validate(stopped.config),
+                                 sim_speed=args.sim_speed)
+            run = await _take_over(store, stopped)
         else:
             config = _config(args, settings)
             name, notice = choose_engine(args.engine, settings.engine or None)
+            engine = make_engine(name, config, sim_speed=args.sim_speed)
             out = _check_out(args.out)
             await _check_new_out(store, out)
             # Created running: with a database shared with workers, none of them may claim it.
@@ -161,7 +168,7 @@ async def _run(args: argparse.Namespace, settings: Settings, url: str, idea: str
                                          {"kind": "local", "out": str(out)}, running=True)
         if notice:
             print(notice, file=sys.stderr)
-        status = await _execute(store, run, out, name, args)
+        status = await _execute(store, run, out, engine)
         await _summarize(store, run.id, out, status, args.json)
         return exit_code(status)
     except (KeyboardInterrupt, asyncio.CancelledError):
@@ -176,20 +183,18 @@ async def _run(args: argparse.Namespace, settings: Settings, url: str, idea: str
             raise RunAborted(f"{_first_line(exc)}; " + RESUME_HINT.format(run_id=run.id)) from exc
         raise
     finally:
+        if engine is not None:
+            await engine.aclose()
         await store.close()
 
 
-async def _execute(store: RunStore, run: RunRecord, out: Path, engine_name: str,
-                   args: argparse.Namespace) -> RunStatus:
-    engine = make_engine(engine_name, FactoryConfig.model_validate(run.config),
-                         sim_speed=args.sim_speed)
+async def _execute(store: RunStore, run: RunRecord, out: Path, engine: Engine) -> RunStatus:
     streams = redis_sink(Settings().redis_url)
     sinks: list[Sink] = [GitSink(out, store, run.id), ProgressDisplay()]
     try:
         return await execute_run(store, run, FanOut([*sinks, streams] if streams else sinks),
                                  engine)
     finally:
-        await engine.aclose()
         if streams:
             await streams.aclose()
 

@@ -58,8 +58,9 @@ def _where(run: RunRecord) -> str:
 
 def _row(run: RunRecord) -> tuple[str, ...]:
     idea = " ".join(run.idea.split())
-    if len(idea) > IDEA_WIDTH:
-        idea = idea[: IDEA_WIDTH - 1] + "…"
+    if len(idea) > IDEA_WIDTH:  # both ends: a refined idea usually differs at its end
+        tail = IDEA_WIDTH // 3
+        idea = idea[: IDEA_WIDTH - tail - 1] + "…" + idea[-tail:]
     created = run.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
     return (run.id, run.status.value, run.engine, created, idea, _where(run))
 
