@@ -43,7 +43,9 @@ IDEAS = ALL_IDEAS[:6]
 WORKERS = 3
 # Four slots each: the two survivors have room for every run, so the time to resume is the
 # lease lapsing and a sweep, not a wait for a free slot.
-PACING = Pacing(max_runs=4, lease_s=2.0, heartbeat_s=0.3)
+# A lease long enough that a survivor's heartbeat is never late on a loaded 2-core machine
+# (a 2 s lease was: survivors' runs were swept and claimed twice); the victim's runs wait it out.
+PACING = Pacing(max_runs=4, lease_s=10.0, heartbeat_s=1.0)
 TIMEOUT_S = 120
 
 pg_url = module_database("test_workers_e2e")
