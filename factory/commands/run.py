@@ -84,8 +84,10 @@ def checked_idea(text: str | None) -> str:
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
-    return {key: getattr(args, flag[2:].replace("-", "_")) for key, flag in FLAGS.items()
-            if getattr(args, flag[2:].replace("-", "_")) is not None}
+    """The knobs the flags set (left out when a flag was not given)."""
+    given = {key: getattr(args, flag.removeprefix("--").replace("-", "_"))
+             for key, flag in FLAGS.items()}
+    return {key: value for key, value in given.items() if value is not None}
 
 
 def _config(args: argparse.Namespace, settings: Settings) -> FactoryConfig:
