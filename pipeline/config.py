@@ -7,13 +7,17 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from platformdirs import user_data_dir
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from pipeline.engines.capabilities import ModelPrice, default_prices
 from pipeline.errors import ConfigError
+from pipeline.paths import unwritable
 
-DEFAULT_DATABASE_FILE = ".factory/factory.db"
+APP_DIR_NAME = "code-factory"
+"""The per-user data directory's name (`~/.local/share/code-factory` on Linux)."""
+DATABASE_FILE = "factory.db"
 
 
 class ReviewerConfig(BaseModel):
@@ -59,6 +63,8 @@ class FactoryConfig(BaseModel):
 
     critic_min_score: float = Field(default=6.0, ge=0, le=10)
     cannibalization_threshold: float = Field(default=0.8, gt=0, le=1)
+    allow_duplicate: bool = False
+    """Build an idea even when it duplicates an earlier run's (the gate only reports it)."""
     panel_quorum: int = Field(default=3, ge=1)
     revision_rounds: int = Field(default=3, ge=0)
     retries_per_file: int = Field(default=3, ge=0, le=10)
@@ -120,25 +126,35 @@ class FactoryConfig(BaseModel):
         for model in self.models_in_use():
             self.price(model)
 
-    def merged(self, overrides: dict[str, Any]) -> FactoryConfig:
-        """A copy with some knobs replaced, validated again."""
-        return load_config_dict({**self.model_dump(), **overrides}, source="overrides")
+    def merged(
+        self, overrides: dict[str, Any], flags: dict[str, str] | None = None
+    ) -> FactoryConfig:
+        """A copy with some knobs replaced, validated again; `flags` names each knob's flag
+        (`budget_usd` -> `--budget`) in an error, since that is what the user typed."""
+        source = "the command line" if flags else "overrides"
+        return load_config_dict({**self.model_dump(), **overrides}, source=source, names=flags)
 
 
-def load_config_dict(data: dict[str, Any], source: str) -> FactoryConfig:
+def load_config_dict(
+    data: dict[str, Any], source: str, names: dict[str, str] | None = None
+) -> FactoryConfig:
     """Validate a config mapping, turning pydantic's errors into one readable ConfigError."""
     try:
         return FactoryConfig.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(f"invalid config in {source}: {format_validation_errors(exc)}") from None
+        problems = format_validation_errors(exc, names)
+        raise ConfigError(f"invalid config in {source}: {problems}") from None
 
 
-def format_validation_errors(exc: ValidationError) -> str:
-    """One line per problem: `field.path: message`."""
+def format_validation_errors(exc: ValidationError, names: dict[str, str] | None = None) -> str:
+    """One line per problem: `field.path: message`, a top-level field renamed by `names`."""
+    names = names or {}
     parts = []
     for err in exc.errors():
-        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        parts.append(f"{where}: {err['msg']}")
+        loc = [str(p) for p in err["loc"]]
+        if loc and loc[0] in names:
+            loc[0] = names[loc[0]]
+        parts.append(f"{'.'.join(loc) or '(top level)'}: {err['msg']}")
     return "; ".join(parts)
 
 
@@ -148,6 +164,10 @@ def load_config_file(path: Path) -> FactoryConfig:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        byte = exc.object[exc.start]
+        raise ConfigError(f"config file {path} is not UTF-8 text (byte {byte:#04x} at offset "
+                          f"{exc.start}): give a YAML or TOML file") from None
     try:
         if path.suffix == ".toml":
             data: Any = tomllib.loads(text)
@@ -172,10 +192,22 @@ class Settings(BaseSettings):
     redis_url: str = ""
     config_file: str = ""
     engine: str = ""
-    data_dir: str = ".factory"
+    data_dir: str = ""
+    """Where the default SQLite store lives; empty: the per-user data directory."""
+
+    def data_directory(self) -> Path:
+        """FACTORY_DATA_DIR or the per-user data directory, created and checked writable."""
+        if self.data_dir:
+            path, name = Path(self.data_dir).expanduser().absolute(), "FACTORY_DATA_DIR"
+        else:
+            path, name = Path(user_data_dir(APP_DIR_NAME, appauthor=False)), "the data directory"
+        if (why := unwritable(path)) is not None:
+            raise ConfigError(f"{name} {path} cannot hold the run store: {why}; "
+                              "set FACTORY_DATA_DIR to a directory you can write")
+        return path
 
     def database(self) -> str:
-        """The database URL, defaulting to a SQLite file under the data directory."""
+        """The database URL, defaulting to a SQLite file in the data directory."""
         if self.database_url:
             return self.database_url
-        return f"sqlite+aiosqlite:///{Path(self.data_dir) / 'factory.db'}"
+        return f"sqlite+aiosqlite:///{self.data_directory() / DATABASE_FILE}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -16,6 +16,7 @@ from pipeline.errors import BudgetExceeded, Cancelled, EngineError
 from pipeline.events import Event, Sink
 from pipeline.status import RunStatus, Stage
 from pipeline.store.base import RunStore
+from pipeline.store.shield import finish_when_cancelled
 
 A = TypeVar("A", bound=BaseModel)
 
@@ -38,8 +39,11 @@ class RunContext:
     observers: list[Callable[[Event], None]] = field(default_factory=list)
     """Called with each event before it is stored and sent (for in-process tallies)."""
 
-    async def ask(self, stage: Stage, path: str | None, ask: Ask, answer_type: type[A]) -> A:
-        """Ask the engine and write the call's usage to the ledger before returning.
+    async def ask(self, stage: Stage, path: str | None, ask: Ask, answer_type: type[A],
+                  keep: Callable[[A], Awaitable[None]] | None = None) -> A:
+        """Ask the engine and write the call's usage to the ledger before returning;
+        `keep` saves the answer first, and the two writes finish even if the run is cancelled
+        meanwhile (Ctrl-C), so a paid answer is never lost.
 
         From code generation on, spend beyond the budget stops the run (BudgetExceeded).
         """
@@ -49,8 +53,15 @@ class RunContext:
             if exc.usage is not None:  # the failed calls were billed all the same
                 await self._meter(stage, path, exc.usage)
             raise
-        await self._meter(stage, path, reply.usage)
+        await self._keep_and_meter(stage, path, reply.usage, keep, reply.answer)
         return reply.answer
+
+    @finish_when_cancelled
+    async def _keep_and_meter(self, stage: Stage, path: str | None, usage: Usage,
+                              keep: Callable[[A], Awaitable[None]] | None, answer: A) -> None:
+        if keep is not None:
+            await keep(answer)
+        await self._meter(stage, path, usage)
 
     async def _meter(self, stage: Stage, path: str | None, usage: Usage) -> None:
         await self.store.record_usage(self.run_id, stage.value, path, usage)

@@ -34,6 +34,14 @@ from pipeline.pricing import projected_codegen_cost
 from pipeline.status import RunStatus, Stage
 from pipeline.store.base import RunRecord, RunStore
 
+BUDGET_EXHAUSTED = "Budget exhausted"
+"""The title of a run stopped by its budget during code generation."""
+
+
+def killed_title(gate: str) -> str:
+    """The title of a run a kill gate stopped (its outcome starts with it)."""
+    return f"Killed by the {gate} gate"
+
 
 async def execute_run(store: RunStore, run: RunRecord, sink: Sink, engine: Engine) -> RunStatus:
     """Execute (or resume) a running run to its end and return its final status.
@@ -56,7 +64,7 @@ async def execute_run(store: RunStore, run: RunRecord, sink: Sink, engine: Engin
                                title="Cancelled", summary="The run was cancelled.")
     except BudgetExceeded as exc:
         finished = RunFinished(
-            run_id=run.id, status=RunStatus.FAILED, title="Budget exhausted",
+            run_id=run.id, status=RunStatus.FAILED, title=BUDGET_EXHAUSTED,
             summary=f"{exc}. Resume with a higher budget to finish the run.",
         )
     except EngineError as exc:
@@ -132,7 +140,8 @@ async def _gates(ctx: RunContext, critic: CriticReport) -> RunFinished | None:
     results = [
         gates.compliance_risk(critic),
         gates.min_critic_score(critic, ctx.config.critic_min_score),
-        gates.cannibalization(ctx.idea, earlier, ctx.config.cannibalization_threshold),
+        gates.cannibalization(ctx.idea, earlier, ctx.config.cannibalization_threshold,
+                              ctx.config.allow_duplicate),
     ]
     return await _decide(ctx, results)
 
@@ -152,7 +161,7 @@ async def _decide(ctx: RunContext, results: list[gates.GateResult]) -> RunFinish
         if not result.passed:
             return RunFinished(
                 run_id=ctx.run_id, status=RunStatus.KILLED, gate=result.gate,
-                title=f"Killed by the {result.gate} gate", summary=result.reason,
+                title=killed_title(result.gate), summary=result.reason,
             )
     return None
 

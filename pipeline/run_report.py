@@ -15,14 +15,15 @@ async def render_run_report(store: RunStore, run_id: str) -> str:
     """Critic, gates, plan, per-file attempts, judge, tokens and cost, and timings."""
     run = await store.get_run(run_id)
     events = await store.events(run_id)
+    engines = _engines(events) or [run.engine]
     sections = [
         f"# Code Factory report — run `{run.id}`",
         "",
         f"**Idea:** {run.idea}",
         "",
-        f"**Status:** {run.status.value} · **engine:** {run.engine}"
+        f"**Status:** {run.status.value} · **engine:** {', then '.join(engines)}"
         + (" (offline: no model was called; tokens are estimates, cost is $0)"
-           if run.engine == "offline" else ""),
+           if set(engines) == {"offline"} else ""),
     ]
     if run.error:
         sections += ["", f"**Outcome:** {run.error}"]
@@ -102,16 +103,40 @@ async def _ledger_section(store: RunStore, run_id: str, config: FactoryConfig) -
     return lines
 
 
-def _timings_section(events: list[tuple[int, str, dict[str, object]]]) -> list[str]:
-    marks = [(str(p["stage"]), float(str(p["elapsed_s"])))
-             for _, k, p in events if k == "stage_started"]
-    ends = [float(str(p["elapsed_s"])) for _, k, p in events if k == "run_finished"]
-    if not marks:
+Events = list[tuple[int, str, dict[str, object]]]
+
+
+def _engines(events: Events) -> list[str]:
+    """The engine of each execution, in order, a repeated one named once."""
+    names = [str(p["engine"]) for _, k, p in events if k == "run_started"]
+    return [name for i, name in enumerate(names) if name not in names[:i]]
+
+
+def _executions(events: Events) -> list[Events]:
+    """The event log cut at each `run_started`: one slice per execution of the run."""
+    cuts = [i for i, (_, kind, _) in enumerate(events) if kind == "run_started"] or [0]
+    return [events[a:b] for a, b in zip(cuts, [*cuts[1:], len(events)], strict=True)]
+
+
+def _timings_section(events: Events) -> list[str]:
+    """Seconds per stage summed over every execution; an execution that died without a
+    `run_finished` is counted up to its last timed event (a progress snapshot)."""
+    seconds: dict[str, float] = {}
+    total = 0.0
+    executions = _executions(events)
+    for execution in executions:
+        marks = [(str(p["stage"]), float(str(p["elapsed_s"])))
+                 for _, k, p in execution if k == "stage_started"]
+        end = max((float(str(p["elapsed_s"])) for _, _, p in execution if "elapsed_s" in p),
+                  default=0.0)
+        for (stage, start), (_, stop) in zip(marks, [*marks[1:], ("", end)], strict=True):
+            seconds[stage] = seconds.get(stage, 0.0) + max(0.0, stop - start)
+        total += end
+    if not seconds:
         return []
     lines = ["", "## Timings", "", "| Stage | Seconds |", "|---|---:|"]
-    stops = [m[1] for m in marks[1:]] + [ends[-1] if ends else marks[-1][1]]
-    for (stage, start), stop in zip(marks, stops, strict=True):
-        lines.append(f"| {stage} | {max(0.0, stop - start):.2f} |")
-    if ends:
-        lines.append(f"| **total** | {ends[-1]:.2f} |")
+    lines += [f"| {stage} | {value:.2f} |" for stage, value in seconds.items()]
+    lines.append(f"| **total** | {total:.2f} |")
+    if len(executions) > 1:
+        lines += ["", f"Summed over {len(executions)} executions (the run was resumed)."]
     return lines

@@ -70,6 +70,8 @@ EXIT_PASS = 0
 EXIT_JUDGE_FAIL = 1
 EXIT_KILLED = 2
 EXIT_ERROR = 3
+EXIT_INTERRUPTED = 130
+"""Ctrl-C, by the shell's convention (128 + SIGINT)."""
 
 
 def exit_code(status: RunStatus) -> int:

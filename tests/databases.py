@@ -23,14 +23,15 @@ PG_ADMIN_DATABASE = "test"
 PG_USER = "postgres"
 
 
-def pg_url(database: str) -> str:
-    """The SQLAlchemy URL of a database on the test server."""
-    return f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}/{database}"
+def pg_url(database: str, port: int | None = None) -> str:
+    """The SQLAlchemy URL of a database on the test server (or the one on `port`)."""
+    return f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{port or PG_PORT}/{database}"
 
 
-async def _admin(sql: str) -> None:
+async def _admin(sql: str, port: int | None = None, database: str | None = None) -> None:
     conn = await asyncpg.connect(
-        host=PG_HOST, port=PG_PORT, user=PG_USER, database=PG_ADMIN_DATABASE, timeout=5
+        host=PG_HOST, port=port or PG_PORT, user=PG_USER,
+        database=database or PG_ADMIN_DATABASE, timeout=5,
     )
     try:
         await conn.execute(sql)
@@ -38,9 +39,8 @@ async def _admin(sql: str) -> None:
         await conn.close()
 
 
-async def _create(name: str) -> None:
-    await _admin(f'CREATE DATABASE "{name}"')
-    engine = make_engine(pg_url(name))
+async def _migrate(url: str) -> None:
+    engine = make_engine(url)
     try:
         await migrate.upgrade(engine)
     finally:
@@ -54,20 +54,29 @@ def _run(coro: Coroutine[Any, Any, None]) -> None:
 
 
 @contextmanager
-def scratch_database(prefix: str, *, migrated: bool = True) -> Iterator[str]:
+def scratch_database(prefix: str, *, migrated: bool = True, port: int | None = None,
+                     admin_database: str | None = None) -> Iterator[str]:
     """Create a fresh database (at head when `migrated`), yield its URL, drop it after.
 
-    Skips the calling test when the server does not answer, saying so.
+    Skips the calling test, saying why, when the server does not answer or refuses us (no
+    `test` database, unknown role, no right to create databases); a failing migration fails.
     """
     name = f"{prefix}_{secrets.token_hex(4)}"
+    url = pg_url(name, port)
     try:
-        _run(_create(name) if migrated else _admin(f'CREATE DATABASE "{name}"'))
+        _run(_admin(f'CREATE DATABASE "{name}"', port, admin_database))
     except (OSError, TimeoutError) as exc:
-        pytest.skip(f"PostgreSQL is not reachable at {PG_HOST}:{PG_PORT}: {exc}")
+        pytest.skip(f"PostgreSQL is not reachable at {PG_HOST}:{port or PG_PORT}: {exc}")
+    except asyncpg.PostgresError as exc:
+        pytest.skip(f"PostgreSQL at {PG_HOST}:{port or PG_PORT} refused user {PG_USER} on "
+                    f"database {admin_database or PG_ADMIN_DATABASE}: "
+                    f"{type(exc).__name__}: {exc}")
+    if migrated:
+        _run(_migrate(url))
     try:
-        yield pg_url(name)
+        yield url
     finally:
-        _run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', port, admin_database))
 
 
 async def empty(store: SqlRunStore) -> None:

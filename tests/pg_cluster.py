@@ -1,63 +1,109 @@
-"""Stopping and starting the local PostgreSQL cluster the tests use, where this machine allows.
+"""A PostgreSQL cluster of a test's own, on a free port in a temporary directory.
 
-Debian's `pg_ctlcluster` controls a cluster directly (`--skip-systemctl-redirect`: there is no
-systemd here); only root may do it for the `postgres`-owned cluster.
+A test that stops and starts PostgreSQL must never touch the machine's shared cluster (every
+other test run on the machine uses it), so it makes one with `initdb` and `pg_ctl`, as the
+`postgres` user when run by root (initdb refuses root), and removes it afterwards.
 """
 
 from __future__ import annotations
 
 import asyncio
+import glob
 import os
 import shutil
+import socket
 import subprocess
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
-from tests.databases import PG_PORT
+SERVER_USER = "postgres"
+BIN_GLOB = "/usr/lib/postgresql/*/bin"
+"""Where Debian's packages keep initdb and pg_ctl (they are not on PATH)."""
+TIMEOUT_S = 120
 
-CTL = "pg_ctlcluster"
-LIST = "pg_lsclusters"
-TIMEOUT_S = 60
+
+def _bin_dir() -> Path | None:
+    found = shutil.which("initdb")
+    if found:
+        return Path(found).parent
+    versions = [Path(d) for d in glob.glob(BIN_GLOB) if Path(d).parent.name.isdigit()]
+    return max(versions, key=lambda d: int(d.parent.name), default=None)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 @dataclass(frozen=True)
 class Cluster:
-    version: str
-    name: str
+    """A running private cluster: trust auth for `postgres`, on 127.0.0.1:`port`."""
 
-    def _ctl(self, action: str) -> None:
-        subprocess.run([CTL, "--skip-systemctl-redirect", self.version, self.name, action],
-                       check=True, capture_output=True, timeout=TIMEOUT_S)
+    bin_dir: Path
+    data: Path
+    port: int
+    as_user: tuple[str, ...]
+    """The command prefix that runs the server tools as its owner."""
+
+    def _tool(self, *argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*self.as_user, str(self.bin_dir / argv[0]), *argv[1:]],
+                              capture_output=True, text=True, check=False, timeout=TIMEOUT_S)
+
+    def start(self) -> None:
+        """Start the server and wait until it accepts connections."""
+        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1"
+        done = self._tool("pg_ctl", "-D", str(self.data), "-l", str(self.data / "server.log"),
+                          "-o", options, "-w", "start")
+        if done.returncode != 0:
+            raise RuntimeError(f"pg_ctl start failed: {done.stderr.strip() or done.stdout}")
 
     def stop(self) -> None:
         """Stop the server in `fast` mode: open sessions are rolled back and cut."""
-        self._ctl("stop")
-
-    def start(self) -> None:
-        """Start the server (waits until it accepts connections)."""
-        self._ctl("start")
+        self._tool("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def online(self) -> bool:
         """Whether the cluster's postmaster is running."""
-        done = subprocess.run([CTL, self.version, self.name, "status"], capture_output=True,
-                              check=False, timeout=TIMEOUT_S)
-        return done.returncode == 0
+        return self._tool("pg_ctl", "-D", str(self.data), "status").returncode == 0
 
 
-def local_cluster() -> Cluster | str:
-    """The online cluster on the tests' port, or why it cannot be restarted from here."""
-    if shutil.which(CTL) is None or shutil.which(LIST) is None:
-        return f"{CTL} is not installed (not a Debian-packaged PostgreSQL)"
-    if os.geteuid() != 0:
-        return f"{CTL} needs root to restart the postgres-owned cluster"
-    listing = subprocess.run([LIST, "--no-header"], capture_output=True, text=True,
-                             check=False, timeout=TIMEOUT_S).stdout
-    for line in listing.splitlines():
-        version, name, port, status, *_ = line.split()
-        if port == str(PG_PORT) and status == "online":
-            return Cluster(version, name)
-    return f"no online local cluster on port {PG_PORT} ({LIST} shows {listing.strip()!r})"
+@contextmanager
+def private_cluster() -> Iterator[Cluster | str]:
+    """A started cluster of the caller's own (removed afterwards), or why there is none."""
+    bin_dir = _bin_dir()
+    if bin_dir is None or not (bin_dir / "pg_ctl").exists():
+        yield f"no initdb/pg_ctl (looked on PATH and in {BIN_GLOB})"
+        return
+    as_user: tuple[str, ...] = ()
+    if os.geteuid() == 0:
+        if shutil.which("runuser") is None:
+            yield "running as root without runuser to become the postgres user"
+            return
+        as_user = ("runuser", "-u", SERVER_USER, "--")
+    # Not under pytest's tmp_path: that lives in root's 0700 directory.
+    root = Path(tempfile.mkdtemp(prefix="factory-pg-"))
+    try:
+        data = root / "data"
+        data.mkdir()
+        if as_user:
+            shutil.chown(root, SERVER_USER)
+            shutil.chown(data, SERVER_USER)
+        cluster = Cluster(bin_dir, data, _free_port(), as_user)
+        made = cluster._tool("initdb", "-D", str(data), "-U", "postgres", "-A", "trust")
+        if made.returncode != 0:
+            yield f"initdb failed: {made.stderr.strip().splitlines()[-1:]}"
+            return
+        cluster.start()
+        try:
+            yield cluster
+        finally:
+            cluster.stop()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @asynccontextmanager

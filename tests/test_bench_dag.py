@@ -3,6 +3,7 @@
 import pytest
 
 from pipeline.bench import dag as bench_dag
+from pipeline.bench.makespan import level_schedule, list_schedule
 from pipeline.bench.workload import FileCost, Workload
 
 SPEED = 200.0
@@ -35,27 +36,37 @@ async def test_json_has_the_stable_keys_in_total_and_per_idea() -> None:
         sum(i["sequential_s"] for i in result["ideas"]), abs=0.2)
 
 
+# Wall times only grow on a loaded machine, so the measured figures are checked against lower
+# bounds; which strategy wins is checked on paper (pipeline.bench.makespan), where no clock is.
+SLACK = 0.97
+"""Timer granularity: a sleep may end a hair early."""
+
+
 async def test_sequential_is_slowest_and_nothing_beats_the_bound() -> None:
     result = await bench_dag.run([SKEWED], sim_speed=SPEED, concurrency=4)
     idea = result["ideas"][0]
     assert idea["critical_path_s"] == 7.0
-    assert idea["sequential_s"] >= 13.0 * 0.97
-    assert idea["sequential_s"] > idea["scheduler_s"] >= idea["critical_path_s"] * 0.97
-    assert 0 < idea["efficiency"] <= 1.03
+    assert idea["sequential_s"] >= 13.0 * SLACK
+    assert idea["scheduler_s"] >= idea["critical_path_s"] * SLACK
+    assert 0 < idea["efficiency"] <= 1 / SLACK
+    dag, durations = SKEWED.dag(), SKEWED.durations()
+    assert list_schedule(dag, durations, 1) == 13.0 > list_schedule(dag, durations, 4)
 
 
 async def test_the_scheduler_does_not_wait_for_a_slow_level() -> None:
     # Level gather: max(6, 2) + max(2, 1) + 2 = 10 s; the scheduler needs only the bound, 7 s.
     idea = (await bench_dag.run([SKEWED], sim_speed=SPEED, concurrency=4))["ideas"][0]
-    assert idea["level_gather_s"] > idea["scheduler_s"] * 1.2
+    assert idea["level_gather_s"] >= 10.0 * SLACK
     assert idea["scheduler_replayed_s"] == 7.0
-    assert idea["speedup_vs_level_gather"] > 1.2
+    assert level_schedule(SKEWED.dag(), SKEWED.durations(), 4) == 10.0
 
 
 async def test_concurrency_caps_a_wide_level() -> None:
     idea = (await bench_dag.run([WIDE], sim_speed=SPEED, concurrency=2))["ideas"][0]
-    assert idea["scheduler_s"] >= 6.0 * 0.97
-    assert idea["scheduler_unbounded_s"] < idea["scheduler_s"] / 2
+    assert idea["scheduler_s"] >= 6.0 * SLACK
+    assert idea["scheduler_unbounded_s"] >= 2.0 * SLACK
+    assert list_schedule(WIDE.dag(), WIDE.durations(), 2) == 6.0
+    assert list_schedule(WIDE.dag(), WIDE.durations(), 6) == 2.0
 
 
 def test_rows_put_the_totals_last() -> None:

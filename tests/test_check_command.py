@@ -1,10 +1,9 @@
-"""`factory check DIR`: exit codes, text and JSON output, speed, and the SDK analyzer merge."""
+"""`factory check DIR`: exit codes, text and JSON output, and the SDK analyzer merge."""
 
 from __future__ import annotations
 
 import json
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -107,7 +106,9 @@ def test_generated_and_platform_directories_are_skipped(recipes: Path) -> None:
 
 
 @pytest.mark.usefixtures("no_sdk")
-def test_forty_file_project_checks_well_under_a_second(recipes: Path) -> None:
+def test_a_forty_file_project_checks_clean(recipes: Path) -> None:
+    # How fast is for `factory bench overhead` (static checks are part of its per-file cost),
+    # not for a test on a loaded machine.
     widgets = recipes / "lib" / "panels"
     widgets.mkdir()
     (widgets / "panel0.dart").write_text(
@@ -121,11 +122,7 @@ def test_forty_file_project_checks_well_under_a_second(recipes: Path) -> None:
         )
     assert len(list(recipes.rglob("*.dart"))) == 40
     parsing.parse.cache_clear()
-    started = time.perf_counter()
-    found = check_directory(recipes)
-    elapsed = time.perf_counter() - started
-    assert found == []
-    assert elapsed < 0.5
+    assert check_directory(recipes) == []
 
 
 def test_analyzer_diagnostics_are_merged(

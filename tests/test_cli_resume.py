@@ -1,5 +1,5 @@
-"""Ctrl-C in the middle of code generation, then `factory run --resume`: nothing finished is
-generated again, as the attempts and the per-file ledger show."""
+"""Ctrl-C in the middle of code generation, then `factory run --resume` from another directory:
+nothing finished is generated again, as the attempts and the per-file ledger show."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from pathlib import Path
 import git
 
 from pipeline.agents.executor import PUBSPEC
-from pipeline.config import FactoryConfig
+from pipeline.config import APP_DIR_NAME, DATABASE_FILE, FactoryConfig
+from pipeline.status import EXIT_INTERRUPTED
 from pipeline.store import open_store
 
 IDEA = "A plant care app with plants, watering schedules and fertilizer logs"
@@ -23,9 +24,10 @@ FIRST_LEVELS = 2
 """Interrupt once this many level commits have landed (codegen is under way)."""
 
 
-def _factory(*argv: str, env: dict[str, str]) -> subprocess.Popen[str]:
+def _factory(*argv: str, env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    cwd.mkdir(exist_ok=True)
     return subprocess.Popen([sys.executable, "-m", "factory.cli", *argv], env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def _level_commits(out: Path) -> int:
@@ -38,28 +40,32 @@ def _level_commits(out: Path) -> int:
 async def test_an_interrupted_run_resumes_without_regenerating_finished_files(
     tmp_path: Path,
 ) -> None:
-    env = {**os.environ, "FACTORY_DATA_DIR": str(tmp_path / "data"), "FACTORY_ENGINE": "simulated"}
-    env.pop("ANTHROPIC_API_KEY", None)
+    # No FACTORY_DATA_DIR: the store is the per-user one (under XDG_DATA_HOME), wherever the
+    # command is typed.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FACTORY_", "ANTHROPIC_"))}
+    env.update({"XDG_DATA_HOME": str(tmp_path / "xdg"), "FACTORY_ENGINE": "simulated"})
     out = tmp_path / "app"
     first = _factory("run", IDEA, "--out", str(out), "--sim-speed", "12", "--concurrency", "4",
-                     env=env)
+                     env=env, cwd=tmp_path / "here")
     deadline = time.monotonic() + 120
     while _level_commits(out) < FIRST_LEVELS and first.poll() is None:
         assert time.monotonic() < deadline, "codegen never started"
         time.sleep(0.1)
     first.send_signal(signal.SIGINT)
     _, err = first.communicate(timeout=60)
-    assert first.returncode == 3, err
+    assert first.returncode == EXIT_INTERRUPTED, err
     run_id = err.split("factory run --resume ")[1].split()[0]
     landed = _level_commits(out)
     assert landed >= FIRST_LEVELS
 
-    resumed = _factory("run", "--resume", run_id, "--sim-speed", "100", "--json", env=env)
+    resumed = _factory("run", "--resume", run_id, "--sim-speed", "100", "--json", env=env,
+                       cwd=tmp_path / "elsewhere")
     stdout, err = resumed.communicate(timeout=300)
     assert resumed.returncode == 0, err
     assert json.loads(stdout)["status"] == "succeeded"
 
-    store = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'data' / 'factory.db'}")
+    database = tmp_path / "xdg" / APP_DIR_NAME / DATABASE_FILE
+    store = await open_store(f"sqlite+aiosqlite:///{database}")
     try:
         attempts = Counter(a.path for a in await store.attempts(run_id))
         files = await store.files(run_id)

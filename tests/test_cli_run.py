@@ -13,21 +13,14 @@ import pytest
 from factory.cli import main
 from pipeline.engines.base import Engine
 from pipeline.events import Sink
-from pipeline.status import RunStatus
+from pipeline.status import EXIT_INTERRUPTED, RunStatus
 from pipeline.store.base import RunRecord, RunStore
 
 RECIPES = ("A recipe box with shopping lists and meal plans: save recipes with ingredients, "
            "plan meals for the week and build a shopping list")
+pytest_plugins = ["tests.cli_fixtures"]
+
 HABITS = "A habit tracker with daily streaks, reminders and notes on each check-in"
-
-
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("FACTORY_DATA_DIR", str(tmp_path / "data"))
-    for name in ("FACTORY_DATABASE_URL", "FACTORY_ENGINE", "FACTORY_CONFIG_FILE",
-                 "ANTHROPIC_API_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    return tmp_path / "data"
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, object]]:
@@ -90,6 +83,50 @@ def test_the_same_idea_twice_is_killed_by_cannibalization(
     assert run_json(capsys, HABITS, "--out", str(tmp_path / "one"))[0] == 0
     code, summary = run_json(capsys, HABITS, "--out", str(tmp_path / "two"))
     assert code == 2 and "cannibalization" in str(summary["outcome"])
+    assert "--allow-duplicate" in str(summary["next"])
+    code, summary = run_json(capsys, HABITS, "--out", str(tmp_path / "two"), "--allow-duplicate")
+    assert code == 0, summary  # the killed run's directory is reused: it built nothing
+
+
+def test_a_budget_kill_goes_on_with_a_higher_budget(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, summary = run_json(capsys, HABITS, "--out", str(tmp_path / "a"), "--budget", "0.5")
+    assert code == 2 and "budget gate" in str(summary["outcome"])
+    run_id = str(summary["run_id"])
+    assert f"factory run --resume {run_id} --budget" in str(summary["next"])
+    code, summary = run_json(capsys, "--resume", run_id, "--budget", "10")
+    assert code == 0 and summary["run_id"] == run_id
+    # A new run of the same idea is no duplicate of the killed one either.
+    code, summary = run_json(capsys, "A habit tracker with daily streaks and reminders",
+                             "--out", str(tmp_path / "b"), "--budget", "0.5")
+    assert code == 2 and "budget gate" in str(summary["outcome"])
+    code, summary = run_json(capsys, "A habit tracker with daily streaks and reminders",
+                             "--out", str(tmp_path / "c"), "--budget", "0.5", "--allow-duplicate")
+    assert "budget gate" in str(summary["outcome"])
+
+
+def test_a_duplicate_of_an_unfinished_run_points_at_resume(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "no-retries.yml").write_text("retries_per_file: 0\n")
+    code, first = run_json(capsys, HABITS, "--out", str(tmp_path / "a"), "--fault-rate", "1",
+                           "--config", str(tmp_path / "no-retries.yml"))
+    assert code == 1, first  # every file's only attempt is broken
+    code, summary = run_json(capsys, HABITS, "--out", str(tmp_path / "b"))
+    assert code == 2
+    assert f"factory run --resume {first['run_id']} goes on with that run" in str(summary["next"])
+
+
+def test_an_out_holding_an_unfinished_run_names_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, first = run_json(capsys, HABITS, "--out", str(tmp_path / "a"), "--budget", "0.5")
+    assert code == 2
+    (tmp_path / "a" / "notes.txt").write_text("mine")
+    assert main(["run", RECIPES, "--out", str(tmp_path / "a")]) == 3
+    err = capsys.readouterr().err
+    assert f"holds run {first['run_id']} (killed): go on with it (factory run --resume" in err
 
 
 def test_faults_are_retried_and_the_run_still_passes(
@@ -108,7 +145,7 @@ def test_faults_are_retried_and_the_run_still_passes(
     (["   ", "--out", "{tmp}/x"], "the idea is empty"),
     ([RECIPES], "--out DIR is required"),
     ([RECIPES, "--out", "{tmp}/full"], "is not empty"),
-    ([RECIPES, "--out", "{tmp}/file.txt"], "is not a directory"),
+    ([RECIPES, "--out", "{tmp}/file.txt"], "it is a file, not a directory"),
     (["--resume", "r-nosuchrun0"], "no run r-nosuchrun0"),
     ([RECIPES, "--out", "{tmp}/x", "--config", "{tmp}/broken.yml"], "is not valid"),
 ])
@@ -129,7 +166,7 @@ def test_bad_input_is_one_line_and_exit_3(
 def test_an_unwritable_out_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     # /proc refuses new directories even to root, unlike a chmod-ed temp directory.
     code = main(["run", RECIPES, "--out", "/proc/factory-test/app"])
-    assert code == 3 and "is not writable" in capsys.readouterr().err
+    assert code == 3 and "cannot take the app" in capsys.readouterr().err
 
 
 def test_the_console_script_prints_help() -> None:
@@ -189,7 +226,7 @@ def test_an_interrupted_run_resumes_in_the_foreground(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(run_command, "execute_run", interrupted)
-    assert main(["run", HABITS, "--out", str(tmp_path / "a")]) == 3
+    assert main(["run", HABITS, "--out", str(tmp_path / "a")]) == EXIT_INTERRUPTED
     err = capsys.readouterr().err
     run_id = err.split("factory run --resume ")[1].split()[0]
     monkeypatch.setattr(run_command, "execute_run", original)

@@ -4,6 +4,7 @@ import pytest
 
 from pipeline.agents import gates
 from pipeline.answers import CRITERIA, ComplianceRisk, CriterionScore, CriticReport, RiskLevel
+from pipeline.status import RunStatus
 
 
 def report(score: int, risk: RiskLevel = RiskLevel.LOW, category: str = "none") -> CriticReport:
@@ -29,21 +30,46 @@ def test_compliance_risk_kills_high_risk_only() -> None:
     assert gates.compliance_risk(report(9, RiskLevel.MEDIUM, "finance")).passed
 
 
+RECIPES = "A recipe box with shopping lists and meal plans"
+
+
 def test_cannibalization_names_the_run_it_duplicates() -> None:
-    idea = "A recipe box with shopping lists and meal plans"
-    earlier = [("r-1", "a habit tracker with streaks"), ("r-2", idea)]
-    result = gates.cannibalization(idea, earlier, 0.8)
+    earlier = [("r-1", "a habit tracker with streaks", RunStatus.SUCCEEDED),
+               ("r-2", RECIPES, RunStatus.SUCCEEDED)]
+    result = gates.cannibalization(RECIPES, earlier, 0.8)
     assert not result.passed
-    assert "r-2" in result.reason and "100% similar" in result.reason
+    assert "r-2" in result.reason and "100% similar, succeeded" in result.reason
+    assert result.reason.endswith("refine the idea, or allow a duplicate")
 
 
 def test_cannibalization_passes_different_ideas() -> None:
     result = gates.cannibalization(
-        "A recipe box with shopping lists and meal plans",
-        [("r-1", "A habit tracker with daily streaks and reminders")], 0.8,
+        RECIPES, [("r-1", "A habit tracker with daily streaks and reminders", RunStatus.FAILED)],
+        0.8,
     )
-    assert result.passed and "similar" in result.reason
+    assert result.passed and "similar (run r-1)" in result.reason
     assert gates.cannibalization("anything", [], 0.8).reason == "no earlier ideas"
+
+
+@pytest.mark.parametrize("status", sorted(gates.UNCOUNTED))
+def test_a_killed_errored_or_cancelled_run_of_the_same_idea_does_not_count(
+    status: RunStatus,
+) -> None:
+    result = gates.cannibalization(RECIPES, [("r-1", RECIPES, status)], 0.8)
+    assert result.passed and "do not" in result.reason
+
+
+@pytest.mark.parametrize("status", sorted(gates.RESUMABLE))
+def test_a_duplicate_of_an_unfinished_run_suggests_resuming_it(status: RunStatus) -> None:
+    result = gates.cannibalization(RECIPES, [("r-1", RECIPES, status)], 0.8)
+    assert not result.passed and "resume that run" in result.reason
+
+
+def test_allow_duplicate_builds_it_again_and_says_so() -> None:
+    result = gates.cannibalization(RECIPES, [("r-1", RECIPES, RunStatus.SUCCEEDED)], 0.8,
+                                   allow_duplicate=True)
+    assert result.passed and "duplicates run r-1" in result.reason
+    assert "built again as asked" in result.reason
 
 
 def test_similarity_ignores_stopwords_case_and_plurals() -> None:

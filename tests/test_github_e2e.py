@@ -48,12 +48,15 @@ class Server:
             return answer.status
 
     async def settle(self, issue: int) -> RunRecord:
-        """Wait for the events to be handled and the issue's run to reach a final state."""
+        """Wait for the events to be handled and the issue's run to reach a final state with
+        its lease released: the worker lets go only once every sink (the check run's last
+        update among them) has had the run's end, which a loaded machine may take a while to
+        send after the status is written."""
         await self.app[EVENTS].drain()
         deadline = time.monotonic() + RUN_TIMEOUT_S
         while time.monotonic() < deadline:
             runs = await self.app[STORE].find_runs({"kind": "github", "issue": issue})
-            if runs and runs[0].status in TERMINAL:
+            if runs and runs[0].status in TERMINAL and runs[0].lease_owner is None:
                 return runs[0]
             await asyncio.sleep(0.05)
         raise AssertionError(f"the run for issue {issue} did not finish in time")

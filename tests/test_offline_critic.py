@@ -57,3 +57,18 @@ def test_medication_reminders_are_medium_not_high() -> None:
 
 def test_the_critic_is_deterministic() -> None:
     assert criticize(RECIPES) == criticize(RECIPES)
+
+
+@pytest.mark.parametrize("idea", ["一个食谱应用：保存食谱和购物清单，计划每周的饭菜",
+                                  "Приложение для рецептов и списков покупок"])
+def test_an_idea_in_another_script_is_told_the_offline_engine_reads_english(idea: str) -> None:
+    report = criticize(idea)
+    weakest = min(report.criteria, key=lambda c: c.score)
+    assert weakest.name == "clarity" and weakest.score == 0
+    assert weakest.reason.startswith("The offline engine reads English only")
+    assert "--engine anthropic" in weakest.reason
+
+
+def test_an_english_idea_with_a_foreign_word_is_read_as_usual() -> None:
+    report = criticize("A recipe box for dim sum (点心) with shopping lists and meal plans")
+    assert "English only" not in " ".join(c.reason for c in report.criteria)

@@ -9,20 +9,25 @@ from pipeline.scheduler import run_dag
 
 
 async def test_a_node_starts_when_its_own_dependencies_finish_not_its_level() -> None:
-    # slow (level 1) holds level 1 open; fast -> after_fast must not wait for it.
+    # slow (level 1) holds level 1 open until after_fast has started: a scheduler that waited
+    # for the whole level would never start it (and the timeout would fail the test).
     dag = Dag({"slow": [], "fast": [], "after_fast": ["fast"], "after_slow": ["slow"]})
-    started: dict[str, float] = {}
-    loop = asyncio.get_running_loop()
+    after_fast_started = asyncio.Event()
+    order: list[str] = []
 
     async def work(node: str) -> bool:
-        started[node] = loop.time()
-        await asyncio.sleep(0.2 if node == "slow" else 0.01)
+        order.append(f"start {node}")
+        if node == "after_fast":
+            after_fast_started.set()
+        if node == "slow":
+            await after_fast_started.wait()
+        order.append(f"end {node}")
         return True
 
-    outcome = await run_dag(dag, work, concurrency=4)
+    outcome = await asyncio.wait_for(run_dag(dag, work, concurrency=4), 30)
     assert outcome.done == set(dag.deps)
-    assert started["after_fast"] - started["fast"] < 0.1
-    assert started["after_slow"] - started["slow"] >= 0.2
+    assert order.index("start after_fast") < order.index("end slow")
+    assert order.index("end slow") < order.index("start after_slow")
 
 
 async def test_concurrency_limit_is_never_exceeded() -> None:

@@ -128,7 +128,9 @@ async def test_update_run_replaces_only_given_fields(store: SqlRunStore) -> None
 async def test_earlier_ideas(store: SqlRunStore) -> None:
     ids = await queued(store, 3)
     assert await store.earlier_ideas(ids[0]) == []
-    assert await store.earlier_ideas(ids[2]) == [(ids[0], "idea 0"), (ids[1], "idea 1")]
+    assert await store.earlier_ideas(ids[2]) == [
+        (ids[0], "idea 0", RunStatus.QUEUED), (ids[1], "idea 1", RunStatus.QUEUED)
+    ]
 
 
 async def test_find_runs_by_origin_and_status(store: SqlRunStore) -> None:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 
 import asyncpg  # type: ignore[import-untyped]
@@ -29,6 +30,9 @@ FAST = WorkerOptions(
     sweep_seconds=0.05, grace_seconds=0.05,
 )
 
+
+HEARTBEATS_SEEN = 4
+"""Distinct lease expiries a long run must see: the claim's own and three renewals."""
 
 pg_url = module_database("test_worker")
 
@@ -228,18 +232,26 @@ async def test_stop_lets_a_run_finish_within_the_grace(store: SqlRunStore) -> No
 
 
 async def test_heartbeats_keep_a_long_run_from_being_swept(store: SqlRunStore) -> None:
+    # Observed through the lease itself rather than by outliving a short one, which a loaded
+    # machine's late heartbeat would fail: each heartbeat moves the expiry further out.
     (run_id,) = await queued(store, 1)
+    expiries: list[datetime] = []
     swept: list[str] = []
 
     async def execute(run: RunRecord) -> None:
-        for _ in range(10):  # 0.5 s, more than twice the lease
-            await asyncio.sleep(0.05)
-            swept.extend(await store.sweep())
+        async with asyncio.timeout(30):
+            while len(set(expiries)) < HEARTBEATS_SEEN:
+                expiry = (await store.get_run(run.id)).lease_expires_at
+                assert expiry is not None
+                expiries.append(expiry)
+                swept.extend(await store.sweep())
+                await asyncio.sleep(0.02)
         await store.set_status(run.id, RunStatus.SUCCEEDED)
 
-    options = WorkerOptions(lease_seconds=0.2, heartbeat_seconds=0.03, poll_seconds=0.02)
+    options = WorkerOptions(lease_seconds=30, heartbeat_seconds=0.05, poll_seconds=0.02)
     await work_until(Worker(store, execute, options=options), lambda: all_terminal(store, [run_id]))
     assert swept == []
+    assert expiries == sorted(expiries)
     assert (await store.get_run(run_id)).status is RunStatus.SUCCEEDED
 
 

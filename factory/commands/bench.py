@@ -1,4 +1,4 @@
-"""`factory bench NAME`: the benchmarks of the brief's headline numbers, as a table or JSON."""
+"""`factory bench NAME`: scheduling, retry, overhead and webhook benchmarks, as a table or JSON."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ import asyncio
 
 from pipeline.config import Settings
 from pipeline.store import migrate
-from pipeline.store.open import make_engine
+from pipeline.store.open import REFUSALS, make_engine, unreachable
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -30,6 +30,8 @@ async def _upgrade(url: str) -> str:
         before = await migrate.current(engine)
         await migrate.upgrade(engine)
         after = await migrate.current(engine)
+    except REFUSALS as exc:
+        raise unreachable(engine, exc) from exc
     finally:
         await engine.dispose()
     where = engine.url.render_as_string(hide_password=True)

@@ -108,10 +108,12 @@ async def _attempt(
         if derived:
             body = FileBody(content=pubspec(plan))
         elif draft is None:
-            body = await ctx.ask(Stage.CODEGEN, spec.path, ask, FileBody)
-            if not body.truncated:
-                await ctx.store.set_file(ctx.run_id, spec.path, FileStatus.RUNNING,
-                                         content=body.content)
+            async def keep_draft(answer: FileBody) -> None:
+                if not answer.truncated:  # reviewed on resume instead of paid for again
+                    await ctx.store.set_file(ctx.run_id, spec.path, FileStatus.RUNNING,
+                                             content=answer.content)
+
+            body = await ctx.ask(Stage.CODEGEN, spec.path, ask, FileBody, keep=keep_draft)
         else:
             body = FileBody(content=draft)
     except Refused as exc:

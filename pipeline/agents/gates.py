@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.answers import CriticReport, RiskLevel
+from pipeline.status import RunStatus
 
 MIN_CRITIC_SCORE = "min_critic_score"
 COMPLIANCE_RISK = "compliance_risk"
@@ -20,6 +21,12 @@ STOPWORDS = frozenset(
     "or from lets let me we i you can which where who who's into their them they build make "
     "simple small new".split()
 )
+
+UNCOUNTED = frozenset({RunStatus.KILLED, RunStatus.ERROR, RunStatus.CANCELLED})
+"""Runs that built nothing: a killed, errored or cancelled run of the same idea does not count
+against a new one, so trying again after a budget kill or a crash is not a duplicate."""
+RESUMABLE = frozenset({RunStatus.FAILED, RunStatus.QUEUED, RunStatus.RUNNING})
+"""A duplicate of one of these is better resumed than built again."""
 
 
 @dataclass(frozen=True)
@@ -64,21 +71,44 @@ def similarity(a: str, b: str) -> float:
     return dot / norm if norm else 0.0
 
 
-def cannibalization(idea: str, earlier: list[tuple[str, str]], threshold: float) -> GateResult:
-    """Kill an idea that duplicates an earlier run's idea, naming that run."""
-    best: tuple[float, str, str] = (-1.0, "", "")
-    for run_id, other in earlier:
+@dataclass(frozen=True)
+class Duplicate:
+    """The earlier run closest to an idea, and how similar it is (0..1)."""
+
+    run_id: str
+    idea: str
+    status: RunStatus
+    score: float
+
+
+def closest(idea: str, earlier: list[tuple[str, str, RunStatus]]) -> Duplicate | None:
+    """The earlier run that counts (see UNCOUNTED) and is most similar to `idea`."""
+    best: Duplicate | None = None
+    for run_id, other, status in earlier:
+        if status in UNCOUNTED:
+            continue
         score = similarity(idea, other)
-        if score > best[0]:
-            best = (score, run_id, other)
-    score, run_id, other = best
-    if score >= threshold:
-        return GateResult(
-            CANNIBALIZATION, False,
-            f"duplicates run {run_id} ({score:.0%} similar): \"{_short(other)}\"",
-        )
-    closest = f"closest earlier idea {score:.0%} similar" if run_id else "no earlier ideas"
-    return GateResult(CANNIBALIZATION, True, closest)
+        if best is None or score > best.score:
+            best = Duplicate(run_id, other, status, score)
+    return best
+
+
+def cannibalization(idea: str, earlier: list[tuple[str, str, RunStatus]], threshold: float,
+                    allow_duplicate: bool = False) -> GateResult:
+    """Kill an idea that duplicates an earlier run's idea, naming that run."""
+    found = closest(idea, earlier)
+    if found is None:
+        return GateResult(CANNIBALIZATION, True, "no earlier ideas" + (
+            " that count (killed, errored and cancelled runs do not)" if earlier else ""))
+    if found.score < threshold:
+        return GateResult(CANNIBALIZATION, True,
+                          f"closest earlier idea {found.score:.0%} similar (run {found.run_id})")
+    what = (f"duplicates run {found.run_id} ({found.score:.0%} similar, {found.status.value}): "
+            f"\"{_short(found.idea)}\"")
+    if allow_duplicate:
+        return GateResult(CANNIBALIZATION, True, f"{what}; built again as asked (allow_duplicate)")
+    instead = "resume that run" if found.status in RESUMABLE else "refine the idea"
+    return GateResult(CANNIBALIZATION, False, f"{what}; {instead}, or allow a duplicate")
 
 
 def budget(projected: float, spent: float, limit: float) -> GateResult:

@@ -119,8 +119,9 @@ class RunStore(abc.ABC):
         """Replace the given fields of a run."""
 
     @abc.abstractmethod
-    async def earlier_ideas(self, run_id: str) -> list[tuple[str, str]]:
-        """(run id, idea) of every run created before this one, for the cannibalization gate."""
+    async def earlier_ideas(self, run_id: str) -> list[tuple[str, str, RunStatus]]:
+        """(run id, idea, status) of every run created before this one, oldest first, for the
+        cannibalization gate."""
 
     @abc.abstractmethod
     async def find_runs(

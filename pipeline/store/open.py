@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import event
 from sqlalchemy.engine import URL, ExceptionContext, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -19,6 +21,8 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 """How long a SQLite writer waits for another writer before giving up."""
 
 SUPPORTED = ("sqlite+aiosqlite", "postgresql+asyncpg")
+REFUSALS = (DBAPIError, OSError, asyncpg.PostgresError)
+"""How a database says no at connect time (older SQLAlchemy lets the driver's own rise)."""
 
 
 def _parse(url: str) -> URL:
@@ -80,14 +84,29 @@ def make_engine(url: str) -> AsyncEngine:
     return engine
 
 
+def unreachable(engine: AsyncEngine, exc: BaseException) -> StoreUnavailable:
+    """The error for a database that refuses us: where (no password) and its first line."""
+    where = engine.url.render_as_string(hide_password=True)
+    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    first = next(iter(str(cause).strip().splitlines()), type(cause).__name__)
+    return StoreUnavailable(f"cannot open the run store at {where}: {first}; check "
+                            "FACTORY_DATABASE_URL (server, user, password, database)")
+
+
 async def open_store(url: str) -> SqlRunStore:
-    """A store on `url`: SQLite is migrated in place; PostgreSQL must already be at head."""
+    """A store on `url`: SQLite is migrated in place; PostgreSQL must already be at head.
+
+    A server that is down or refuses the credentials or the database is StoreUnavailable.
+    """
     engine = make_engine(url)
     try:
         if engine.dialect.name == "sqlite":
             await migrate.upgrade(engine)
         else:
             await migrate.ensure_current(engine)
+    except REFUSALS as exc:
+        await engine.dispose()
+        raise unreachable(engine, exc) from exc
     except BaseException:
         await engine.dispose()
         raise

@@ -159,15 +159,15 @@ class SqlRunStore(RunStore):
             raise RunNotFound(f"no run {run_id}")
         return run_record(row)
 
-    async def earlier_ideas(self, run_id: str) -> list[tuple[str, str]]:
+    async def earlier_ideas(self, run_id: str) -> list[tuple[str, str, RunStatus]]:
         async with self.engine.connect() as conn:
             number = (await self._run_row(conn, run_id)).number
             rows = await conn.execute(
-                select(db.runs.c.id, db.runs.c.idea)
+                select(db.runs.c.id, db.runs.c.idea, db.runs.c.status)
                 .where(db.runs.c.number < number)
                 .order_by(db.runs.c.number)
             )
-            return [(row.id, row.idea) for row in rows]
+            return [(row.id, row.idea, RunStatus(row.status)) for row in rows]
 
     async def find_runs(
         self, origin: dict[str, Any], statuses: frozenset[RunStatus] | None = None

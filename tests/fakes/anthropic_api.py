@@ -17,6 +17,7 @@ class's per-minute buckets get a 429 with `retry-after`, as the real API's do.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import time
@@ -83,7 +84,9 @@ class FakeAnthropic:
     stream_script: list[str] = field(default_factory=list)
     """Faults for streamed requests (file bodies) only, taken before `script`'s."""
     retry_after: str = "1"
-    hang_s: float = 2.0
+    hang_s: float = 60.0
+    """How long a "timeout" fault holds its answer at most; it lets go as soon as the next
+    request (the client's retry) arrives, so a test never waits the whole of it."""
     min_cache_tokens: int | None = None
     """One cache minimum for every model; None: each model's real minimum."""
     ttft_s: float = 0.0
@@ -164,7 +167,7 @@ class FakeAnthropic:
                 headers["x-should-retry"] = "false"
             return _error(status, kind, message, headers)
         if fault == "timeout":
-            await asyncio.sleep(self.hang_s)  # the client has given up by now: nothing is billed
+            await self._hang()  # the client has given up by now: nothing is billed
             return _error(500, "api_error", "the client went away")
         if fault == "reset":
             assert request.transport is not None
@@ -185,6 +188,13 @@ class FakeAnthropic:
         if streamed and self.stream_script:
             return self.stream_script.pop(0)
         return self.script.pop(0) if self.script else "ok"
+
+    async def _hang(self) -> None:
+        seen = len(self.requests)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self.hang_s):
+                while len(self.requests) == seen:
+                    await asyncio.sleep(0.01)
 
     async def _answer(self, body: dict[str, Any], fault: str) -> dict[str, Any]:
         ask = ask_from_text(request_text(body))

@@ -212,8 +212,10 @@ class FakeGitHub:
         if repo.git.ref(f"refs/heads/{head}") is None:
             raise Refused(422, "Validation Failed", [{"field": "head", "code": "invalid"}])
         if not repo.branch_commits(head):
-            raise Refused(422, "Validation Failed",
-                          [{"message": f"No commits between {base} and {head}"}])
+            # As GitHub words it: a "custom" error with a message (clients read `code`).
+            raise Refused(422, "Validation Failed", [{
+                "resource": "PullRequest", "code": "custom",
+                "message": f"No commits between {base} and {head}"}])
         if any(p["head"] == head and p["state"] == "open" for p in repo.pulls.values()):
             raise Refused(422, "Validation Failed",
                           [{"message": f"A pull request already exists for {head}."}])

@@ -16,6 +16,10 @@ AMBITIOUS = re.compile(
 SPRAWL = re.compile(r"\b(?:everything|all-in-one|platform|super app|any kind of)\b", re.IGNORECASE)
 AUDIENCE = re.compile(r"\b(?:for (?!the\b)\w+|so that|helps?|families|students|teams?)\b",
                       re.IGNORECASE)
+ENGLISH_ONLY = ("the offline engine reads English only and found no English here: write the "
+                "idea in English, or choose a model engine (--engine anthropic or claude-cli)")
+LATIN_SHARE = 0.5
+"""Below this share of ASCII letters an idea is in another script, which the rules cannot read."""
 SUMMARY = ("Offline critic (rule-based, no model): {score:.1f}/10 from {entities} entities, "
            "{features} actions and {words} meaningful words. {risk}")
 
@@ -30,6 +34,8 @@ def criticize(idea: str) -> CriticReport:
         "scope": _scope(reading),
         "differentiation": _differentiation(reading),
     }
+    if _other_script(idea):  # scored 0 so that the gate's message leads with the reason
+        scores["clarity"] = (0, ENGLISH_ONLY[0].upper() + ENGLISH_ONLY[1:])
     criteria = [CriterionScore(name=n, score=scores[n][0], reason=scores[n][1]) for n in CRITERIA]
     risk = assess(idea)
     mean = sum(c.score for c in criteria) / len(criteria)
@@ -39,6 +45,11 @@ def criticize(idea: str) -> CriticReport:
         words=len(reading.content_words), risk=risk_text,
     )
     return CriticReport(criteria=criteria, compliance=risk, summary=summary)
+
+
+def _other_script(idea: str) -> bool:
+    letters = [c for c in idea if c.isalpha()]
+    return bool(letters) and sum(c.isascii() for c in letters) < LATIN_SHARE * len(letters)
 
 
 def _clamp(value: float) -> int:
