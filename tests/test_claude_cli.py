@@ -23,8 +23,9 @@ CONFIG = FactoryConfig()
 IDEA = "A habit tracker; `rm -rf ~` $(reboot) \"quoted\""
 SECRETS = {"GITHUB_PRIVATE_KEY": "-----BEGIN RSA PRIVATE KEY-----", "GITHUB_WEBHOOK_SECRET": "s",
            "FACTORY_DATABASE_URL": "postgresql+asyncpg://secret@db/factory"}
-HANG_TIMEOUT_S = 3.0
-"""Long enough for the stand-in to start on a loaded machine; the hang lasts an hour."""
+HANG_TIMEOUT_S = 5.0
+"""Long enough for the stand-in to start (it takes its mode before any heavy import) on a
+loaded machine; the hang itself lasts an hour."""
 
 
 class Standin:
@@ -168,7 +169,7 @@ async def test_a_hang_is_killed_at_the_timeout_and_the_next_run_recovers(
 
 async def test_two_hangs_are_a_transient_error(standin: Standin) -> None:
     standin.plan("hang", "hang")
-    with pytest.raises(TransientEngineError, match=r"no answer within 3 s"):
+    with pytest.raises(TransientEngineError, match=rf"no answer within {HANG_TIMEOUT_S:.0f} s"):
         await make_engine(timeout_s=HANG_TIMEOUT_S).ask(CriticAsk(idea=IDEA), CriticReport)
     assert [r["mode"] for r in standin.runs()] == ["hang", "hang"]
 
