@@ -8,7 +8,8 @@ from collections.abc import Callable
 from pipeline.answers import CheckpointVerdict, JudgeOpinion
 from pipeline.asks import CheckpointQuestion, JudgeAsk
 from pipeline.engines.offline.idea import read_idea
-from pipeline.engines.offline.names import EntityName, safe_entity
+from pipeline.engines.offline.names import EntityName
+from pipeline.engines.offline.planner import app_class_of, idea_entities
 
 EMPTY_STATE = re.compile(r"\bEmptyState\(|No \w[\w ]* yet")
 LOADING = re.compile(r"\bCircularProgressIndicator\(|\bLinearProgressIndicator\(")
@@ -35,7 +36,8 @@ Answer = Callable[[JudgeAsk], tuple[bool, str]]
 
 def fits_the_idea(ask: JudgeAsk) -> tuple[bool, str]:
     """Each entity the idea names is a model class with a list and a detail screen."""
-    wanted = [safe_entity(e) for e in read_idea(ask.idea).entities] or [
+    app_class = app_class_of(ask.plan.app_name)
+    wanted = idea_entities(read_idea(ask.idea), app_class) or [
         EntityName.parse(e) for e in ask.plan.entities]
     found, missing = [], []
     for entity in wanted:
