@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from factory.progress import ProgressDisplay
+from pipeline.agents.flutter_sdk import LocalFlutter
 from pipeline.config import FactoryConfig, Settings, load_config_file
 from pipeline.engines.select import ENGINES, choose_engine, make_engine
 from pipeline.errors import BadInput
@@ -126,7 +127,8 @@ async def _run(args: argparse.Namespace, settings: Settings, config: FactoryConf
         run, out = await _prepare(args, store, config, name)
         sinks: list[Sink] = [GitSink(out, store, run.id), ProgressDisplay()]
         sink = FanOut([*sinks, streams] if streams else sinks)
-        status = await execute_run(store, run, sink, engine)
+        # Local runs may execute what they generate: the Judge runs the Flutter SDK if present.
+        status = await execute_run(store, run, sink, engine, sdk=LocalFlutter())
         await _summarize(store, run.id, out, status, args.json)
         return exit_code(status)
     except (KeyboardInterrupt, asyncio.CancelledError):

@@ -38,7 +38,28 @@ FEATURE_VERBS = frozenset({
     "compare", "calculate", "scan", "notify", "archive", "review", "view", "set", "count",
     "split", "assign", "collect", "keep", "store", "read", "write", "watch", "visit", "buy",
     "cook", "eat", "play", "find", "check", "see", "list", "send", "water",
+    "email", "mail", "text", "message", "chat", "call", "print", "upload", "download",
+    "backup", "publish", "post", "invite", "follow", "comment", "vote", "rank",
+    "recommend", "suggest", "predict", "analyze", "analyse", "chart", "graph", "plot",
+    "visualize", "visualise", "summarize", "summarise", "translate", "transcribe", "convert",
+    "estimate", "forecast", "measure", "detect", "identify", "recognize", "recognise",
+    "photograph", "snap", "attach", "pay", "charge", "bill", "reserve", "stream",
+    "locate", "navigate", "geotag", "alert", "book", "order", "update", "change", "rename",
+    "remove", "complete", "finish", "pin", "star", "tick", "enter", "register", "build",
+    "catalog", "catalogue", "lend", "borrow", "return", "sign", "login", "lock", "encrypt",
+    "shuffle", "randomize", "randomise", "quiz", "average", "report", "group",
+    "categorize", "categorise", "label", "show", "note", "preview", "duplicate", "restore",
+    "undo", "merge", "connect", "integrate", "automate",
 })
+KIND_WORDS = {
+    "tracker": "track", "planner": "plan", "log": "log", "logbook": "log", "diary": "keep",
+    "journal": "keep", "organizer": "organize", "organiser": "organize", "manager": "manage",
+    "checklist": "list", "catalog": "catalog", "catalogue": "catalog", "inventory": "track",
+    "keeper": "keep", "notebook": "keep", "register": "record", "database": "keep",
+    "box": "keep", "collection": "collect", "counter": "count",
+}
+"""Words that name the kind of app ("a case tracker"): the word before is what it keeps, and
+the kind implies the action ("track cases")."""
 APP_WORDS = frozenset({
     "app", "apps", "application", "tracker", "planner", "manager", "diary", "log", "organizer",
     "organiser", "assistant", "companion", "helper", "journal",
@@ -58,8 +79,10 @@ class Reading:
     entities: tuple[EntityName, ...]
     known_entities: tuple[str, ...]
     """Entities found in the lexicon (a subset of `entities`, by lexicon name)."""
-    features: tuple[str, ...]
-    """Verb phrases, e.g. "plan meals"."""
+    spans: tuple[tuple[int, int, str], ...]
+    """Lexicon nouns as (start, size, lexicon name), in order of appearance."""
+    kinds: tuple[tuple[int, str], ...]
+    """Kind words ("tracker") as (position, the noun they follow), in order."""
 
     @property
     def content_words(self) -> tuple[str, ...]:
@@ -76,15 +99,18 @@ def read_idea(text: str) -> Reading:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = tuple(TOKEN.findall(ascii_text.lower()))
     spans = _lexicon_nouns(words)
-    taken = {i for start, size, _ in spans for i in range(start, start + size)}
     unique: dict[str, None] = {}
-    ordered = sorted([(start, n) for start, _, n in spans] + _listed_nouns(words))
+    named = [(start, n) for start, _, n in spans] + _listed_nouns(words)
+    # "A case tracker": the noun before a kind word is an entity when the lexicon knows it or
+    # the idea names nothing else ("a garden planner to track plants" keeps plants, not gardens).
+    kinds = [(i, n) for i, n in _kind_nouns(words, spans) if n in NOUNS or not named]
+    ordered = sorted(named + [(i - 1, n) for i, n in kinds])
     for _, noun in ordered:
         if noun not in unique and not _is_attribute(noun, unique):
             unique[noun] = None
     entities = tuple(EntityName.parse(n) for n in list(unique)[:MAX_ENTITIES])
     known = tuple(n for n in unique if n in NOUNS)
-    return Reading(text, words, entities, known, _features(words, spans, taken))
+    return Reading(text, words, entities, known, tuple(spans), tuple(kinds))
 
 
 def app_name_of(reading: Reading) -> str:
@@ -172,23 +198,21 @@ def _chunk_noun(chunk: list[str]) -> list[str]:
     return [canonical(noun) or noun]
 
 
-def _features(
-    words: tuple[str, ...], spans: list[tuple[int, int, str]], taken: set[int]
-) -> tuple[str, ...]:
-    """Verb phrases: a feature verb and its object, the next noun or meaningful word."""
-    noun_at = {start: noun for start, _, noun in spans}
-    features: dict[str, None] = {}
-    for i, word in enumerate(words):
-        verb = word[:-1] if word.endswith("s") and word[:-1] in FEATURE_VERBS else word
-        if verb not in FEATURE_VERBS or i in taken:
+def _kind_nouns(words: tuple[str, ...],
+                spans: list[tuple[int, int, str]]) -> list[tuple[int, str]]:
+    """Kind words that follow a noun ("case tracker", "species checklist"), each with that
+    noun (from the lexicon where it knows the word)."""
+    lexicon_end = {start + size - 1: noun for start, size, noun in spans}
+    found: list[tuple[int, str]] = []
+    for i in range(1, len(words)):
+        before = words[i - 1]
+        if words[i] not in KIND_WORDS or before in KIND_WORDS:
             continue
-        obj = ""
-        for j in range(i + 1, min(i + 5, len(words))):
-            if j in noun_at:
-                obj = noun_at[j]
-                break
-            if words[j].isalpha() and words[j] not in STOP_WORDS | BREAK_WORDS:
-                obj = words[j]
-                break
-        features.setdefault(f"{verb} {obj}".strip(), None)
-    return tuple(features)
+        if i - 1 in lexicon_end:
+            found.append((i, lexicon_end[i - 1]))
+        elif (before.isalpha() and len(before) >= 3 and before not in STOP_WORDS
+              and before not in BREAK_WORDS and before not in FEATURE_VERBS
+              and before not in APP_WORDS):
+            noun = singular(before)
+            found.append((i, canonical(noun) or noun))
+    return found

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
-from pipeline.answers import FileSpec, Plan
+from pipeline.answers import FileSpec, Plan, PlannedFeature
 from pipeline.asks import PlanAsk
+from pipeline.engines.offline.capabilities import capability_of, site_of
 from pipeline.engines.offline.dart_words import DART_KEYWORDS
+from pipeline.engines.offline.features import named_features
 from pipeline.engines.offline.idea import MAX_ENTITIES, Reading, app_name_of, read_idea
 from pipeline.engines.offline.layout import (
     ENTITY_CORE_DART,
@@ -69,7 +71,24 @@ def plan_app(ask: PlanAsk) -> Plan:
         entities=[e.cls for e in entities],
         packages=list(PACKAGES),
         files=[_spec(p) for p in files],
+        features=planned_features(ask.features or list(named_features(reading)), entities),
     )
+
+
+def planned_features(features: list[str], entities: list[EntityName]) -> list[PlannedFeature]:
+    """Each feature mapped to the files that perform it, or to none, saying why."""
+    planned = []
+    for feature in features:
+        capability = capability_of(feature, entities)
+        site = site_of(capability)
+        if site is None:
+            planned.append(PlannedFeature(feature=feature, note=capability.reason))
+            continue
+        files = {site.path}
+        if capability.entity is not None:
+            files.add(f"lib/state/{capability.entity.snake}_notifier.dart")
+        planned.append(PlannedFeature(feature=feature, files=sorted(files)))
+    return planned
 
 
 def choose_entities(reading: Reading, max_files: int, app_class: str) -> list[EntityName]:

@@ -12,7 +12,7 @@ import re
 from pipeline.answers import FileSpec, Plan
 from pipeline.engines.offline.dart_fields import field_context, label_of, subtitle_of
 from pipeline.engines.offline.layout import PUBSPEC, Kind, Planned, expand
-from pipeline.engines.offline.lexicon import canonical, fields_of, icon_of
+from pipeline.engines.offline.lexicon import canonical, entity_fields, icon_of
 from pipeline.engines.offline.names import EntityName
 from pipeline.engines.offline.planner import app_class_of
 from pipeline.engines.offline.render import Value, load_template, render
@@ -63,7 +63,7 @@ def app_context(plan: Plan) -> dict[str, Value]:
 def entity_context(entity: EntityName) -> dict[str, Value]:
     """Values for one entity: its name forms, icon and fields."""
     noun = canonical(entity.lower_label) or entity.lower_label
-    fields = fields_of(noun)
+    fields = entity_fields(entity.lower_label)
     title = next(f.name for f in fields if f.kind == "text")
     kinds = {f.kind for f in fields}
     return {
