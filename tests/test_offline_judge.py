@@ -56,7 +56,7 @@ def test_deriving_one_entity_from_another_is_not_built() -> None:
     assert evidence["save recipe"].built
     assert evidence["plan meal"].built and evidence["plan meal"].symbol == "_pickDay"
     derived = evidence["build shopping list from recipe"]
-    assert not derived.built and "derives shopping lists from recipe" in derived.note
+    assert not derived.built and "derives shopping list from recipe" in derived.note
 
 
 def test_missing_pieces_fail_with_the_file_that_lacks_them() -> None:

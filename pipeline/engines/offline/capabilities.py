@@ -1,10 +1,14 @@
-"""What the offline engine's templates build of a named feature, and where the app does it.
+"""What the offline engine's templates build of the named features, and where the app does it.
 
 The templates make list, detail, edit, delete and search screens over local storage, one set
 per entity, with a date picker, switch or text input per field. A feature is built when its
-verb is one of those actions and what it acts on is an entity of the app (or a field of one);
-everything else (export, email, reminders, charts, deriving one thing from another…) is said
-plainly to be beyond the offline engine.
+verb is one of those actions: on an entity of the app, or on something the app can keep as a
+field of one ("log distance" adds a distance to the walk it follows; "rate chapters" gives
+chapters a rating). Everything else (export, email, reminders, photos, charts, deriving one
+thing from another…) is said plainly to be beyond the offline engine.
+
+`resolve` decides all the features of a plan at once, in order, so the planner, the writer
+(which adds the fields) and the Judge (which finds their lines) always agree.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from pipeline.engines.offline.dart_words import DART_KEYWORDS
 from pipeline.engines.offline.features import Feature
 from pipeline.engines.offline.lexicon import Field, entity_fields
 from pipeline.engines.offline.names import RENAME_WORDS, EntityName
@@ -39,7 +44,7 @@ ACTIONS: dict[str, Action] = {
     **dict.fromkeys(
         "add create save log record track keep store enter collect catalog catalogue register "
         "note manage organize organise build write set assign buy cook eat watch visit read "
-        "water lend borrow return".split(), Action.SAVE),
+        "water lend borrow return define pick own".split(), Action.SAVE),
     **dict.fromkeys("edit update change rename".split(), Action.EDIT),
     **dict.fromkeys("delete remove".split(), Action.DELETE),
     **dict.fromkeys("search find filter".split(), Action.SEARCH),
@@ -57,25 +62,42 @@ CANNOT = "the offline engine cannot build this: it makes list, detail, edit and 
          "over local storage, {why}"
 WHY_NOT = {
     "verb": "and nothing that can {verb}",
-    "thing": "and the app keeps no {thing}",
-    "field": "and {entity} has no field to {verb} it by",
+    "thing": "and nothing to keep {thing} in",
     "derived": "and nothing that derives {thing} from {detail}",
 }
-RATING_FIELDS = frozenset({"rating", "score", "quality", "stars", "mood"})
+MARK_FIELDS = {"favorite": "favorite", "favourite": "favorite", "star": "favorite",
+               "pin": "pinned", "archive": "archived"}
+"""The switch a marking verb sets; other marking verbs set `done`."""
+RATING_FIELDS = frozenset({"rating", "score", "quality", "stars", "mood", "grade"})
 TAG_FIELDS = frozenset({"tags", "category", "categories", "labels", "label"})
+FLAGS = frozenset({"favorite", "pinned", "archived"})
 SEARCHABLE = ("text", "longtext", "list")
 QUALIFIED = ("by", "per")
 """Prepositions that ask for a field ("log expenses by category")."""
+DECIMALS = frozenset("distance weight height length width amount price cost total pace speed "
+                     "temperature mileage hours duration calories budget balance volume".split())
+COUNTS = frozenset("count quantity reps sets steps pages score rating grade level attempts "
+                   "servings yield minutes".split())
+DATES = frozenset("date day bedtime deadline birthday expiry due anniversary".split())
+MODEL_MEMBERS = frozenset(
+    "id createdAt hashCode runtimeType toString noSuchMethod toJson copyWith fromJson other "
+    "json".split())
+"""Names a model declares or its `==` uses: no field may take one."""
+MAX_ADDED_FIELDS = 6
+"""Object.hash takes 20 values: the id, createdAt and at most 18 fields."""
 
 
 @dataclass(frozen=True)
 class Capability:
-    """How the offline app builds one feature: an action on an entity, or why it cannot."""
+    """How the offline app builds one feature: an action on an entity (and field), or why
+    it cannot."""
 
     feature: str
     action: Action | None = None
     entity: EntityName | None = None
     field: Field | None = None
+    added: bool = False
+    """Whether `field` is one the feature itself gives the entity."""
     reason: str = ""
 
     @property
@@ -92,29 +114,30 @@ class Site:
     symbol: str
 
 
-def capability_of(feature: str, entities: list[EntityName]) -> Capability:
-    """The offline app's way of building `feature` with these entities, or why it cannot."""
-    parsed = Feature.parse(feature)
-    action = ACTIONS.get(parsed.verb)
-    if action is None:
-        return _cannot(feature, "verb", verb=parsed.verb)
-    if action is Action.THEME:
-        return Capability(feature, action)
-    target = _target(parsed, entities)
-    if target is None:
-        return _cannot(feature, "thing", thing=parsed.thing)
-    entity, field = target
-    if parsed.prep == "from" and _entity_named(parsed.detail, entities) not in (None, entity):
-        return _cannot(feature, "derived", thing=entity.lower_labels, detail=parsed.detail)
-    if parsed.prep in QUALIFIED and parsed.detail:
-        field = _field_named(entity, parsed.detail)
-        if field is None or (action is Action.SEARCH and field.kind not in SEARCHABLE):
-            return _cannot(feature, "field", entity=entity.cls, verb=parsed.verb)
-    if action in (Action.MARK, Action.RATE, Action.TAG, Action.DATE) and field is None:
-        field = _field_for(action, entity)
-        if field is None:
-            return _cannot(feature, "field", entity=entity.cls, verb=parsed.verb)
-    return Capability(feature, action, entity, field)
+def resolve(features: list[str], entities: list[EntityName]) -> list[Capability]:
+    """Each feature's capability, in order; what the app does not keep becomes a field of the
+    entity the feature is about (the one named after "to"/"by", the previous feature's, or
+    the first)."""
+    capabilities: list[Capability] = []
+    added: dict[EntityName, list[Field]] = {}
+    previous: EntityName | None = entities[0] if entities else None
+    for text in features:
+        capability = _capability(text, entities, added, previous)
+        if capability.added and capability.entity and capability.field:
+            added.setdefault(capability.entity, []).append(capability.field)
+        previous = capability.entity or previous
+        capabilities.append(capability)
+    return capabilities
+
+
+def fields_for(entity: EntityName, capabilities: list[Capability]) -> list[Field]:
+    """The entity's fields: the lexicon's (or the generic ones), then those features added."""
+    fields = entity_fields(entity.lower_label)
+    for c in capabilities:
+        if c.added and c.entity == entity and c.field and c.field.name not in {
+                f.name for f in fields}:
+            fields.append(c.field)
+    return fields
 
 
 def site_of(capability: Capability) -> Site | None:
@@ -146,6 +169,58 @@ def site_of(capability: Capability) -> Site | None:
     }.get(action)
 
 
+def _capability(text: str, entities: list[EntityName], added: dict[EntityName, list[Field]],
+                previous: EntityName | None) -> Capability:
+    parsed = Feature.parse(text)
+    action = ACTIONS.get(parsed.verb)
+    if action is None:
+        return _cannot(text, "verb", verb=parsed.verb)
+    if action is Action.THEME:
+        return Capability(text, action)
+
+    def fields(entity: EntityName) -> list[Field]:
+        return entity_fields(entity.lower_label) + added.get(entity, [])
+
+    named = _entity_named(parsed.thing, entities)
+    detail = _entity_named(parsed.detail, entities)
+    if parsed.prep == "from" and detail is not None and detail != named:
+        return _cannot(text, "derived", thing=parsed.thing, detail=parsed.detail)
+    entity, field = named, None
+    if entity is None and parsed.thing:
+        holder = next((e for e in [detail, previous, *entities]
+                       if e is not None and _field_named(fields(e), parsed.thing)), None)
+        if holder is not None:
+            entity, field = holder, _field_named(fields(holder), parsed.thing)
+            field = None if field is not None and field.kind == "list" else field
+        else:
+            entity = detail or previous
+            field = _new_field(parsed.thing, action)
+            if entity is None or field is None or len(added.get(entity, [])) >= MAX_ADDED_FIELDS:
+                return _cannot(text, "thing", thing=parsed.thing)
+            return Capability(text, action, entity, field, added=True)
+    entity = entity or previous
+    if entity is None:
+        return _cannot(text, "thing", thing=parsed.thing or "anything")
+    if parsed.prep in QUALIFIED and parsed.detail and detail is None:
+        field = _field_named(fields(entity), parsed.detail)
+        if field is None or (action is Action.SEARCH and field.kind not in SEARCHABLE):
+            return _give(text, action, entity, _new_field(parsed.detail, Action.SAVE), added)
+        return Capability(text, action, entity, field)
+    if action in (Action.MARK, Action.RATE, Action.TAG, Action.DATE) and field is None:
+        field = _field_for(action, parsed.verb, fields(entity))
+        if field is None:
+            return _give(text, action, entity, _demanded(action, parsed.verb), added)
+    return Capability(text, action, entity, field)
+
+
+def _give(text: str, action: Action, entity: EntityName, field: Field | None,
+          added: dict[EntityName, list[Field]]) -> Capability:
+    """The feature, built by giving `entity` the field it needs."""
+    if field is None or len(added.get(entity, [])) >= MAX_ADDED_FIELDS:
+        return _cannot(text, "thing", thing=entity.lower_labels)
+    return Capability(text, action, entity, field, added=True)
+
+
 def _cannot(feature: str, why: str, **values: str) -> Capability:
     return Capability(feature, reason=CANNOT.format(why=WHY_NOT[why].format(**values)))
 
@@ -158,35 +233,57 @@ def _entity_named(noun: str, entities: list[EntityName]) -> EntityName | None:
                  and all(w in RENAME_WORDS for w in e.words[len(wanted):])), None)
 
 
-def _field_named(entity: EntityName, noun: str) -> Field | None:
+def _field_named(fields: list[Field], noun: str) -> Field | None:
     last = singular(noun.split()[-1])
-    for field in entity_fields(entity.lower_label):
+    for field in fields:
         if singular(EntityName.parse(field.name).words[-1]) == last or field.name == noun:
             return field
     return None
 
 
-def _target(parsed: Feature, entities: list[EntityName]) -> tuple[EntityName,
-                                                                    Field | None] | None:
-    """The entity a feature acts on, and the field when it names one ("plan meals" → the
-    meals of a meal plan)."""
-    if not parsed.thing:
-        return (entities[0], None) if entities else None
-    entity = _entity_named(parsed.thing, entities)
-    if entity is not None:
-        return entity, None
-    for holder in [_entity_named(parsed.detail, entities), *entities]:
-        if holder is not None and (field := _field_named(holder, parsed.thing)) is not None:
-            return holder, field if field.kind != "list" else None
-    return None
-
-
-def _field_for(action: Action, entity: EntityName) -> Field | None:
-    fields = entity_fields(entity.lower_label)
-    kinds = {Action.MARK: ("bool",), Action.DATE: ("date",), Action.RATE: ("int",),
-             Action.TAG: ("list", "text")}[action]
-    names = {Action.RATE: RATING_FIELDS, Action.TAG: TAG_FIELDS}.get(action)
+def _field_for(action: Action, verb: str, fields: list[Field]) -> Field | None:
+    """The entity's existing field that the action sets, if it has one."""
     for field in fields:
-        if field.kind in kinds and (names is None or field.name in names):
+        if action is Action.DATE and field.kind == "date":
+            return field
+        if action is Action.RATE and field.kind == "int" and field.name in RATING_FIELDS:
+            return field
+        if action is Action.TAG and field.kind in ("list", "text") and field.name in TAG_FIELDS:
+            return field
+        wanted = MARK_FIELDS.get(verb)
+        if action is Action.MARK and field.kind == "bool" and (
+                field.name == wanted if wanted else field.name not in FLAGS):
             return field
     return None
+
+
+def _demanded(action: Action, verb: str) -> Field:
+    """The field an action gives an entity that lacks one."""
+    if action is Action.DATE:
+        return Field("date", "date")
+    if action is Action.RATE:
+        return Field("rating", "int")
+    if action is Action.TAG:
+        return Field("tags", "list")
+    return Field(MARK_FIELDS.get(verb, "done"), "bool")
+
+
+def _new_field(noun: str, action: Action) -> Field | None:
+    """A field keeping `noun` ("weekly distance" → distance, a decimal), or None when it
+    cannot be one."""
+    words = EntityName.parse(noun).words if noun.strip() else ()
+    if not words or not all(w.isalpha() for w in words):
+        return None
+    name = words[-1] if len(words) > 2 else words[0] + "".join(w.capitalize() for w in words[1:])
+    if name in DART_KEYWORDS or name in MODEL_MEMBERS:
+        name += "Value"
+    last = words[-1]
+    if action is Action.MARK:
+        return Field(name, "bool")
+    if last in DATES:
+        return Field(name, "date")
+    if last in DECIMALS:
+        return Field(name, "double")
+    if last in COUNTS:
+        return Field(name, "int")
+    return Field(name, "text")

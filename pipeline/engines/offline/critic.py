@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from pipeline.answers import CRITERIA, CriterionScore, CriticReport
-from pipeline.engines.offline.capabilities import capability_of
+from pipeline.engines.offline.capabilities import resolve
 from pipeline.engines.offline.compliance import assess
 from pipeline.engines.offline.features import named_features
 from pipeline.engines.offline.idea import BREAK_WORDS, STOP_WORDS, Reading, app_name_of, read_idea
@@ -52,7 +52,7 @@ def criticize(idea: str) -> CriticReport:
         risk=f"Compliance risk {risk.level.value} ({risk.category}).",
     )
     entities = idea_entities(reading, app_class_of(package_name(app_name_of(reading))))
-    unbuilt = [f for f in features if not capability_of(f, entities).built]
+    unbuilt = [c.feature for c in resolve(features, entities) if not c.built]
     if unbuilt:
         summary += OFFLINE_LIMITS.format(names=", ".join(f'"{f}"' for f in unbuilt))
     return CriticReport(criteria=criteria, compliance=risk, summary=summary, features=features)

@@ -30,6 +30,12 @@ NOUN_MARKERS = frozenset({
 })
 """A word right after one of these is a noun, even when it could be a verb ("with sets")."""
 PRONOUNS = frozenset({"it", "them", "this", "these", "those", "one"})
+NOUN_LIKE = frozenset("""
+play order book note list log record plan set count check review rate tag change report post
+call text message chart graph group label bill show visit watch water return alert comment
+vote follow average total sum plot star pin note store
+""".split())
+"""Verbs that are as often nouns ("vet visits", "oil changes", "plays")."""
 DETERMINERS = frozenset({
     "a", "an", "the", "my", "your", "our", "their", "his", "her", "its", "some", "any", "each",
     "every", "all", "own",
@@ -43,19 +49,21 @@ CAPABILITY_NOUNS = {
     "export": "export", "exports": "export", "email": "send email", "emails": "send email",
     "notification": "send notifications", "notifications": "send notifications",
     "alert": "send alerts", "alerts": "send alerts", "reminder": "send reminders",
-    "reminders": "send reminders", "chart": "show charts", "charts": "show charts",
-    "graph": "show charts", "graphs": "show charts", "statistics": "show statistics",
-    "stats": "show statistics", "analytics": "show statistics", "insights": "show statistics",
+    "reminders": "send reminders", "chart": "draw charts", "charts": "draw charts",
+    "graph": "draw charts", "graphs": "draw charts", "statistics": "compute statistics",
+    "stats": "compute statistics", "analytics": "compute statistics",
+    "insights": "compute statistics",
     "photo": "attach photos", "photos": "attach photos", "picture": "attach photos",
     "pictures": "attach photos", "image": "attach photos", "images": "attach photos",
     "camera": "use camera", "barcode": "scan barcodes", "barcodes": "scan barcodes",
-    "qr": "scan barcodes", "map": "show map", "maps": "show map", "gps": "show map",
+    "audio": "capture audio", "voice": "use voice",
+    "qr": "scan barcodes", "map": "map view", "maps": "map view", "gps": "map view",
     "sync": "sync to cloud", "cloud": "sync to cloud", "backup": "back up",
     "backups": "back up", "login": "sign in", "password": "sign in", "passwords": "sign in",
     "payment": "take payments", "payments": "take payments", "chat": "chat",
-    "messaging": "chat", "calendar": "show calendar", "timer": "run timer",
-    "timers": "run timer", "countdown": "run timer", "voice": "use voice",
-    "audio": "record audio", "sharing": "share", "dark": "switch to dark mode",
+    "messaging": "chat", "calendar": "calendar view", "timer": "run timer",
+    "timers": "run timer", "countdown": "run timer", "sharing": "share",
+    "dark": "switch to dark mode",
 }
 """Nouns that name a capability rather than a thing to keep."""
 CAPABILITY_FOLLOWERS = {"dark": frozenset({"mode", "theme"})}
@@ -115,7 +123,7 @@ def named_features(reading: Reading) -> tuple[str, ...]:
         if i in taken or i in kind_at or i in consumed:
             continue
         verb = verb_of(word)
-        if verb is None or _is_noun_here(words, i) or _is_users_doing(words, i):
+        if verb is None or not _is_verb_here(words, i, verb):
             continue
         thing, end = _object(words, i + 1, noun_at)
         if thing in PRONOUNS:
@@ -137,6 +145,8 @@ def named_features(reading: Reading) -> tuple[str, ...]:
             continue
         if followers is not None and (i + 1 >= len(words) or words[i + 1] not in followers):
             continue
+        if i > 0 and _is_content_noun(words[i - 1]) and followers is None:
+            continue  # "a chore chart", "a seating map": a kind of list, not a capability
         found.append((i, Feature.parse(text)))
     ordered: dict[str, None] = {}
     for _, feature in sorted(found, key=lambda pair: pair[0]):
@@ -145,13 +155,34 @@ def named_features(reading: Reading) -> tuple[str, ...]:
     return tuple(ordered)
 
 
+def _is_verb_here(words: tuple[str, ...], i: int, verb: str) -> bool:
+    """Whether the verb-like word at `i` is used as a verb here, not as a noun or adjective."""
+    word = words[i]
+    before = words[i - 1] if i else ""
+    after = words[i + 1] if i + 1 < len(words) else ""
+    if word in STOP_WORDS and before != "to":
+        return False  # "favorite recipes"
+    if _is_content_noun(before):
+        return False  # "garden plots", "bird watch", "chore chart", "a workout log"
+    if verb in NOUN_LIKE and before in JOINERS and (not after.isalpha() or after in JOINERS):
+        return False  # "games owned, plays and player scores"
+    return not _is_noun_here(words, i) and not _is_users_doing(words, i)
+
+
+def _is_content_noun(word: str) -> bool:
+    """A plain noun that can stand before another noun ("vet" in "vet visits")."""
+    return (word.isalpha() and not word.endswith("ly") and word not in STOP_WORDS
+            and word not in BREAK_WORDS and word not in JOINERS and word not in NOUN_MARKERS
+            and word not in SUBJECTS and word not in PRONOUNS and verb_of(word) is None)
+
+
 def _is_noun_here(words: tuple[str, ...], i: int) -> bool:
-    """"with sets", "a weekly chart": a noun marker (then perhaps adjectives) before a
-    verb-like word that is not a gerund."""
+    """"with sets", "a weekly chart", "a reading club": a determiner or "with"/"of" (then
+    perhaps adjectives) before a verb-like word."""
     j = i - 1
     while j >= 0 and words[j] in STOP_WORDS and words[j] not in NOUN_MARKERS:
         j -= 1
-    return j >= 0 and words[j] in NOUN_MARKERS and not words[i].endswith("ing")
+    return j >= 0 and words[j] in NOUN_MARKERS
 
 
 def _is_users_doing(words: tuple[str, ...], i: int) -> bool:
@@ -187,8 +218,13 @@ def _compound(words: tuple[str, ...], start: int,
             end += size
             continue
         word = words[end]
+        after = words[end + 1] if end + 1 < len(words) else ""
+        verb = verb_of(word)
+        noun_like = verb in NOUN_LIKE and (not after.isalpha() or after in JOINERS
+                                           or after in BREAK_WORDS or after in PREPOSITIONS)
         if (noun and (word in STOP_WORDS or word in BREAK_WORDS or word in JOINERS
-                      or word in PREPOSITIONS or verb_of(word) is not None)) or not word.isalpha():
+                      or word in PREPOSITIONS or (verb is not None and not noun_like))) \
+                or not word.isalpha():
             break
         noun, end = _noun(word), end + 1
     return noun, end

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from pipeline.answers import CheckpointVerdict, FeatureEvidence, JudgeOpinion
 from pipeline.asks import CheckpointQuestion, JudgeAsk
-from pipeline.engines.offline.capabilities import capability_of, site_of
+from pipeline.engines.offline.capabilities import resolve, site_of
 from pipeline.engines.offline.idea import read_idea
 from pipeline.engines.offline.names import EntityName
 from pipeline.engines.offline.planner import app_class_of, idea_entities
@@ -114,8 +114,8 @@ def trace_features(ask: JudgeAsk) -> list[FeatureEvidence]:
     """For each feature asked about, the line that performs it, or why it is not built."""
     entities = [EntityName.parse(e) for e in ask.plan.entities]
     evidence = []
-    for feature in ask.features:
-        capability = capability_of(feature, entities)
+    for capability in resolve(ask.features, entities):
+        feature = capability.feature
         site = site_of(capability)
         if site is None:
             evidence.append(FeatureEvidence(feature=feature, built=False, note=capability.reason))

@@ -6,7 +6,7 @@ import re
 
 from pipeline.answers import FileSpec, Plan, PlannedFeature
 from pipeline.asks import PlanAsk
-from pipeline.engines.offline.capabilities import capability_of, site_of
+from pipeline.engines.offline.capabilities import resolve, site_of
 from pipeline.engines.offline.dart_words import DART_KEYWORDS
 from pipeline.engines.offline.features import named_features
 from pipeline.engines.offline.idea import MAX_ENTITIES, Reading, app_name_of, read_idea
@@ -78,16 +78,19 @@ def plan_app(ask: PlanAsk) -> Plan:
 def planned_features(features: list[str], entities: list[EntityName]) -> list[PlannedFeature]:
     """Each feature mapped to the files that perform it, or to none, saying why."""
     planned = []
-    for feature in features:
-        capability = capability_of(feature, entities)
+    for capability in resolve(features, entities):
         site = site_of(capability)
         if site is None:
-            planned.append(PlannedFeature(feature=feature, note=capability.reason))
+            planned.append(PlannedFeature(feature=capability.feature, note=capability.reason))
             continue
         files = {site.path}
         if capability.entity is not None:
             files.add(f"lib/state/{capability.entity.snake}_notifier.dart")
-        planned.append(PlannedFeature(feature=feature, files=sorted(files)))
+        if capability.added and capability.entity is not None and capability.field is not None:
+            files.add(f"lib/models/{capability.entity.snake}.dart")
+        note = (f"adds a {capability.field.name} field to {capability.entity.cls}"
+                if capability.added and capability.field and capability.entity else "")
+        planned.append(PlannedFeature(feature=capability.feature, files=sorted(files), note=note))
     return planned
 
 

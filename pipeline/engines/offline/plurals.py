@@ -24,7 +24,9 @@ def singular(word: str) -> str:
         return lower
     if lower.endswith("ies"):
         return lower[:-3] + "y"
-    if lower.endswith(("ches", "shes", "sses", "xes", "zes")):
+    if lower.endswith("zzes"):
+        return lower[:-3]
+    if lower.endswith(("ches", "shes", "sses", "xes")):
         return lower[:-2]
     if lower.endswith("ves") and lower[:-3] + "f" in IRREGULAR_PLURALS:
         return lower[:-3] + "f"
