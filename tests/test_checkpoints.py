@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -151,3 +152,9 @@ def test_features_are_built_only_with_evidence_that_checks_out() -> None:
     built = decide("F23", project(features=features[:1], claims=claims))
     assert built.passed and "lib/screens/note_screen.dart:16 ListView" in built.evidence
     assert decide("F23", project()).passed  # nothing named, nothing to trace
+
+
+def test_docs_list_every_checkpoint_with_its_points() -> None:
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "judge.md").read_text()
+    for c in CHECKPOINTS:
+        assert f"| {c.id} | {c.title} | {c.points} |" in docs, c.id

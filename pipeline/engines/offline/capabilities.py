@@ -65,6 +65,7 @@ WHY_NOT = {
     "thing": "and nothing to keep {thing} in",
     "derived": "and nothing that derives {thing} from {detail}",
 }
+SETS_A_FIELD = (Action.MARK, Action.RATE, Action.TAG, Action.DATE)
 MARK_FIELDS = {"favorite": "favorite", "favourite": "favorite", "star": "favorite",
                "pin": "pinned", "archive": "archived"}
 """The switch a marking verb sets; other marking verbs set `done`."""
@@ -194,10 +195,11 @@ def _capability(text: str, entities: list[EntityName], added: dict[EntityName, l
             field = None if field is not None and field.kind == "list" else field
         else:
             entity = detail or previous
-            field = _new_field(parsed.thing, action)
-            if entity is None or field is None or len(added.get(entity, [])) >= MAX_ADDED_FIELDS:
+            field = (_demanded(action, parsed.verb) if action in SETS_A_FIELD
+                     else _new_field(parsed.thing, action))
+            if entity is None or field is None:
                 return _cannot(text, "thing", thing=parsed.thing)
-            return Capability(text, action, entity, field, added=True)
+            return _give(text, action, entity, field, added)
     entity = entity or previous
     if entity is None:
         return _cannot(text, "thing", thing=parsed.thing or "anything")
@@ -206,10 +208,12 @@ def _capability(text: str, entities: list[EntityName], added: dict[EntityName, l
         if field is None or (action is Action.SEARCH and field.kind not in SEARCHABLE):
             return _give(text, action, entity, _new_field(parsed.detail, Action.SAVE), added)
         return Capability(text, action, entity, field)
-    if action in (Action.MARK, Action.RATE, Action.TAG, Action.DATE) and field is None:
-        field = _field_for(action, parsed.verb, fields(entity))
+    if action in SETS_A_FIELD and field is None:
+        # "mark recipes as favorite" sets the favorite switch, "mark tasks done" the done one.
+        verb = parsed.detail if parsed.prep == "as" and parsed.detail else parsed.verb
+        field = _field_for(action, verb, fields(entity))
         if field is None:
-            return _give(text, action, entity, _demanded(action, parsed.verb), added)
+            return _give(text, action, entity, _demanded(action, verb), added)
     return Capability(text, action, entity, field)
 
 

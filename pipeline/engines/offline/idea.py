@@ -49,7 +49,7 @@ FEATURE_VERBS = frozenset({
     "catalog", "catalogue", "lend", "borrow", "return", "sign", "login", "lock", "encrypt",
     "shuffle", "randomize", "randomise", "quiz", "average", "report", "group",
     "categorize", "categorise", "label", "show", "note", "preview", "duplicate", "restore",
-    "undo", "merge", "connect", "integrate", "automate",
+    "undo", "merge", "connect", "integrate", "automate", "pick", "define",
 })
 KIND_WORDS = {
     "tracker": "track", "planner": "plan", "log": "log", "logbook": "log", "diary": "keep",

@@ -43,11 +43,12 @@ PACKAGES = frozenset("Allow Block Consumer Create Dispose Locator Provider Selec
 """One-word exports of provider, go_router and shared_preferences."""
 
 DERIVED = frozenset("""
-AboutListTile ChangeNotifier CheckboxListTile ClipboardStatusNotifier DropdownMenuEntry
-ExpansionTile GridTile InheritedNotifier LicenseEntry ListTile LocalHistoryEntry MapEntry
-OverlayEntry PointerEventRecord PopEntry PopupMenuEntry RadioListTile RestorableChangeNotifier
-RouteTransitionRecord SelectionListenerNotifier ShortcutRegistryEntry SizeChangedLayoutNotifier
-SwitchListTile ValueNotifier
+AboutListTile ChangeNotifier CheckboxListTile ClipboardStatusNotifier DisplayFeatureSubScreen
+DropdownMenuEntry ExpansionTile GridTile InheritedNotifier LicenseEntry ListTile
+LiveTextInputStatusNotifier LocalHistoryEntry MapEntry OverlayEntry PointerEventRecord PopEntry
+PopupMenuEntry RadioListTile RestorableChangeNotifier RouteTransitionRecord
+SelectionListenerNotifier ShortcutRegistryEntry SizeChangedLayoutNotifier SwitchListTile
+ValueNotifier
 """.split())
 """Exports shaped like `<entity>Tile`, `<entity>Notifier`, `<entity>Entry` or `<entity>Record`."""
 
