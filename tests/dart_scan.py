@@ -6,6 +6,8 @@ Written apart from `pipeline/checks/` on purpose, so it can catch what those che
 - a member declared twice in one class (two `RoutePaths.series`);
 - a name declared twice in one scope, parameters included (`(context) { final context …`);
 - a value compared with itself (`(item) => item.id == item.id`);
+- a list of constants passed as a named argument without `const` (flutter_lints'
+  `prefer_const_literals_to_create_immutables`, which fails `flutter analyze`);
 - and, by tree-sitter, any syntax error.
 """
 
@@ -40,6 +42,8 @@ THIS_PARAM = re.compile(r"\bthis\.([A-Za-z_]\w*)")
 LAMBDA = re.compile(r"\(\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*\)\s*(?:async\s*)?(?:=>|\{)")
 SELF_COMPARE = re.compile(
     r"(?<![\w.$])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*(?:==|!=)\s*\1(?![\w.$(])")
+CONSTANT_LIST_ARGUMENT = re.compile(
+    r"(?<!const )\b\w+: \[\s*(?:(?:'[^'\\\n]*'|\d+(?:\.\d+)?|true|false)\s*,?\s*)+\]")
 CLASS_BODY = re.compile(r"\bclass\s+(\w+)[^{;]*\{")
 MEMBER_BODY = re.compile(r"(?:\)|\basync|\bsync\*?|\bget\s+\w+)$")
 """What precedes `{` when it opens a member's body, not a map or set literal."""
@@ -60,6 +64,8 @@ def scan(path: str, text: str) -> list[str]:
         for name, count in Counter(members).items():
             if count > 1:
                 found.append(f"{path}: class {cls} declares {name!r} {count} times")
+    found += [f"{path}:{_line(text, m.start())}: {m.group(0)!r} could be const"
+              for m in CONSTANT_LIST_ARGUMENT.finditer(COMMENT.sub("", text))]
     tree = dart_parser().parse(text.encode())
     if tree.root_node.has_error:
         found.append(f"{path}: does not parse")

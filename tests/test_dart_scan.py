@@ -30,6 +30,9 @@ def test_a_generated_app_scans_clean(cases: dict[str, str]) -> None:
      "final context = items[index];", "'context' declared 2 times in one scope"),
     ("lib/models/case.dart", "class Case {", "class Function {", "'Function' names a type"),
     ("lib/models/case.dart", "class Case {", "class Case {{", "does not parse"),
+    ("test/case_test.dart", "createdAt: DateTime.utc(2024, 5, 17, 9, 30),",
+     "createdAt: DateTime.utc(2024, 5, 17, 9, 30),\n        labels: ['a', 'b'],",
+     "could be const"),
 ])
 def test_each_old_bug_is_found(cases: dict[str, str], path: str, old: str, new: str,
                                found: str) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from pipeline.engines.offline.dart_words import DART_KEYWORDS
 from pipeline.engines.offline.features import Feature
@@ -119,16 +120,23 @@ def resolve(features: list[str], entities: list[EntityName]) -> list[Capability]
     """Each feature's capability, in order; what the app does not keep becomes a field of the
     entity the feature is about (the one named after "to"/"by", the previous feature's, or
     the first)."""
+    return list(_resolved(tuple(features), tuple(entities)))
+
+
+@lru_cache(maxsize=256)
+def _resolved(features: tuple[str, ...],
+              entities: tuple[EntityName, ...]) -> tuple[Capability, ...]:
+    """`resolve`, once per plan: every file of an app asks for the same answer."""
     capabilities: list[Capability] = []
     added: dict[EntityName, list[Field]] = {}
     previous: EntityName | None = entities[0] if entities else None
     for text in features:
-        capability = _capability(text, entities, added, previous)
+        capability = _capability(text, list(entities), added, previous)
         if capability.added and capability.entity and capability.field:
             added.setdefault(capability.entity, []).append(capability.field)
         previous = capability.entity or previous
         capabilities.append(capability)
-    return capabilities
+    return tuple(capabilities)
 
 
 def fields_for(entity: EntityName, capabilities: list[Capability]) -> list[Field]:
