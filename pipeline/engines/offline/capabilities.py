@@ -45,16 +45,18 @@ ACTIONS: dict[str, Action] = {
     **dict.fromkeys(
         "add create save log record track keep store enter collect catalog catalogue register "
         "note manage organize organise build write set assign buy cook eat watch visit read "
-        "water lend borrow return define pick own".split(), Action.SAVE),
+        "water lend borrow return define pick own monitor measure weigh inspect maintain "
+        "service repair fix clean grow sow prune harvest feed walk bake brew learn study "
+        "practice practise memorize memorise listen draw sketch bookmark".split(), Action.SAVE),
     **dict.fromkeys("edit update change rename".split(), Action.EDIT),
     **dict.fromkeys("delete remove".split(), Action.DELETE),
     **dict.fromkeys("search find filter".split(), Action.SEARCH),
-    **dict.fromkeys("view browse see list show review".split(), Action.LIST),
-    **dict.fromkeys("mark check complete finish favorite favourite pin star tick archive".split(),
-                    Action.MARK),
+    **dict.fromkeys("view browse see list show review display".split(), Action.LIST),
+    **dict.fromkeys("mark check complete finish favorite favourite pin star tick archive "
+                    "attend".split(), Action.MARK),
     **dict.fromkeys("rate".split(), Action.RATE),
     **dict.fromkeys("tag label categorize categorise group".split(), Action.TAG),
-    **dict.fromkeys("plan schedule".split(), Action.DATE),
+    **dict.fromkeys("plan schedule arrange".split(), Action.DATE),
     **dict.fromkeys("count".split(), Action.COUNT),
     **dict.fromkeys("switch".split(), Action.THEME),
 }
@@ -68,11 +70,11 @@ WHY_NOT = {
 }
 SETS_A_FIELD = (Action.MARK, Action.RATE, Action.TAG, Action.DATE)
 MARK_FIELDS = {"favorite": "favorite", "favourite": "favorite", "star": "favorite",
-               "pin": "pinned", "archive": "archived"}
+               "pin": "pinned", "archive": "archived", "attend": "attended"}
 """The switch a marking verb sets; other marking verbs set `done`."""
 RATING_FIELDS = frozenset({"rating", "score", "quality", "stars", "mood", "grade"})
 TAG_FIELDS = frozenset({"tags", "category", "categories", "labels", "label"})
-FLAGS = frozenset({"favorite", "pinned", "archived"})
+FLAGS = frozenset({"favorite", "pinned", "archived", "attended"})
 SEARCHABLE = ("text", "longtext", "list")
 QUALIFIED = ("by", "per")
 """Prepositions that ask for a field ("log expenses by category")."""

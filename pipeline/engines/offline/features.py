@@ -16,6 +16,7 @@ from pipeline.engines.offline.idea import (
     FEATURE_VERBS,
     JOINERS,
     KIND_WORDS,
+    NOUN_VERBS,
     STOP_WORDS,
     Reading,
 )
@@ -30,12 +31,7 @@ NOUN_MARKERS = frozenset({
 })
 """A word right after one of these is a noun, even when it could be a verb ("with sets")."""
 PRONOUNS = frozenset({"it", "them", "this", "these", "those", "one"})
-NOUN_LIKE = frozenset("""
-play order book note list log record plan set count check review rate tag change report post
-call text message chart graph group label bill show visit watch water return alert comment
-vote follow average total sum plot star pin note store
-""".split())
-"""Verbs that are as often nouns ("vet visits", "oil changes", "plays")."""
+
 DETERMINERS = frozenset({
     "a", "an", "the", "my", "your", "our", "their", "his", "her", "its", "some", "any", "each",
     "every", "all", "own",
@@ -63,9 +59,12 @@ CAPABILITY_NOUNS = {
     "payment": "take payments", "payments": "take payments", "chat": "chat",
     "messaging": "chat", "calendar": "calendar view", "timer": "run timer",
     "timers": "run timer", "countdown": "run timer", "sharing": "share",
-    "dark": "switch to dark mode",
+    "dark": "switch to dark mode", "booking": "take bookings", "bookings": "take bookings",
+    "reservation": "take bookings", "reservations": "take bookings",
 }
 """Nouns that name a capability rather than a thing to keep."""
+LIST_LIKE = frozenset({"chart", "charts", "graph", "graphs", "map", "maps", "calendar"})
+"""Capability nouns that, after another noun, name a kind of list ("chore chart")."""
 CAPABILITY_FOLLOWERS = {"dark": frozenset({"mode", "theme"})}
 """Capability nouns that count only with the next word ("dark mode", not "dark chocolate")."""
 
@@ -122,6 +121,9 @@ def named_features(reading: Reading) -> tuple[str, ...]:
     for i, word in enumerate(words):
         if i in taken or i in kind_at or i in consumed:
             continue
+        if words[i:i + 3] == ("keep", "track", "of"):
+            consumed.add(i)  # "keep track of X" tracks X
+            continue
         verb = verb_of(word)
         if verb is None or not _is_verb_here(words, i, verb):
             continue
@@ -145,7 +147,7 @@ def named_features(reading: Reading) -> tuple[str, ...]:
             continue
         if followers is not None and (i + 1 >= len(words) or words[i + 1] not in followers):
             continue
-        if i > 0 and _is_content_noun(words[i - 1]) and followers is None:
+        if i > 0 and _is_content_noun(words[i - 1]) and word in LIST_LIKE:
             continue  # "a chore chart", "a seating map": a kind of list, not a capability
         found.append((i, Feature.parse(text)))
     ordered: dict[str, None] = {}
@@ -162,18 +164,20 @@ def _is_verb_here(words: tuple[str, ...], i: int, verb: str) -> bool:
     after = words[i + 1] if i + 1 < len(words) else ""
     if word in STOP_WORDS and before != "to":
         return False  # "favorite recipes"
-    if _is_content_noun(before):
-        return False  # "garden plots", "bird watch", "chore chart", "a workout log"
-    if verb in NOUN_LIKE and before in JOINERS and (not after.isalpha() or after in JOINERS):
+    if _is_content_noun(before) and (singular(before) == before or before.endswith("ing")):
+        return False  # "garden plots", "bird watch", "a reading list"; not "neighbours list"
+    if verb in NOUN_VERBS and before in JOINERS and (not after.isalpha() or after in JOINERS):
         return False  # "games owned, plays and player scores"
     return not _is_noun_here(words, i) and not _is_users_doing(words, i)
 
 
 def _is_content_noun(word: str) -> bool:
-    """A plain noun that can stand before another noun ("vet" in "vet visits")."""
+    """A plain noun that can stand before another noun ("vet" in "vet visits", "reading" in
+    "a reading list")."""
     return (word.isalpha() and not word.endswith("ly") and word not in STOP_WORDS
             and word not in BREAK_WORDS and word not in JOINERS and word not in NOUN_MARKERS
-            and word not in SUBJECTS and word not in PRONOUNS and verb_of(word) is None)
+            and word not in SUBJECTS and word not in PRONOUNS
+            and (verb_of(word) is None or word.endswith("ing")))
 
 
 def _is_noun_here(words: tuple[str, ...], i: int) -> bool:
@@ -186,11 +190,8 @@ def _is_noun_here(words: tuple[str, ...], i: int) -> bool:
 
 
 def _is_users_doing(words: tuple[str, ...], i: int) -> bool:
-    """"books I read", "places that we visit"."""
-    before = words[max(0, i - 2):i]
-    return bool(before) and (before[-1] in SUBJECTS
-                             or (len(before) == 2 and before[0] in SUBJECTS
-                                 and before[1] in ("can", "will", "want", "like", "love")))
+    """"books I read", "places we visit" (but "where I can export" asks the app to export)."""
+    return i > 0 and words[i - 1] in SUBJECTS
 
 
 def _object(words: tuple[str, ...], start: int,
@@ -200,6 +201,8 @@ def _object(words: tuple[str, ...], start: int,
         word = words[j]
         if word in PRONOUNS:
             return word, j + 1
+        if word.endswith("'s"):
+            continue  # "my kid's vaccinations"
         if j not in noun_at and (word in BREAK_WORDS or word in JOINERS or not word.isalpha()):
             return "", j
         if j not in noun_at and (word in STOP_WORDS or word in NOUN_MARKERS):
@@ -220,7 +223,7 @@ def _compound(words: tuple[str, ...], start: int,
         word = words[end]
         after = words[end + 1] if end + 1 < len(words) else ""
         verb = verb_of(word)
-        noun_like = verb in NOUN_LIKE and (not after.isalpha() or after in JOINERS
+        noun_like = verb in NOUN_VERBS and (not after.isalpha() or after in JOINERS
                                            or after in BREAK_WORDS or after in PREPOSITIONS)
         if (noun and (word in STOP_WORDS or word in BREAK_WORDS or word in JOINERS
                       or word in PREPOSITIONS or (verb is not None and not noun_like))) \

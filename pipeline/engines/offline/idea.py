@@ -15,15 +15,19 @@ LIST_TRIGGERS = frozenset({
     ":", "with", "track", "tracks", "tracking", "manage", "manages", "managing", "log", "logs",
     "logging", "organize", "organise", "store", "save", "saves", "record", "records", "keep",
     "plan", "collect", "catalog", "catalogue", "list", "lists", "of", "share", "follow",
+    "borrow", "borrows", "lend", "lends", "add", "adds", "create", "creates", "schedule",
+    "schedules", "rate", "rates", "review", "reviews", "attend", "monitor", "measure", "assign",
+    "buy", "inspect", "maintain", "study", "learn", "practice",
 })
 STOP_WORDS = frozenset({
     "a", "an", "the", "my", "your", "our", "their", "his", "her", "its", "all", "any", "some",
-    "each", "every", "own", "app", "apps", "application", "tool", "platform", "system", "thing",
+    "each", "every", "own", "app", "apps", "application", "platform", "system", "thing",
     "things", "stuff", "something", "way", "ways", "it", "them", "this", "that", "these", "those",
     "daily", "weekly", "monthly", "new", "favorite", "favourite", "personal", "simple", "small",
     "cool", "nice", "good", "great", "easy", "quick", "various", "multiple", "many", "more",
     "other", "user", "users", "people", "everyone", "someone", "me", "you", "us", "time",
     "week", "day", "month", "year", "help", "make", "use", "data", "info", "information",
+    "one", "ones", "myself", "yourself", "ourselves", "themselves",
 })
 BREAK_WORDS = frozenset({
     "for", "to", "in", "on", "by", "so", "that", "which", "who", "where", "when", "from", "at",
@@ -49,8 +53,20 @@ FEATURE_VERBS = frozenset({
     "catalog", "catalogue", "lend", "borrow", "return", "sign", "login", "lock", "encrypt",
     "shuffle", "randomize", "randomise", "quiz", "average", "report", "group",
     "categorize", "categorise", "label", "show", "note", "preview", "duplicate", "restore",
-    "undo", "merge", "connect", "integrate", "automate", "pick", "define",
+    "undo", "merge", "connect", "integrate", "automate", "pick", "define", "arrange", "swap",
+    "trade", "exchange", "sell", "rent", "cancel", "attend", "join", "donate", "bid",
+    "request", "approve", "reject", "ship", "deliver", "refund", "monitor", "weigh",
+    "inspect", "maintain", "service", "repair", "fix", "clean", "grow", "sow", "prune",
+    "harvest", "feed", "walk", "bake", "brew", "learn", "study", "practice", "practise",
+    "memorize", "memorise", "listen", "draw", "sketch", "bookmark", "display",
 })
+NOUN_VERBS = frozenset("""
+play order book note list log record plan set count check review rate tag change report post
+call text message chart graph group label bill show visit watch water return alert comment
+vote follow average total sum plot star pin store harvest walk service repair fix feed bake
+brew study practice sketch draw bookmark request trade swap bid ship display
+""".split())
+"""Verbs that are as often nouns ("vet visits", "oil changes", "plays")."""
 KIND_WORDS = {
     "tracker": "track", "planner": "plan", "log": "log", "logbook": "log", "diary": "keep",
     "journal": "keep", "organizer": "organize", "organiser": "organize", "manager": "manage",
@@ -149,6 +165,12 @@ def _is_attribute(noun: str, entities: dict[str, None]) -> bool:
     return any(noun in e.split() for e in entities)
 
 
+def _is_verb_form(word: str) -> bool:
+    """"sort", "sorted", "saves", "tracking": a form of a feature verb."""
+    stems = (word, word[:-1], word[:-2], word[:-3]) if word.endswith(("s", "d", "g")) else (word,)
+    return any(stem in FEATURE_VERBS for stem in stems)
+
+
 def _lexicon_nouns(words: tuple[str, ...]) -> list[tuple[int, int, str]]:
     """Known nouns (one or two words) as (start, size, lexicon name), in order of appearance."""
     found: list[tuple[int, int, str]] = []
@@ -190,7 +212,9 @@ def _listed_nouns(words: tuple[str, ...]) -> list[tuple[int, str]]:
 
 def _chunk_noun(chunk: list[str]) -> list[str]:
     meaningful = [w for w in chunk if w not in STOP_WORDS and w.isalpha()]
-    if not meaningful or len(chunk) > 3 or meaningful[-1] in FEATURE_VERBS:
+    last = meaningful[-1] if meaningful else ""
+    verb = _is_verb_form(last) and last not in NOUN_VERBS and singular(last) not in NOUN_VERBS
+    if not meaningful or len(chunk) > 3 or verb:
         return []
     noun = singular(meaningful[-1])
     if len(noun) < 3 or noun in STOP_WORDS:
