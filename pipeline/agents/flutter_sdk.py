@@ -20,7 +20,13 @@ from typing import Protocol
 
 from pipeline.agents.outcome import Outcome, failed, passed
 from pipeline.agents.plan_rules import path_problem
-from pipeline.agents.sdk_output import AnalyzeResult, TestResult, parse_analyze, parse_test
+from pipeline.agents.sdk_output import (
+    SEVERITIES,
+    AnalyzeResult,
+    TestResult,
+    parse_analyze,
+    parse_test,
+)
 
 NO_SDK = "not verified: no Flutter SDK on this machine (flutter is not on PATH)"
 NOT_EXECUTED = ("not verified: generated code is never executed here (the GitHub App does not "
@@ -125,7 +131,7 @@ def _analyze_outcome(run: _Run, root: str) -> Outcome:
         return Outcome.unverified(
             f"not verified: `flutter analyze` {_ended(run)} without its summary: "
             f"{_tail(run.output)}")
-    errors, warnings, infos = (result.of(s) for s in ("error", "warning", "info"))
+    errors, warnings, infos = (result.of(s) for s in SEVERITIES)
     counts = f"{len(errors)} errors, {len(warnings)} warnings, {len(infos)} infos"
     shown = "; ".join(str(i) for i in (errors + warnings + infos)[:SHOWN_ISSUES])
     if errors or warnings:

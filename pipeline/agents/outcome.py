@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-NOT_VERIFIED = "not verified"
-
 
 @dataclass(frozen=True)
 class Outcome:
