@@ -48,6 +48,9 @@ class CriticReport(_Answer):
     criteria: list[CriterionScore] = Field(min_length=len(CRITERIA), max_length=len(CRITERIA))
     compliance: ComplianceRisk
     summary: str
+    features: list[str] = Field(default_factory=list, description=(
+        "every feature and action the idea names, one short verb phrase each, e.g. "
+        "'export invoice as PDF'; the Judge fails the app when one is not built"))
 
     @field_validator("criteria")
     @classmethod
@@ -72,6 +75,14 @@ class FileSpec(_Answer):
     depends_on: list[str] = Field(default_factory=list, description="paths of planned files")
 
 
+class PlannedFeature(_Answer):
+    """One feature the idea names, and the planned files that implement it."""
+
+    feature: str
+    files: list[str] = Field(default_factory=list, description="planned paths; [] if not built")
+    note: str = ""
+
+
 class Plan(_Answer):
     """The Planner's file plan."""
 
@@ -81,6 +92,8 @@ class Plan(_Answer):
     entities: list[str] = Field(default_factory=list)
     packages: list[str] = Field(default_factory=list, description="pub packages the app uses")
     files: list[FileSpec] = Field(min_length=1)
+    features: list[PlannedFeature] = Field(
+        default_factory=list, description="each feature of the request, mapped to its files")
 
     @field_validator("app_name")
     @classmethod
@@ -130,8 +143,21 @@ class CheckpointVerdict(_Answer):
     passed: bool
 
 
+class FeatureEvidence(_Answer):
+    """Where the code performs one named feature, or why it does not."""
+
+    feature: str
+    built: bool
+    file: str = Field("", description="the file that performs it, e.g. lib/screens/x.dart")
+    line: int = Field(0, description="1-based line of that file")
+    symbol: str = Field("", description="the identifier on that line that performs it")
+    note: str = ""
+
+
 class JudgeOpinion(_Answer):
     """The engine's verdicts on the judgement checkpoints it was asked about."""
 
     verdicts: list[CheckpointVerdict]
     summary: str
+    features: list[FeatureEvidence] = Field(
+        default_factory=list, description="one entry per feature of the request")

@@ -50,6 +50,8 @@ class PlanAsk(Ask):
 
     min_files: int
     max_files: int
+    features: list[str] = Field(
+        default_factory=list, description="the features the Critic found; map each to files")
     previous: Plan | None = None
     feedback: list[str] = Field(default_factory=list)
 
@@ -105,3 +107,5 @@ class JudgeAsk(Ask):
     plan: Plan
     files: dict[str, str]
     checkpoints: list[CheckpointQuestion]
+    features: list[str] = Field(
+        default_factory=list, description="the features the idea names; trace each to code")

@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
+from pipeline.agents.flutter_sdk import NoExecution, SdkOracle
 from pipeline.asks import Ask
 from pipeline.config import FactoryConfig
 from pipeline.engines.base import Engine, Usage
@@ -38,6 +39,8 @@ class RunContext:
     """Engine calls metered in this execution."""
     observers: list[Callable[[Event], None]] = field(default_factory=list)
     """Called with each event before it is stored and sent (for in-process tallies)."""
+    sdk: SdkOracle = field(default_factory=NoExecution)
+    """Runs `flutter analyze` and `flutter test` for the Judge, where that is allowed."""
 
     async def ask(self, stage: Stage, path: str | None, ask: Ask, answer_type: type[A],
                   keep: Callable[[A], Awaitable[None]] | None = None) -> A:

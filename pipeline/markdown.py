@@ -35,4 +35,9 @@ def render_plan(plan: Plan, levels: list[list[str]]) -> str:
             f"| {level_of.get(spec.path, '?')} | `{spec.path}` | {cell(spec.purpose)} | "
             f"{', '.join(spec.exports) or '—'} | {', '.join(spec.depends_on) or '—'} |"
         )
+    if plan.features:
+        lines += ["", "| Feature | Files that implement it |", "|---|---|"]
+        lines += [f"| {cell(f.feature)} | "
+                  f"{', '.join(f'`{p}`' for p in f.files) or cell('none: ' + f.note)} |"
+                  for f in plan.features]
     return "\n".join(lines)

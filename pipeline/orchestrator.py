@@ -11,6 +11,7 @@ from typing import Any
 from pipeline.agents import gates
 from pipeline.agents.checkpoints import Project
 from pipeline.agents.critic import criticize, render_critic
+from pipeline.agents.flutter_sdk import NoExecution, SdkOracle
 from pipeline.agents.judge import JudgeReport, judge, render_judge
 from pipeline.agents.panel import plan_with_panel
 from pipeline.answers import CriticReport, Plan
@@ -43,16 +44,18 @@ def killed_title(gate: str) -> str:
     return f"Killed by the {gate} gate"
 
 
-async def execute_run(store: RunStore, run: RunRecord, sink: Sink, engine: Engine) -> RunStatus:
+async def execute_run(store: RunStore, run: RunRecord, sink: Sink, engine: Engine,
+                      sdk: SdkOracle | None = None) -> RunStatus:
     """Execute (or resume) a running run to its end and return its final status.
 
     Failures the user can act on (a gate, a rejected plan, failed files, the budget, an
     engine error) end the run with a status and a RunFinished event; anything else rises.
+    `sdk` runs the Flutter SDK's checks for the Judge; without it nothing generated is run.
     """
     ctx = RunContext(
         run_id=run.id, idea=run.idea, store=store, engine=engine, sink=sink,
         config=FactoryConfig.model_validate(run.config),
-        spent=await store.usage_totals(run.id),
+        spent=await store.usage_totals(run.id), sdk=sdk or NoExecution(),
     )
     before = ctx.spent
     resumed = await store.load_checkpoint(run.id, Stage.CRITIC.value) is not None
@@ -89,7 +92,7 @@ async def _stages(ctx: RunContext, run: RunRecord) -> RunFinished:
     critic = await _critic(ctx)
     if (killed := await _gates(ctx, critic)) is not None:
         return killed
-    plan_data = await _plan(ctx)
+    plan_data = await _plan(ctx, critic.features)
     plan = Plan.model_validate(plan_data["plan"])
     if not plan_data["approved"]:
         return RunFinished(
@@ -108,7 +111,7 @@ async def _stages(ctx: RunContext, run: RunRecord) -> RunFinished:
         await ctx.store.update_run(ctx.run_id, request={})
     else:
         result = await codegen.generate()
-    report = await _judge(ctx, plan, plan_data, result)
+    report = await _judge(ctx, plan, plan_data, result, critic.features)
     return _verdict(ctx, report, result)
 
 
@@ -166,12 +169,12 @@ async def _decide(ctx: RunContext, results: list[gates.GateResult]) -> RunFinish
     return None
 
 
-async def _plan(ctx: RunContext) -> dict[str, Any]:
+async def _plan(ctx: RunContext, features: list[str]) -> dict[str, Any]:
     saved = await ctx.store.load_checkpoint(ctx.run_id, Stage.PLAN.value)
     if saved is not None:
         return saved
     await _stage(ctx, Stage.PLAN)
-    verdict = await plan_with_panel(ctx)
+    verdict = await plan_with_panel(ctx, features)
     data = {"plan": verdict.plan.model_dump(mode="json"), "approved": verdict.approved,
             "rounds": verdict.rounds, "feedback": verdict.feedback}
     await ctx.store.save_checkpoint(ctx.run_id, Stage.PLAN.value, data)
@@ -186,7 +189,8 @@ async def _plan(ctx: RunContext) -> dict[str, Any]:
 
 
 async def _judge(
-    ctx: RunContext, plan: Plan, plan_data: dict[str, Any], result: CodegenResult
+    ctx: RunContext, plan: Plan, plan_data: dict[str, Any], result: CodegenResult,
+    features: list[str],
 ) -> JudgeReport:
     saved = await ctx.store.load_checkpoint(ctx.run_id, Stage.JUDGE.value)
     if saved is not None:
@@ -195,7 +199,7 @@ async def _judge(
     project = Project(
         plan=plan, files=result.files, failed=result.failed + result.blocked,
         plan_approved=plan_data["approved"], min_files=ctx.config.min_files,
-        max_files=ctx.config.max_files, levels=plan_dag(plan).level_count,
+        max_files=ctx.config.max_files, levels=plan_dag(plan).level_count, features=features,
     )
     report = await judge(ctx, project)
     markdown = render_judge(report)
@@ -220,7 +224,13 @@ def _verdict(ctx: RunContext, report: JudgeReport, result: CodegenResult) -> Run
         )
     status = RunStatus.SUCCEEDED if report.passed and not unfinished else RunStatus.FAILED
     word = "passed" if status is RunStatus.SUCCEEDED else "failed"
+    summary = f"The Judge scored the app {report.score}/100 (pass mark {report.threshold})."
+    if report.not_built:
+        summary += f" Not built: {'; '.join(report.not_built)}."
+    elif report.blocking:
+        summary += " Failed: " + "; ".join(
+            f"{r.id} {r.title} ({r.evidence})" for r in report.blocking) + "."
     return RunFinished(
         run_id=ctx.run_id, status=status, title=f"Judge {word}: {report.score}/100",
-        summary=f"The Judge scored the app {report.score}/100 (pass mark {report.threshold}).",
+        summary=summary,
     )

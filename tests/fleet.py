@@ -32,10 +32,10 @@ from tests.webhook_events import labeled, signed
 ROOT = Path(__file__).resolve().parent.parent
 STOP_TIMEOUT_S = 20
 IDEAS = [  # 30 app ideas the offline critic passes, no two alike enough to be killed
-    ("Recipe box", "A recipe box app to save and search family recipes with photos."),
+    ("Recipe box", "A recipe box app to save and search family recipes with ingredients."),
     ("Bee keeper", "A beekeeping app to track hives, inspections and honey harvests."),
     ("Expenses", "An expense tracker to log expenses by category and set monthly budgets."),
-    ("Plant care", "A houseplant app with watering schedules, reminders and plant notes."),
+    ("Plant care", "A houseplant app with watering schedules, light levels and plant notes."),
     ("Book club", "A reading club app to pick books, schedule meetings and rate chapters."),
     ("Run log", "A running log app to record runs, routes, pace and weekly distance goals."),
     ("Wine cellar", "A wine cellar app to catalog bottles, vintages and tasting notes."),

@@ -20,7 +20,7 @@ RECIPES = ("A recipe box with shopping lists and meal plans: save recipes with i
            "plan meals for the week and build a shopping list")
 pytest_plugins = ["tests.cli_fixtures"]
 
-HABITS = "A habit tracker with daily streaks, reminders and notes on each check-in"
+HABITS = "A habit tracker with daily streaks and notes on each check-in"
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, object]]:
@@ -205,7 +205,7 @@ def test_a_local_run_is_never_left_where_a_worker_could_claim_it(
     original = run_command.execute_run
 
     async def execute_with_a_worker_watching(
-        store: RunStore, run: RunRecord, sink: Sink, engine: Engine
+        store: RunStore, run: RunRecord, sink: Sink, engine: Engine, sdk: object = None
     ) -> RunStatus:
         claims.append(await store.claim("a-worker", 30))
         return await original(store, run, sink, engine)
@@ -222,7 +222,8 @@ def test_an_interrupted_run_resumes_in_the_foreground(
 
     original = run_command.execute_run
 
-    async def interrupted(store: RunStore, run: RunRecord, sink: Sink, engine: Engine) -> None:
+    async def interrupted(store: RunStore, run: RunRecord, sink: Sink, engine: Engine,
+                          sdk: object = None) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(run_command, "execute_run", interrupted)

@@ -22,7 +22,7 @@ from tests.fakes.threaded import served_in_thread
 
 RECIPES = ("A recipe box with shopping lists and meal plans: save recipes with ingredients, "
            "plan meals for the week and build a shopping list")
-HABITS = "A habit tracker with daily streaks, reminders and notes on each check-in"
+HABITS = "A habit tracker with daily streaks and notes on each check-in"
 FAKES = Path(__file__).parent / "fakes"
 # The default limits would make a whole run wait on the limiter; the fake has no limits.
 FAST_LIMITS = ("requests_per_minute: 100000\ntokens_per_minute: 100000000\n"

@@ -21,12 +21,24 @@ def test_min_critic_score_kills_below_minimum_and_names_the_weakest() -> None:
     assert result.gate == "min_critic_score"
     assert "4.0 is below the minimum 6" in result.reason
     assert "clarity 4/10" in result.reason
+    assert "To pass: name the things the app keeps and what users do with them" in result.reason
     assert gates.min_critic_score(report(6), 6.0).passed
 
 
+def test_a_killed_idea_is_told_what_would_make_it_pass() -> None:
+    weak = report(7).model_copy(update={"criteria": [
+        c.model_copy(update={"score": 2}) if c.name == "user_value" else c
+        for c in report(7).criteria]})
+    result = gates.min_critic_score(weak, 7.0)
+    assert not result.passed and "say who it is for and what it helps them do" in result.reason
+
+
 def test_compliance_risk_kills_high_risk_only() -> None:
-    killed = gates.compliance_risk(report(9, RiskLevel.HIGH, "gambling"))
+    risky = report(9, RiskLevel.HIGH, "gambling").model_copy(update={"compliance": ComplianceRisk(
+        level=RiskLevel.HIGH, category="gambling", reason='the idea mentions "casino"')})
+    killed = gates.compliance_risk(risky)
     assert not killed.passed and "gambling" in killed.reason
+    assert 'to pass, leave out the gambling part (casino)' in killed.reason
     assert gates.compliance_risk(report(9, RiskLevel.MEDIUM, "finance")).passed
 
 

@@ -26,7 +26,7 @@ from tests.webhook_events import labeled, pr_comment, signed
 
 pytest_plugins = ["tests.github_fixtures"]
 
-IDEA = ("Recipe box", "A recipe box app to save and search family recipes with photos, "
+IDEA = ("Recipe box", "A recipe box app to save and search family recipes with notes, "
         "ingredients and cooking steps.")
 KILLED_IDEA = ("Casino night", "An online casino app for sports betting and poker with "
                "real-money wagers.")

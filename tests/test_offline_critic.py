@@ -72,3 +72,63 @@ def test_an_idea_in_another_script_is_told_the_offline_engine_reads_english(idea
 def test_an_english_idea_with_a_foreign_word_is_read_as_usual() -> None:
     report = criticize("A recipe box for dim sum (点心) with shopping lists and meal plans")
     assert "English only" not in " ".join(c.reason for c in report.criteria)
+
+
+CONCRETE = [
+    "A species checklist for birdwatchers with sightings and locations",
+    "A case tracker for a law firm",
+    "A TV series tracker",
+    "An invoice tracker with line items",
+]
+
+
+@pytest.mark.parametrize("idea", CONCRETE)
+def test_a_concrete_idea_with_a_user_and_actions_passes(idea: str) -> None:
+    assert criticize(idea).score >= 6
+
+
+def test_the_birdwatchers_checklist_is_judged_on_what_it_names() -> None:
+    report = criticize(CONCRETE[0])
+    reasons = {c.name: c.reason for c in report.criteria}
+    assert report.score >= 7.5
+    assert "is for birdwatchers" in reasons["user_value"]
+    assert "Species, Sighting, Location" in reasons["clarity"]
+
+
+@pytest.mark.parametrize(("idea", "harmless"), [
+    ("A library app to track book loans", "of things, not money"),
+    ("Chores for kids with points", "as a family tool"),
+    ("Diagnose car problems with a checklist", "of things, not people's health"),
+    ("A bath bomb recipe box", "a harmless tool"),
+    ("A D&D campaign log with characters and weapons", "in a game"),
+])
+def test_a_risk_flag_needs_more_than_a_word(idea: str, harmless: str) -> None:
+    risk = criticize(idea).compliance
+    assert risk.level is RiskLevel.LOW and risk.category == "none"
+    assert harmless in risk.reason
+
+
+@pytest.mark.parametrize(("idea", "level", "category"), [
+    ("Track loans I give to friends, with interest and repayments", RiskLevel.MEDIUM, "finance"),
+    ("A chat app for kids to share photos with friends", RiskLevel.MEDIUM, "minors"),
+    ("A bet tracker with odds and money payouts", RiskLevel.HIGH, "gambling"),
+])
+def test_the_same_words_in_a_risky_context_are_flagged(idea: str, level: RiskLevel,
+                                                      category: str) -> None:
+    risk = criticize(idea).compliance
+    assert (risk.level, risk.category) == (level, category)
+
+
+def test_the_critic_lists_features_and_says_which_the_offline_engine_cannot_build() -> None:
+    report = criticize("An invoice app that exports each invoice as a PDF and emails it to "
+                       "the client")
+    assert report.features == ["export invoice as pdf", "email invoice to client"]
+    assert ('it cannot build "export invoice as pdf", "email invoice to client", so the Judge '
+            "will fail the app for them") in report.summary
+
+
+def test_a_low_criterion_says_what_would_raise_it() -> None:
+    reasons = {c.name: c.reason for c in criticize("todo").criteria}
+    assert "To raise it, name the things it keeps and what users do with them" in reasons[
+        "clarity"]
+    assert "To raise it, say who it is for" in reasons["user_value"]

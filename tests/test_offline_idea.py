@@ -1,5 +1,6 @@
 """Reading an idea: entities from the lexicon and from lists, features, app names."""
 
+from pipeline.engines.offline.features import named_features
 from pipeline.engines.offline.idea import app_name_of, read_idea
 from pipeline.engines.offline.names import EntityName, plural, safe_entity, singular
 from tests.offline_app import BEES, RECIPES
@@ -9,7 +10,7 @@ def test_recipe_box_entities_and_name() -> None:
     reading = read_idea(RECIPES)
     assert [e.cls for e in reading.entities] == ["Recipe", "ShoppingList", "MealPlan"]
     assert app_name_of(reading) == "recipe_box"
-    assert "save recipe" in reading.features
+    assert "save recipe" in named_features(reading)
 
 
 def test_unknown_nouns_come_from_lists_after_a_trigger() -> None:
@@ -39,8 +40,10 @@ def test_name_forms() -> None:
 
 
 def test_names_that_clash_with_flutter_get_a_suffix() -> None:
-    assert safe_entity(EntityName.parse("card")).cls == "CardEntry"
-    assert safe_entity(EntityName.parse("recipe")).cls == "Recipe"
+    card = safe_entity(EntityName.parse("card"))
+    recipe = safe_entity(EntityName.parse("recipe"))
+    assert card is not None and card.cls == "CardEntry"
+    assert recipe is not None and recipe.cls == "Recipe"
 
 
 def test_entities_keep_the_order_the_idea_names_them() -> None:

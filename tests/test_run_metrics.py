@@ -65,7 +65,7 @@ async def test_run_finished_counts_only_what_this_execution_spent(tmp_path: Path
     store = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'factory.db'}")
     try:
         config = FactoryConfig()
-        run = await store.create_run("A recipe box app to save family recipes with photos",
+        run = await store.create_run("A recipe box app to save family recipes with ingredients",
                                      "offline", config.model_dump(mode="json"),
                                      {"kind": "local"}, running=True)
         finished: list[RunFinished] = []

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
+from pathlib import Path
 from typing import cast
 
 import pytest
@@ -10,6 +12,7 @@ from redis.asyncio import Redis
 
 from bot.auth import AppAuth
 from bot.runner import GitHubRunner
+from pipeline.agents.flutter_sdk import NOT_EXECUTED
 from pipeline.config import FactoryConfig
 from pipeline.errors import BadInput
 from pipeline.redis_events import RedisSink, run_stream
@@ -26,7 +29,7 @@ pytest_plugins = ["tests.github_fixtures"]
 redis = test_redis_events.redis
 """The client on the real Redis (test_redis_events.py's fixture; skips when it is absent)."""
 
-IDEA = "Recipe box\n\nA recipe box app to save and search family recipes with photos."
+IDEA = "Recipe box\n\nA recipe box app to save and search family recipes with ingredients."
 
 
 async def github_run(store: RunStore, repo: Repo) -> RunRecord:
@@ -88,3 +91,19 @@ def test_the_redis_url_comes_from_factory_redis_url(
     assert GitHubRunner(store, auth).redis_url == REDIS_URL
     monkeypatch.delenv("FACTORY_REDIS_URL")
     assert GitHubRunner(store, auth).redis_url == ""
+
+
+async def test_the_app_never_runs_generated_code_even_with_flutter_installed(
+    store: RunStore, auth: AppAuth, repo: Repo, fake_github: FakeGitHub,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+) -> None:
+    """DESIGN.md: nothing generated is executed on the server; the SDK checkpoints say so."""
+    standin = Path(__file__).resolve().parent / "standin_flutter"
+    monkeypatch.setenv("PATH", f"{standin}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("STANDIN_FLUTTER_LOG", str(tmp_path / "flutter.log"))
+    run = await github_run(store, repo)
+    await GitHubRunner(store, auth, min_interval_s=0.0, redis_url="")(run)
+    judge = await store.load_report(run.id, "judge")
+    assert judge is not None
+    assert judge.count(f"⚪ | {NOT_EXECUTED} | sdk |") == 2
+    assert not (tmp_path / "flutter.log").exists()

@@ -11,6 +11,7 @@ from typing import Any
 
 from factory.progress import ProgressDisplay
 from pipeline.agents import gates
+from pipeline.agents.flutter_sdk import LocalFlutter
 from pipeline.config import FactoryConfig, Settings, load_config_file
 from pipeline.engines.base import Engine
 from pipeline.engines.select import ENGINES, choose_engine, make_engine
@@ -194,8 +195,9 @@ async def _execute(store: RunStore, run: RunRecord, out: Path, engine: Engine) -
     streams = redis_sink(Settings().redis_url)
     sinks: list[Sink] = [GitSink(out, store, run.id), ProgressDisplay()]
     try:
+        # Local runs may execute what they generate: the Judge runs the Flutter SDK if present.
         return await execute_run(store, run, FanOut([*sinks, streams] if streams else sinks),
-                                 engine)
+                                 engine, sdk=LocalFlutter())
     finally:
         if streams:
             await streams.aclose()

@@ -47,10 +47,9 @@ def render_critic(report: CriticReport, min_score: float) -> str:
     for c in report.criteria:
         lines.append(f"| {c.name.replace('_', ' ')} | {c.score} | {cell(c.reason)} |")
     risk = report.compliance
-    lines += [
-        "",
-        f"**Compliance risk: {risk.level.value}** ({risk.category}) — {risk.reason}",
-        "",
-        report.summary,
-    ]
+    lines += ["", f"**Compliance risk: {risk.level.value}** ({risk.category}) — {risk.reason}"]
+    if report.features:
+        lines += ["", "**Features the idea names** (the Judge checks each is built): "
+                  + "; ".join(report.features)]
+    lines += ["", report.summary]
     return "\n".join(lines)

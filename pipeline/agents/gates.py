@@ -29,6 +29,23 @@ RESUMABLE = frozenset({RunStatus.FAILED, RunStatus.QUEUED, RunStatus.RUNNING})
 """A duplicate of one of these is better resumed than built again."""
 
 
+ADVICE = {
+    "clarity": "name the things the app keeps and what users do with them "
+               "(\"track hives and inspections, search them\")",
+    "user_value": "say who it is for and what it helps them do (\"for beekeepers, to see "
+                  "which hive needs a visit\")",
+    "feasibility": "keep it to what one phone app does with local storage; drop or narrow "
+                   "the hardest part",
+    "scope": "bound it to two to four kinds of things and a handful of actions",
+    "differentiation": "say what is specific about it: the domain, the audience, what it does "
+                       "that a generic notes app does not",
+}
+"""What would raise each criterion: the message of a killed idea says it."""
+RISK_ADVICE = ("to pass, leave out the {category} part ({words}) or say plainly that the app "
+               "does not touch it")
+RISK_WORDS = re.compile(r'"([^"]+)"')
+
+
 @dataclass(frozen=True)
 class GateResult:
     gate: str
@@ -41,9 +58,11 @@ def min_critic_score(report: CriticReport, minimum: float) -> GateResult:
     weakest = sorted(report.criteria, key=lambda c: c.score)[:2]
     weak = "; ".join(f"{c.name.replace('_', ' ')} {c.score}/10: {c.reason}" for c in weakest)
     if report.score < minimum:
+        advice = "; ".join(ADVICE.get(c.name, f"raise {c.name}") for c in weakest)
         return GateResult(
             MIN_CRITIC_SCORE, False,
-            f"critic score {report.score:.1f} is below the minimum {minimum:g} (weakest: {weak})",
+            f"critic score {report.score:.1f} is below the minimum {minimum:g} (weakest: {weak}). "
+            f"To pass: {advice}",
         )
     return GateResult(MIN_CRITIC_SCORE, True, f"critic score {report.score:.1f} ≥ {minimum:g}")
 
@@ -52,8 +71,11 @@ def compliance_risk(report: CriticReport) -> GateResult:
     """Kill ideas the Critic rates a high compliance risk."""
     risk = report.compliance
     if risk.level is RiskLevel.HIGH:
+        words = ", ".join(RISK_WORDS.findall(risk.reason)) or risk.category
+        advice = RISK_ADVICE.format(category=risk.category, words=words)
         return GateResult(
-            COMPLIANCE_RISK, False, f"high compliance risk ({risk.category}): {risk.reason}"
+            COMPLIANCE_RISK, False,
+            f"high compliance risk ({risk.category}): {risk.reason}; {advice}",
         )
     return GateResult(COMPLIANCE_RISK, True, f"{risk.level.value} risk ({risk.category})")
 

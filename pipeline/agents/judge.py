@@ -1,12 +1,19 @@
-"""The Judge: scores the finished project on 26 checkpoints worth 100 points."""
+"""The Judge: scores the finished project on 26 checkpoints worth 100 points.
+
+It passes an app only when the total reaches the pass mark and no blocking checkpoint failed:
+an app that does not compile, whose tests fail, or that lacks a feature the idea names fails
+whatever its score, and the report lists what was not built.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from pipeline.agents.checkpoints import CHECKPOINTS, Project
+from pipeline.agents.checkpoints import CHECKPOINTS, Checkpoint, Project
+from pipeline.agents.outcome import Outcome
 from pipeline.answers import JudgeOpinion
 from pipeline.asks import CheckpointQuestion, JudgeAsk
 from pipeline.context import RunContext
@@ -16,6 +23,7 @@ from pipeline.status import Stage
 
 NO_VERDICT = "the judge gave no verdict"
 UNREADABLE_OPINION = "The engine's judgement could not be read, so its checkpoints fail"
+MARKS = {"passed": "✅", "failed": "❌", "not verified": "⚪"}
 
 
 class CheckpointResult(BaseModel):
@@ -24,7 +32,13 @@ class CheckpointResult(BaseModel):
     points: int
     passed: bool
     evidence: str
-    decided_by: str  # "code" or the engine's name
+    decided_by: str  # "code", "sdk", "trace" or the engine's name
+    verified: bool = True
+    blocks: bool = False
+
+    @property
+    def status(self) -> str:
+        return "passed" if self.passed else "failed" if self.verified else "not verified"
 
 
 class JudgeReport(BaseModel):
@@ -32,43 +46,57 @@ class JudgeReport(BaseModel):
     score: int
     threshold: int
     summary: str
+    not_built: list[str] = Field(default_factory=list)
+    """Features the idea names that the code does not perform."""
+
+    @property
+    def blocking(self) -> list[CheckpointResult]:
+        """Failed checkpoints that fail the app whatever its score."""
+        return [r for r in self.checkpoints if r.blocks and not r.passed]
 
     @property
     def passed(self) -> bool:
-        return self.score >= self.threshold
+        return self.score >= self.threshold and not self.blocking
 
 
 async def judge(ctx: RunContext, project: Project) -> JudgeReport:
-    """Decide the code checkpoints, ask the engine about the rest, and total the points."""
-    # The checks parse every file: keep them off the event loop.
-    decided = await asyncio.to_thread(
-        lambda: {c.id: c.decide(project) for c in CHECKPOINTS if c.decide is not None}
-    )
+    """Run the SDK's checks, ask the engine, decide the code checkpoints, total the points."""
     questions = [CheckpointQuestion(id=c.id, question=c.question)
                  for c in CHECKPOINTS if c.decide is None]
-    ask = JudgeAsk(idea=ctx.idea, plan=project.plan, files=project.files, checkpoints=questions)
+    ask = JudgeAsk(idea=ctx.idea, plan=project.plan, files=project.files, checkpoints=questions,
+                   features=project.features)
+    sdk = await ctx.sdk.verify(project.files)
     try:
         opinion = await ctx.ask(Stage.JUDGE, None, ask, JudgeOpinion)
     except InvalidAnswer as exc:  # the code checkpoints still stand; the judged ones fail
         opinion = JudgeOpinion(verdicts=[], summary=f"{UNREADABLE_OPINION}: {exc}")
+    judged = replace(project, sdk=sdk, claims=opinion.features)
+    # The checks parse every file: keep them off the event loop.
+    decided = await asyncio.to_thread(
+        lambda: {c.id: c.decide(judged) for c in CHECKPOINTS if c.decide is not None})
     verdicts = {v.id: v for v in opinion.verdicts}
     results = []
     for c in CHECKPOINTS:
         if c.decide is not None:
-            passed, evidence = decided[c.id]
-            by = "code"
+            outcome, by = decided[c.id], c.decided_by
         elif c.id in verdicts:
-            passed, evidence, by = verdicts[c.id].passed, verdicts[c.id].evidence, ctx.engine.name
+            outcome = Outcome(verdicts[c.id].passed, verdicts[c.id].evidence)
+            by = ctx.engine.name
         else:
-            passed, evidence, by = False, NO_VERDICT, ctx.engine.name
-        results.append(CheckpointResult(
-            id=c.id, title=c.title, points=c.points, passed=passed, evidence=evidence,
-            decided_by=by,
-        ))
-    score = sum(r.points for r in results if r.passed)
+            outcome, by = Outcome(False, NO_VERDICT), ctx.engine.name
+        results.append(_result(c, outcome, by))
     return JudgeReport(
-        checkpoints=results, score=score, threshold=ctx.config.judge_pass_score,
-        summary=opinion.summary,
+        checkpoints=results, score=sum(r.points for r in results if r.passed),
+        threshold=ctx.config.judge_pass_score, summary=opinion.summary,
+        not_built=[t.feature for t in judged.traces if t.missing],
+    )
+
+
+def _result(c: Checkpoint, outcome: Outcome, by: str) -> CheckpointResult:
+    return CheckpointResult(
+        id=c.id, title=c.title, points=c.points, passed=outcome.passed,
+        evidence=outcome.evidence, decided_by=by, verified=outcome.verified,
+        blocks=outcome.blocks,
     )
 
 
@@ -76,20 +104,28 @@ def render_judge(report: JudgeReport) -> str:
     """The Judge's report as markdown (PR comment and FACTORY_REPORT.md)."""
     verdict = "PASS" if report.passed else "FAIL"
     passed = sum(r.passed for r in report.checkpoints)
+    unverified = sum(r.status == "not verified" for r in report.checkpoints)
     lines = [
         "## Judge report",
         "",
         f"**{verdict}: {report.score}/100** (pass mark {report.threshold}; "
-        f"{passed}/{len(report.checkpoints)} checkpoints)",
+        f"{passed}/{len(report.checkpoints)} checkpoints"
+        + (f", {unverified} not verified" if unverified else "") + ")",
         "",
+    ]
+    if report.not_built:
+        lines += [f"**Not built:** {'; '.join(report.not_built)}.", ""]
+    if report.blocking:
+        named = ", ".join(f"{r.id} {r.title}" for r in report.blocking)
+        lines += [f"**Fails whatever the score:** {named}.", ""]
+    lines += [
         "| # | Checkpoint | Points | Result | Evidence | Decided by |",
         "|---|---|---:|---|---|---|",
     ]
     for r in report.checkpoints:
-        mark = "✅" if r.passed else "❌"
         got = r.points if r.passed else 0
         lines.append(
-            f"| {r.id} | {r.title} | {got}/{r.points} | {mark} | {cell(r.evidence)} "
+            f"| {r.id} | {r.title} | {got}/{r.points} | {MARKS[r.status]} | {cell(r.evidence)} "
             f"| {r.decided_by} |"
         )
     lines += ["", report.summary]

@@ -43,9 +43,11 @@ async def vote(ctx: RunContext, plan: Plan) -> tuple[int, list[str]]:
     return sum(r.approve for r in reviews), feedback
 
 
-async def plan_with_panel(ctx: RunContext) -> PanelVerdict:
-    """Draft, vote, and revise until the quorum approves or the revision rounds run out."""
-    plan = await draft_plan(ctx, None, [])
+async def plan_with_panel(ctx: RunContext, features: list[str] | None = None) -> PanelVerdict:
+    """Draft, vote, and revise until the quorum approves or the revision rounds run out;
+    each plan maps the `features` the Critic found to its files."""
+    features = features or []
+    plan = await draft_plan(ctx, None, [], features)
     rounds = ctx.config.revision_rounds + 1
     feedback: list[str] = []
     for number in range(1, rounds + 1):
@@ -58,5 +60,5 @@ async def plan_with_panel(ctx: RunContext) -> PanelVerdict:
         if approvals >= quorum:
             return PanelVerdict(plan, True, number, feedback)
         if number < rounds:
-            plan = await draft_plan(ctx, plan, feedback)
+            plan = await draft_plan(ctx, plan, feedback, features)
     return PanelVerdict(plan, False, rounds, feedback)

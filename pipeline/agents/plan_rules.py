@@ -9,7 +9,7 @@ from pipeline.answers import Plan
 from pipeline.conventions import package_problems
 from pipeline.dag import find_cycle
 
-ROOT_FILES = frozenset({"pubspec.yaml", "analysis_options.yaml", "README.md"})
+ROOT_FILES = frozenset({"pubspec.yaml", "analysis_options.yaml", "README.md", ".gitignore"})
 SOURCE_DIRS = ("lib/", "test/")
 FORBIDDEN_DIR = ".github/"
 

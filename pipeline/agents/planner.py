@@ -8,12 +8,15 @@ from pipeline.context import RunContext
 from pipeline.status import Stage
 
 
-async def draft_plan(ctx: RunContext, previous: Plan | None, feedback: list[str]) -> Plan:
-    """A first plan, or a revision of `previous` that addresses `feedback`."""
+async def draft_plan(ctx: RunContext, previous: Plan | None, feedback: list[str],
+                     features: list[str] | None = None) -> Plan:
+    """A first plan, or a revision of `previous` that addresses `feedback`; either maps the
+    Critic's `features` to the files that implement them."""
     ask = PlanAsk(
         idea=ctx.idea,
         min_files=ctx.config.min_files,
         max_files=ctx.config.max_files,
+        features=features or [],
         previous=previous,
         feedback=feedback,
     )

@@ -47,6 +47,42 @@ void main() {
       expect(reloaded.items.single.{{title_field}}, 'Kept');
     });
 
+    test('save two, edit one, reload, delete one: the right {{lower_labels}} remain',
+        () async {
+      await notifier.load();
+      final first = {{cls}}(
+        id: 'first',
+        createdAt: DateTime.utc(2024, 1, 1),
+        {{title_field}}: 'First',
+      );
+      final second = {{cls}}(
+        id: 'second',
+        createdAt: DateTime.utc(2024, 1, 2),
+        {{title_field}}: 'Second',
+      );
+      await notifier.save(first);
+      await notifier.save(second);
+      await notifier.save(second.copyWith({{title_field}}: 'Second, edited'));
+
+      final reloaded = {{cls}}Notifier({{cls}}Repository(store));
+      await reloaded.load();
+      expect(reloaded.items.map((saved) => saved.id).toList(), ['first', 'second']);
+      expect(
+        reloaded.items.map((saved) => saved.{{title_field}}).toList(),
+        ['First', 'Second, edited'],
+      );
+
+      await reloaded.remove(first.id);
+      final afterDelete = {{cls}}Notifier({{cls}}Repository(store));
+      await afterDelete.load();
+      expect(afterDelete.items.map((saved) => saved.id).toList(), ['second']);
+      expect(afterDelete.items.single.{{title_field}}, 'Second, edited');
+    });
+
+    test('drafts never share an id', () {
+      expect(notifier.draft().id, isNot(notifier.draft().id));
+    });
+
     test('search filters and remove deletes', () async {
       final {{var}} = notifier.draft().copyWith({{title_field}}: 'Alpha');
       await notifier.save({{var}});

@@ -6,6 +6,7 @@ class {{cls}}Notifier extends ChangeNotifier {
 
   final {{cls}}Repository _repository;
   List<{{cls}}> _all = const [];
+  int _drafts = 0;
   String _query = '';
   bool _isLoading = false;
   Object? _error;
@@ -18,8 +19,22 @@ class {{cls}}Notifier extends ChangeNotifier {
     final needle = _query.toLowerCase();
     return [
       for (final {{var}} in _all)
-        if ({{var}}.{{title_field}}.toLowerCase().contains(needle)) {{var}},
+        if (_matches({{var}}, needle)) {{var}},
     ];
+  }
+
+  static bool _matches({{cls}} {{var}}, String needle) {
+    final texts = <String>[
+{{#fields}}
+{{#is_searchable}}
+      {{var}}.{{name}},
+{{/is_searchable}}
+{{#is_list}}
+      ...{{var}}.{{name}},
+{{/is_list}}
+{{/fields}}
+    ];
+    return texts.any((text) => text.toLowerCase().contains(needle));
   }
 
   int get count => _all.length;
@@ -53,23 +68,25 @@ class {{cls}}Notifier extends ChangeNotifier {
     return null;
   }
 
-  /// A new, unsaved {{lower_label}}.
+  /// A new, unsaved {{lower_label}}, with an id no other draft of this notifier shares.
   {{cls}} draft() {
     final now = DateTime.now();
-    return {{cls}}(id: now.microsecondsSinceEpoch.toString(), createdAt: now);
+    _drafts += 1;
+    return {{cls}}(id: '${now.microsecondsSinceEpoch}-$_drafts', createdAt: now);
   }
 
+  /// Adds [{{var}}], or replaces the saved {{lower_label}} with its id.
   Future<void> save({{cls}} {{var}}) async {
-    final exists = _all.any((item) => item.id == {{var}}.id);
+    final exists = _all.any((saved) => saved.id == {{var}}.id);
     _all = exists
-        ? [for (final item in _all) item.id == {{var}}.id ? {{var}} : item]
+        ? [for (final saved in _all) saved.id == {{var}}.id ? {{var}} : saved]
         : [..._all, {{var}}];
     notifyListeners();
     await _repository.saveAll(_all);
   }
 
   Future<void> remove(String id) async {
-    _all = [for (final item in _all) if (item.id != id) item];
+    _all = [for (final saved in _all) if (saved.id != id) saved];
     notifyListeners();
     await _repository.saveAll(_all);
   }

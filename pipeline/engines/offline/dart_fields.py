@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pipeline.engines.offline.lexicon import Field
-from pipeline.engines.offline.names import singular
+from pipeline.engines.offline.plurals import singular
 
 CAMEL_PART = re.compile(r"[A-Z]?[a-z0-9]+")
 DART_TYPES = {"text": "String", "longtext": "String", "int": "int", "double": "double",
@@ -13,7 +13,7 @@ DART_TYPES = {"text": "String", "longtext": "String", "int": "int", "double": "d
 DEFAULTS = {"text": "''", "longtext": "''", "int": "0", "double": "0", "bool": "false",
             "list": "const []"}
 SAMPLES = {"int": "3", "double": "2.5", "bool": "true", "date": "DateTime.utc(2024, 6, 1)",
-           "list": "['first', 'second']"}
+           "list": "const ['first', 'second']"}
 
 
 def label_of(name: str) -> str:
@@ -40,6 +40,7 @@ def field_context(field: Field, model: str, title: str) -> dict[str, str | bool]
         "sample": SAMPLES.get(kind, f"'Sample {label.lower()}'"),
         "is_title": n == title,
         "is_text": kind == "text",
+        "is_searchable": kind in ("text", "longtext"),
         "is_longtext": kind == "longtext",
         "is_int": kind == "int",
         "is_double": kind == "double",

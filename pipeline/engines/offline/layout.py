@@ -58,7 +58,10 @@ KINDS: tuple[Kind, ...] = (
     Kind("pubspec", PUBSPEC, "pubspec.yaml", "Package manifest: name, SDK and dependencies"),
     Kind("analysis_options", "analysis_options.yaml", "analysis_options.yaml",
          "Lint rules: flutter_lints plus stricter style", deps=("pubspec",)),
-    Kind("readme", "README.md", "README.md", "What the app does and how to run it"),
+    Kind("readme", "README.md", "README.md",
+         "What the app does and every step from a fresh clone to a running app"),
+    Kind("gitignore", ".gitignore", "gitignore",
+         "Keeps build output, tool caches and generated platform files out of git"),
     _shared("key_value_store", "lib/services/key_value_store.dart",
             "Key-value storage interface with shared_preferences and in-memory backends",
             ("KeyValueStore", "SharedPreferencesStore", "MemoryStore"), ("pubspec",), (PREFS,)),
@@ -162,6 +165,12 @@ def expand(entities: list[EntityName], app_class: str, optional: set[str]) -> li
                 kind.purpose.format(**forms), deps,
             ))
     return files
+
+
+def shared_names(app_class: str) -> frozenset[str]:
+    """Top-level names the files shared by every entity declare (`HomeScreen`, `RoutePaths`…)."""
+    return frozenset(x.format(app_class=app_class) for k in KINDS if not k.per_entity
+                     for x in k.exports)
 
 
 def optional_paths(entities: list[EntityName]) -> set[str]:

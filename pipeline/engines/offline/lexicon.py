@@ -70,6 +70,17 @@ NOUNS: dict[str, tuple[str, str]] = {
     "inspection": ("fact_check", "title:text date:date findings:longtext passed:bool"),
     "tag": ("sell", "name:text description:longtext"),
     "chore": ("cleaning_services", "title:text assignee:text dueDate:date done:bool"),
+    "case": ("gavel", "title:text client:text court:text nextHearing:date notes:longtext "
+             "closed:bool"),
+    "series": ("live_tv", "title:text network:text seasons:int episodesWatched:int "
+               "finished:bool"),
+    "episode": ("movie_filter", "title:text season:int number:int watched:bool"),
+    "line item": ("receipt", "description:text quantity:int unitPrice:double"),
+    "species": ("eco", "name:text family:text seen:bool notes:longtext"),
+    "sighting": ("visibility", "species:text seenOn:date location:text count:int "
+                 "notes:longtext"),
+    "location": ("place", "name:text region:text notes:longtext"),
+    "loan": ("handshake", "item:text borrower:text dueDate:date returned:bool"),
 }
 
 SYNONYMS = {
@@ -80,6 +91,7 @@ SYNONYMS = {
     "film": "movie", "friend": "contact", "person": "contact",
     "card": "flashcard", "car": "vehicle", "memo": "note", "run": "workout",
     "training": "workout", "medication": "reminder", "purchase": "expense", "class": "course",
+    "tv series": "series", "tv show": "series", "matter": "case", "legal case": "case",
 }
 
 
@@ -109,6 +121,11 @@ def fields_of(noun: str) -> list[Field]:
     if not any(f.kind == "text" for f in fields):
         fields.insert(0, Field("name", "text"))
     return fields
+
+
+def entity_fields(label: str) -> list[Field]:
+    """The fields of the entity labelled `label` (`shopping list`, or a renamed `card entry`)."""
+    return fields_of(canonical(label) or label)
 
 
 def icon_of(noun: str) -> str:

@@ -1,48 +1,35 @@
-"""The spellings of an entity's name: class, variable, file, route and label forms."""
+"""The spellings of an entity's name (class, variable, file, route, label), each safe to declare.
+
+An entity's class never takes a name its files can see from an import, a Dart keyword or
+another generated class; its variables never take a keyword or a name the templates use in the
+same scopes, and its plural variable never equals its singular one (`series`).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
-IRREGULAR_PLURALS = {
-    "person": "people", "child": "children", "mouse": "mice", "goose": "geese",
-    "foot": "feet", "tooth": "teeth", "man": "men", "woman": "women", "leaf": "leaves",
-    "life": "lives", "knife": "knives", "series": "series", "species": "species",
-}
-IRREGULAR_SINGULARS = {plural: single for single, plural in IRREGULAR_PLURALS.items()}
-SINGULAR_ENDINGS_KEPT = ("ss", "us", "is", "news")
+from pipeline.engines.offline.dart_words import DART_KEYWORDS
+from pipeline.engines.offline.plurals import plural, singular
+from pipeline.engines.offline.sdk_names import VISIBLE_TYPES
+from pipeline.engines.offline.template_names import template_identifiers
+
 WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+CLASS_SUFFIXES = ("", "Notifier", "Repository", "Tile", "ListScreen", "DetailScreen")
+"""The classes the templates declare for each entity: `Recipe`, `RecipeNotifier`, …"""
+RENAME_WORDS = ("entry", "record", "item")
+"""Words appended, in turn, to an entity's name until no spelling of it clashes."""
+PLURAL_LIST = "List"
+
+__all__ = ["EntityName", "plural", "safe_entities", "safe_entity", "singular", "snake_case"]
 
 
-def singular(word: str) -> str:
-    """The singular of an English noun, by the common rules."""
-    lower = word.lower()
-    if lower in IRREGULAR_SINGULARS:
-        return IRREGULAR_SINGULARS[lower]
-    if lower.endswith(SINGULAR_ENDINGS_KEPT) or len(lower) <= 3:
-        return lower
-    if lower.endswith("ies"):
-        return lower[:-3] + "y"
-    if lower.endswith(("ches", "shes", "sses", "xes", "zes")):
-        return lower[:-2]
-    if lower.endswith("ves") and lower[:-3] + "f" in IRREGULAR_PLURALS:
-        return lower[:-3] + "f"
-    if lower.endswith("s"):
-        return lower[:-1]
-    return lower
-
-
-def plural(word: str) -> str:
-    """The plural of an English noun, by the common rules."""
-    lower = word.lower()
-    if lower in IRREGULAR_PLURALS:
-        return IRREGULAR_PLURALS[lower]
-    if lower.endswith("y") and lower[-2:-1] not in ("a", "e", "i", "o", "u"):
-        return lower[:-1] + "ies"
-    if lower.endswith(("s", "x", "z", "ch", "sh")):
-        return lower + "es"
-    return lower + "s"
+@cache
+def _unsafe_locals() -> frozenset[str]:
+    return DART_KEYWORDS | template_identifiers()
 
 
 @dataclass(frozen=True)
@@ -62,7 +49,7 @@ class EntityName:
 
     @property
     def plural_words(self) -> tuple[str, ...]:
-        return (*self.words[:-1], plural(self.words[-1]))
+        return _plural_words(self.words)
 
     @property
     def cls(self) -> str:
@@ -71,13 +58,13 @@ class EntityName:
 
     @property
     def var(self) -> str:
-        """shoppingList"""
-        return _camel(self.words)
+        """shoppingList (caseEntry for `case`, itemEntry for `item`)"""
+        return _variables(self.words)[0]
 
     @property
     def vars(self) -> str:
-        """shoppingLists"""
-        return _camel(self.plural_words)
+        """shoppingLists (seriesList for `series`)"""
+        return _variables(self.words)[1]
 
     @property
     def snake(self) -> str:
@@ -109,9 +96,39 @@ class EntityName:
         """shopping lists"""
         return " ".join(self.plural_words)
 
+    @property
+    def classes(self) -> frozenset[str]:
+        """Every top-level class the templates declare for this entity."""
+        return frozenset(self.cls + suffix for suffix in CLASS_SUFFIXES)
+
+    @property
+    def route_members(self) -> frozenset[str]:
+        """The entity's members of `RoutePaths`."""
+        return frozenset({self.vars, f"new{self.cls}", f"{self.var}Detail", self.var})
+
+    def renamed(self, word: str) -> EntityName:
+        """This name with one more word: `card` → `card entry`."""
+        return EntityName((*self.words, word))
+
+
+def _plural_words(words: tuple[str, ...]) -> tuple[str, ...]:
+    return (*words[:-1], plural(words[-1]))
+
 
 def _camel(words: tuple[str, ...]) -> str:
     return words[0] + "".join(w.capitalize() for w in words[1:])
+
+
+@cache
+def _variables(words: tuple[str, ...]) -> tuple[str, str]:
+    """The singular and plural variable names: distinct, and clear of keywords and templates."""
+    one, many = _camel(words), _camel(_plural_words(words))
+    unsafe = _unsafe_locals()
+    if one == many and one not in unsafe and one + PLURAL_LIST not in unsafe:
+        return one, one + PLURAL_LIST
+    if one in unsafe or many in unsafe or one == many:
+        return _variables((*words, RENAME_WORDS[0]))
+    return one, many
 
 
 def snake_case(text: str) -> str:
@@ -119,24 +136,29 @@ def snake_case(text: str) -> str:
     return "_".join(w.lower() for w in WORD.findall(text))
 
 
-RESERVED_CLASS_NAMES = frozenset({
-    "Action", "Actions", "Align", "Animation", "Axis", "Badge", "Banner", "Border", "Builder",
-    "Canvas", "Card", "Category", "Center", "Checkbox", "Chip", "Color", "Column", "Comparable",
-    "Container", "Curve", "DateTime", "Decoration", "Dialog", "Divider", "Drawer", "Duration",
-    "Element", "Enum", "Error", "Exception", "Expanded", "Feedback", "Flow", "Form", "Function",
-    "Future", "Gradient", "Hero", "Icon", "Image", "Ink", "Intent", "Iterable", "Key", "List",
-    "Listener", "Locale", "Map", "Match", "Material", "Navigator", "Notification", "Null",
-    "Object", "Offset", "Opacity", "Overlay", "Padding", "Page", "Paint", "Path", "Pattern",
-    "Picture", "Placeholder", "Radio", "Radius", "Record", "Rect", "Route", "Router", "Row",
-    "Scaffold", "Scrollbar", "Semantics", "Set", "Shadow", "Shortcuts", "Size", "Slider",
-    "Spacer", "Stack", "State", "Step", "Stream", "String", "Summary", "Switch", "Symbol", "Tab",
-    "Table", "Text", "Theme", "Timer", "Title", "Tooltip", "Transform", "Type", "Uri",
-    "Velocity", "Visibility", "Widget", "Zone",
-})
+def _clashes(name: EntityName, taken: frozenset[str]) -> bool:
+    if not name.cls[:1].isalpha() or name.cls in DART_KEYWORDS:
+        return True
+    return bool(name.classes & (VISIBLE_TYPES | taken) or name.route_members & taken)
 
 
-def safe_entity(name: EntityName) -> EntityName:
-    """`name`, or `<name> entry` when its class would clash with a Flutter or Dart name."""
-    if name.cls in RESERVED_CLASS_NAMES:
-        return EntityName((*name.words, "entry"))
-    return name
+def safe_entity(name: EntityName, taken: Iterable[str] = ()) -> EntityName | None:
+    """`name`, or `name` plus a word when a class or route name of it would clash with a
+    visible SDK type, a keyword or a name in `taken`; None when every spelling clashes."""
+    names = frozenset(taken)
+    for candidate in (name, *(name.renamed(w) for w in RENAME_WORDS)):
+        if not _clashes(candidate, names):
+            return candidate
+    return None
+
+
+def safe_entities(entities: Iterable[EntityName], taken: Iterable[str]) -> list[EntityName]:
+    """Each entity made safe against `taken` and the entities before it; clashing ones dropped."""
+    names = set(taken)
+    chosen: list[EntityName] = []
+    for entity in entities:
+        safe = safe_entity(entity, names)
+        if safe is not None and safe not in chosen:
+            chosen.append(safe)
+            names |= safe.classes | safe.route_members
+    return chosen

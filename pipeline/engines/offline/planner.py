@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
-from pipeline.answers import FileSpec, Plan
+from pipeline.answers import FileSpec, Plan, PlannedFeature
 from pipeline.asks import PlanAsk
+from pipeline.engines.offline.capabilities import resolve, site_of
+from pipeline.engines.offline.dart_words import DART_KEYWORDS
+from pipeline.engines.offline.features import named_features
 from pipeline.engines.offline.idea import MAX_ENTITIES, Reading, app_name_of, read_idea
 from pipeline.engines.offline.layout import (
     ENTITY_CORE_DART,
@@ -14,10 +17,22 @@ from pipeline.engines.offline.layout import (
     Planned,
     expand,
     optional_paths,
+    shared_names,
 )
-from pipeline.engines.offline.names import EntityName, safe_entity
+from pipeline.engines.offline.names import EntityName, safe_entities
 
 COMPANIONS = ("tag", "note", "reminder", "item")
+DEPENDENCY_NAMES = frozenset("""
+async boolean_selector characters clock collection fake_async ffi file flutter flutter_lints
+flutter_test flutter_web_plugins go_router leak_tracker leak_tracker_flutter_testing
+leak_tracker_testing lints logging matcher material_color_utilities meta path path_provider
+path_provider_linux path_provider_platform_interface path_provider_windows platform
+plugin_platform_interface provider shared_preferences shared_preferences_android
+shared_preferences_foundation shared_preferences_linux shared_preferences_platform_interface
+shared_preferences_web shared_preferences_windows sky_engine source_span stack_trace
+stream_channel string_scanner term_glyph test_api vector_math vm_service web xdg_directories
+""".split())
+"""Packages a generated app depends on, directly or not: its own name must differ from all."""
 MIN_ENTITIES = 2
 PAD_PRIORITY = ("list_screen_test", "navigation_test", "formatters_test", "key_value_store_test",
                 "about_screen")
@@ -32,9 +47,9 @@ SUMMARY = ("A Flutter app for {labels}: a list, a detail/edit form and persisten
 def plan_app(ask: PlanAsk) -> Plan:
     """A plan for the idea; with `previous` and `feedback`, a revision that addresses it."""
     reading = read_idea(ask.idea)
-    entities = choose_entities(reading, ask.max_files)
-    app_name = ask.previous.app_name if ask.previous else app_name_of(reading)
+    app_name = ask.previous.app_name if ask.previous else package_name(app_name_of(reading))
     app_class = app_class_of(app_name)
+    entities = choose_entities(reading, ask.max_files, app_class)
     candidates = [p for p in expand(entities, app_class, optional_paths(entities))
                   if p.kind.optional]
     candidates.sort(key=lambda p: PAD_PRIORITY.index(p.kind.key))
@@ -56,21 +71,52 @@ def plan_app(ask: PlanAsk) -> Plan:
         entities=[e.cls for e in entities],
         packages=list(PACKAGES),
         files=[_spec(p) for p in files],
+        features=planned_features(ask.features or list(named_features(reading)), entities),
     )
 
 
-def choose_entities(reading: Reading, max_files: int) -> list[EntityName]:
-    """The idea's entities, padded with companions to 2 and capped to what fits the budget."""
+def planned_features(features: list[str], entities: list[EntityName]) -> list[PlannedFeature]:
+    """Each feature mapped to the files that perform it, or to none, saying why."""
+    planned = []
+    for capability in resolve(features, entities):
+        site = site_of(capability)
+        if site is None:
+            planned.append(PlannedFeature(feature=capability.feature, note=capability.reason))
+            continue
+        files = {site.path}
+        if capability.entity is not None:
+            files.add(f"lib/state/{capability.entity.snake}_notifier.dart")
+        if capability.added and capability.entity is not None and capability.field is not None:
+            files.add(f"lib/models/{capability.entity.snake}.dart")
+        note = (f"adds a {capability.field.name} field to {capability.entity.cls}"
+                if capability.added and capability.field and capability.entity else "")
+        planned.append(PlannedFeature(feature=capability.feature, files=sorted(files), note=note))
+    return planned
+
+
+def choose_entities(reading: Reading, max_files: int, app_class: str) -> list[EntityName]:
+    """The idea's entities under names safe to declare, padded with companions to 2 and capped
+    to what fits the budget."""
     fit = (max_files - SHARED_CORE_DART) // ENTITY_CORE_DART
     cap = max(1, min(MAX_ENTITIES, fit))
-    entities = [safe_entity(e) for e in reading.entities][:cap]
-    for noun in COMPANIONS:
+    entities = idea_entities(reading, app_class)[:cap]
+    companions = [EntityName.parse(noun) for noun in COMPANIONS]
+    for companion in safe_entities([*entities, *companions], shared_names(app_class)):
         if len(entities) >= min(MIN_ENTITIES, cap):
             break
-        candidate = EntityName.parse(noun)
-        if candidate not in entities:
-            entities.append(candidate)
+        if companion not in entities:
+            entities.append(companion)
     return entities
+
+
+def idea_entities(reading: Reading, app_class: str) -> list[EntityName]:
+    """The entities the idea names, under the names the app declares them by."""
+    return safe_entities(reading.entities, shared_names(app_class))
+
+
+def package_name(name: str) -> str:
+    """`name`, or `name_app` when it would be a Dart keyword or a package the app depends on."""
+    return f"{name}_app" if name in DART_KEYWORDS or name in DEPENDENCY_NAMES else name
 
 
 def app_class_of(app_name: str) -> str:

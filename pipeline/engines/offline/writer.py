@@ -10,9 +10,10 @@ import hashlib
 import re
 
 from pipeline.answers import FileSpec, Plan
+from pipeline.engines.offline.capabilities import fields_for, resolve
 from pipeline.engines.offline.dart_fields import field_context, label_of, subtitle_of
 from pipeline.engines.offline.layout import PUBSPEC, Kind, Planned, expand
-from pipeline.engines.offline.lexicon import canonical, fields_of, icon_of
+from pipeline.engines.offline.lexicon import canonical, icon_of
 from pipeline.engines.offline.names import EntityName
 from pipeline.engines.offline.planner import app_class_of
 from pipeline.engines.offline.render import Value, load_template, render
@@ -32,7 +33,7 @@ def write_file(plan: Plan, spec: FileSpec, note: str | None = None) -> str:
         **app_context(plan), "imports": _imports(planned.kind, spec, plan.app_name),
     }
     if planned.entity is not None:
-        context.update(entity_context(planned.entity))
+        context.update(entity_context(planned.entity, plan))
     body = render(load_template(planned.kind.template), context)
     if note:
         body = _with_note(spec.path, body, note)
@@ -56,14 +57,16 @@ def app_context(plan: Plan) -> dict[str, Value]:
         "description": DESCRIPTION.format(labels=labels),
         "seed": seed,
         "has_about": "lib/screens/about_screen.dart" in {f.path for f in plan.files},
-        "entities": [entity_context(e) for e in entities],
+        "entities": [entity_context(e, plan) for e in entities],
     }
 
 
-def entity_context(entity: EntityName) -> dict[str, Value]:
-    """Values for one entity: its name forms, icon and fields."""
+def entity_context(entity: EntityName, plan: Plan) -> dict[str, Value]:
+    """Values for one entity: its name forms, icon, and fields (the lexicon's, and those the
+    plan's features need)."""
     noun = canonical(entity.lower_label) or entity.lower_label
-    fields = fields_of(noun)
+    features = [f.feature for f in plan.features]
+    fields = fields_for(entity, resolve(features, entities_of(plan)))
     title = next(f.name for f in fields if f.kind == "text")
     kinds = {f.kind for f in fields}
     return {
