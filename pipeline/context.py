@@ -13,7 +13,7 @@ from pipeline.asks import Ask
 from pipeline.config import FactoryConfig
 from pipeline.engines.base import Engine, Usage
 from pipeline.errors import BudgetExceeded, Cancelled, EngineError
-from pipeline.events import Event, Sink
+from pipeline.events import EngineNoted, Event, Sink
 from pipeline.status import RunStatus, Stage
 from pipeline.store.base import RunStore
 
@@ -37,6 +37,10 @@ class RunContext:
     """Engine calls metered in this execution."""
     observers: list[Callable[[Event], None]] = field(default_factory=list)
     """Called with each event before it is stored and sent (for in-process tallies)."""
+    default_engine: str = "offline"
+    """The run's engine: it answers every role the config gives no engine of its own."""
+    noted: set[str] = field(default_factory=set)
+    """Engine notes already reported in this execution."""
 
     async def ask(self, stage: Stage, path: str | None, ask: Ask, answer_type: type[A]) -> A:
         """Ask the engine and write the call's usage to the ledger before returning.
@@ -50,6 +54,10 @@ class RunContext:
                 await self._meter(stage, path, exc.usage)
             raise
         await self._meter(stage, path, reply.usage)
+        for note in reply.notes:
+            if note not in self.noted:
+                self.noted.add(note)
+                await self.emit(EngineNoted(run_id=self.run_id, note=note))
         return reply.answer
 
     async def _meter(self, stage: Stage, path: str | None, usage: Usage) -> None:
