@@ -243,6 +243,6 @@ def test_a_role_naming_a_provider_without_its_variables_fails_at_start_in_one_li
     assert code == 3
     [line] = capsys.readouterr().err.splitlines()
     assert line == (
-        "factory: error: LOCAL_BASE_URL is not set: the reviewer skeptic and judge use the "
-        "provider 'local', an OpenAI-compatible server (set LOCAL_BASE_URL to its address, e.g. "
-        "http://127.0.0.1:8000/v1, and LOCAL_API_KEY if it checks keys)")
+        "factory: error: LOCAL_BASE_URL is not set: the provider 'local' (an OpenAI-compatible "
+        "server) needs it for the reviewer skeptic and judge; set it to the server's address, "
+        "e.g. http://127.0.0.1:8000/v1, and LOCAL_API_KEY if it checks keys")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, cast
 
-from openai.lib import type_to_response_format_param
+from openai import pydantic_function_tool
 from openai.types.chat import ChatCompletionMessageParam
 from pydantic import BaseModel
 
@@ -78,8 +78,10 @@ def first_turn(prompt: Prompt, mode: JsonMode | None,
 def strict_schema(answer_type: type[BaseModel]) -> dict[str, Any]:
     """The answer's JSON schema in the strict form the API takes: every object closed, every
     property required, no length bounds or defaults."""
-    param = cast(dict[str, Any], type_to_response_format_param(answer_type))
-    schema: dict[str, Any] = _without(param["json_schema"]["schema"], STRICT_UNSUPPORTED)
+    # The SDK's strict form of a pydantic model, the same for a function's parameters and for
+    # `response_format` (its `type_to_response_format_param` is public only in later 3.x).
+    function = cast(dict[str, Any], pydantic_function_tool(answer_type)["function"])
+    schema: dict[str, Any] = _without(function["parameters"], STRICT_UNSUPPORTED)
     return schema
 
 

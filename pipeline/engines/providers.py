@@ -20,13 +20,13 @@ from pipeline.errors import ConfigError
 
 OPENAI = "openai"
 MISSING_OPENAI_KEY = (
-    "OPENAI_API_KEY is not set: {roles} use the openai engine (for an OpenAI-compatible server "
-    "set OPENAI_BASE_URL too, or name it as a provider of its own)"
+    "OPENAI_API_KEY is not set: the openai engine needs it for {roles} (for an OpenAI-compatible "
+    "server set OPENAI_BASE_URL too, or name it as a provider of its own)"
 )
 MISSING_BASE_URL = (
-    "{prefix}_BASE_URL is not set: {roles} use the provider {name!r}, an OpenAI-compatible "
-    "server (set {prefix}_BASE_URL to its address, e.g. http://127.0.0.1:8000/v1, and "
-    "{prefix}_API_KEY if it checks keys)"
+    "{prefix}_BASE_URL is not set: the provider {name!r} (an OpenAI-compatible server) needs it "
+    "for {roles}; set it to the server's address, e.g. http://127.0.0.1:8000/v1, and "
+    "{prefix}_API_KEY if it checks keys"
 )
 
 

@@ -55,7 +55,7 @@ def make_engine(name: str, config: FactoryConfig, *, sim_speed: float = 1.0,
         except ConfigError as exc:
             if engine not in BUILT_IN:  # a provider's line names its roles already
                 raise
-            raise ConfigError(f"{exc}; {roles_text(seats)} use the {engine} engine") from None
+            raise ConfigError(f"{exc}; it serves {roles_text(seats)}") from None
     return RoleEngines(built, config, name)
 
 

@@ -111,10 +111,7 @@ def _check_messages(messages: object) -> None:
             raise Rejected(400, f"Invalid value: '{message.get('role') if isinstance(message, dict) else message}'. Supported values are: 'system', 'assistant', 'user', 'tool', and 'developer'.", f"{where}.role")  # noqa: E501
         role = message["role"]
         if open_calls and role != "tool":
-            raise Rejected(400, "An assistant message with 'tool_calls' must be followed by tool "
-                           "messages responding to each 'tool_call_id'. The following "
-                           f"tool_call_ids did not have response messages: "
-                           f"{', '.join(sorted(open_calls))}", "messages")
+            raise _unanswered(open_calls)
         content = message.get("content")
         if role == "tool":
             call_id = message.get("tool_call_id")
@@ -135,8 +132,13 @@ def _check_messages(messages: object) -> None:
                            "string with minimum length 1, but got an empty string instead.",
                            f"{where}.content", "string_too_short")
     if open_calls:
-        raise Rejected(400, "An assistant message with 'tool_calls' must be followed by tool "
-                       "messages responding to each 'tool_call_id'.", "messages")
+        raise _unanswered(open_calls)
+
+
+def _unanswered(calls: set[str]) -> Rejected:
+    return Rejected(400, "An assistant message with 'tool_calls' must be followed by tool "
+                    "messages responding to each 'tool_call_id'. The following tool_call_ids "
+                    f"did not have response messages: {', '.join(sorted(calls))}", "messages")
 
 
 def _text(content: object) -> str:
