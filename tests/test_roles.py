@@ -12,7 +12,7 @@ from pipeline.config import FactoryConfig, load_config_dict
 from pipeline.engines.offline import OfflineEngine
 from pipeline.engines.openai_engine import OpenAIEngine
 from pipeline.engines.roles import RoleEngines, engine_for
-from pipeline.engines.select import make_engine
+from pipeline.engines.select import check_providers, make_engine
 from pipeline.errors import ConfigError
 from pipeline.events import Vote
 from tests.fakes.canned_answers import small_plan
@@ -137,3 +137,9 @@ def test_the_check_run_names_the_model_behind_every_vote() -> None:
     assert "**Panel votes**\n\n- skeptic (local · qwen3-32b) abstains: down" in summary
     assert "**Models**\n\n- critic: openai · gpt-4.1" in summary
     assert "**Engine notes**\n\n- local lacks json_schema" in summary
+
+
+def test_serve_checks_the_providers_of_its_config_at_start() -> None:
+    check_providers("offline", CONFIG, ENV)
+    with pytest.raises(ConfigError, match=r"^LOCAL_BASE_URL is not set"):
+        check_providers("offline", CONFIG, {"OPENAI_API_KEY": "sk-x"})

@@ -40,9 +40,7 @@ def make_engine(name: str, config: FactoryConfig, *, sim_speed: float = 1.0,
     """
     config.check_prices()
     env = os.environ if environ is None else environ
-    roles: dict[str, list[str]] = {}
-    for seat in config.seats(name):
-        roles.setdefault(seat.engine, []).append(seat.role)
+    roles = _roles(name, config)
     if list(roles) == [name]:
         return _engine(name, config, sim_speed, env, roles[name])
     from pipeline.engines.providers import roles_text
@@ -57,6 +55,26 @@ def make_engine(name: str, config: FactoryConfig, *, sim_speed: float = 1.0,
                 raise
             raise ConfigError(f"{exc}; it serves {roles_text(seats)}") from None
     return RoleEngines(built, config, name)
+
+
+def check_providers(name: str, config: FactoryConfig,
+                    environ: Mapping[str, str] | None = None) -> None:
+    """Refuse, at start, a config whose roles name an OpenAI-compatible provider whose
+    variables are not set (one line naming them and the roles)."""
+    from pipeline.engines.providers import provider
+
+    env = os.environ if environ is None else environ
+    for engine, seats in _roles(name, config).items():
+        if engine not in BUILT_IN:
+            provider(engine, env, seats)
+
+
+def _roles(name: str, config: FactoryConfig) -> dict[str, list[str]]:
+    """The roles of each engine the config's seats name, the run's engine being `name`."""
+    roles: dict[str, list[str]] = {}
+    for seat in config.seats(name):
+        roles.setdefault(seat.engine, []).append(seat.role)
+    return roles
 
 
 def _engine(name: str, config: FactoryConfig, sim_speed: float, environ: Mapping[str, str],
