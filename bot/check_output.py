@@ -66,6 +66,12 @@ class Display:
     plan: Plan | None = None
     dag_levels: list[list[str]] = field(default_factory=list)
     file_status: dict[str, str] = field(default_factory=dict)
+    models: list[str] = field(default_factory=list)
+    """Who answers each role (`critic: anthropic · claude-sonnet-4-6`), from the pipeline."""
+    votes: list[str] = field(default_factory=list)
+    """The latest panel round's votes, each naming its model."""
+    notes: list[str] = field(default_factory=list)
+    """How the engines had to answer (a feature a server lacks)."""
 
     def summary(self, headline: str = "") -> str:
         """The markdown table (and gates and commits) for the check run's summary."""
@@ -83,6 +89,10 @@ class Display:
         if self.commits:
             lines += ["", "**Commits**", ""]
             lines += [f"- `{sha[:7]}` {key}" for key, sha in self.commits]
+        for title, items in (("Panel votes", self.votes), ("Models", self.models),
+                             ("Engine notes", self.notes)):
+            if items:
+                lines += ["", f"**{title}**", "", *(f"- {cell(item)}" for item in items)]
         if self.engine:
             lines += ["", f"Engine: `{self.engine}`"]
         return fit("\n".join(lines))

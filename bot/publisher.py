@@ -18,6 +18,7 @@ from bot.comments import post_comment, upsert_comment
 from bot.github import GitHub
 from pipeline.events import (
     CriticReported,
+    EngineNoted,
     Event,
     FileDone,
     FileFailed,
@@ -29,6 +30,7 @@ from pipeline.events import (
     JudgeReported,
     LevelComplete,
     PlanApproved,
+    PlanReviewed,
     Progress,
     RunFinished,
     RunStarted,
@@ -86,6 +88,7 @@ class GitHubPublisher:
             FilesBlocked: self._files_blocked, Progress: self._progress,
             LevelComplete: self._level, FilesRegenerated: self._regenerated,
             JudgeReported: self._judge, RunFinished: self._finished,
+            PlanReviewed: self._votes, EngineNoted: self._noted,
         }
 
     async def emit(self, event: Event) -> None:
@@ -116,6 +119,7 @@ class GitHubPublisher:
 
     async def _started(self, event: RunStarted) -> None:
         self.display.engine = event.engine
+        self.display.models = [seat.line() for seat in event.seats]
         self.display.stage = "starting"
         head = await self.branch.ensure()
         pull = await self._pull_request()
@@ -140,6 +144,14 @@ class GitHubPublisher:
         self.display.levels = len(event.levels)
         self.display.files_total = len(event.plan.files)
         await self.check.refresh(force=True)
+
+    async def _votes(self, event: PlanReviewed) -> None:
+        self.display.votes = [f"round {event.round}: {v.line()}" for v in event.votes]
+        await self.check.refresh()
+
+    async def _noted(self, event: EngineNoted) -> None:
+        self.display.notes.append(event.note)
+        await self.check.refresh()
 
     async def _file_running(self, event: FileStarted | FileRetrying) -> None:
         self.display.file_status[event.path] = "running"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,10 @@ from pipeline.paths import unwritable
 APP_DIR_NAME = "code-factory"
 """The per-user data directory's name (`~/.local/share/code-factory` on Linux)."""
 DATABASE_FILE = "factory.db"
+ENGINE_NAME = r"^[a-z][a-z0-9_-]{0,39}$"
+"""An engine (`anthropic`, `openai`, ...) or a named OpenAI-compatible provider (`local`)."""
+ROLES = ("critic", "planner", "executor", "file_reviewer", "judge")
+"""The roles with one model each; the panel's reviewers name theirs one by one."""
 
 
 class ReviewerConfig(BaseModel):
@@ -29,6 +34,8 @@ class ReviewerConfig(BaseModel):
     model: str
     focus: str
     temperature: float = Field(default=0.0, ge=0, le=1)
+    engine: str | None = Field(default=None, pattern=ENGINE_NAME)
+    """The engine or provider that serves `model`; None: the run's engine."""
 
 
 def _default_panel() -> list[ReviewerConfig]:
@@ -56,6 +63,33 @@ class ModelsConfig(BaseModel):
     judge: str = "claude-opus-4-6"
 
 
+class EnginesConfig(BaseModel):
+    """Which engine (or named OpenAI-compatible provider) serves each role's model; a role left
+    out is served by the run's engine (`--engine`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    critic: str | None = Field(default=None, pattern=ENGINE_NAME)
+    planner: str | None = Field(default=None, pattern=ENGINE_NAME)
+    executor: str | None = Field(default=None, pattern=ENGINE_NAME)
+    file_reviewer: str | None = Field(default=None, pattern=ENGINE_NAME)
+    judge: str | None = Field(default=None, pattern=ENGINE_NAME)
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One role of a run (a panel reviewer is a role of its own), its engine and its model."""
+
+    role: str
+    """`critic`, `planner`, `executor`, `file_reviewer`, `judge`, or `reviewer <name>`."""
+    engine: str
+    model: str
+
+    def label(self) -> str:
+        """How the report and the check run name who answers: `openai · gpt-4.1`."""
+        return f"{self.engine} · {self.model}"
+
+
 class FactoryConfig(BaseModel):
     """The knobs a user tunes; every field has a sensible default."""
 
@@ -74,6 +108,7 @@ class FactoryConfig(BaseModel):
     budget_usd: float = Field(default=5.0, ge=0)
     judge_pass_score: int = Field(default=80, ge=0, le=100)
     models: ModelsConfig = Field(default_factory=ModelsConfig)
+    engines: EnginesConfig = Field(default_factory=EnginesConfig)
     panel: list[ReviewerConfig] = Field(default_factory=_default_panel)
     prices: dict[str, ModelPrice] = Field(default_factory=dict)
     """The user's prices; they extend (and for a listed model, replace) the default table."""
@@ -120,6 +155,17 @@ class FactoryConfig(BaseModel):
         """Every model a run of this config may call: the roles' and the panel's."""
         names = [*self.models.model_dump().values(), *(r.model for r in self.panel)]
         return sorted(set(names))
+
+    def seats(self, default_engine: str) -> list[Seat]:
+        """Every role of a run with the engine and model that answer it, in pipeline order."""
+        def seat(role: str) -> Seat:
+            engine = getattr(self.engines, role) or default_engine
+            return Seat(role, engine, getattr(self.models, role))
+
+        reviewers = [Seat(f"reviewer {r.name}", r.engine or default_engine, r.model)
+                     for r in self.panel]
+        return [seat("critic"), seat("planner"), *reviewers, seat("executor"),
+                seat("file_reviewer"), seat("judge")]
 
     def check_prices(self) -> None:
         """Refuse, before any call, a config that names a model nobody priced."""

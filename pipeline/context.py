@@ -14,7 +14,7 @@ from pipeline.asks import Ask
 from pipeline.config import FactoryConfig
 from pipeline.engines.base import Engine, Usage
 from pipeline.errors import BudgetExceeded, Cancelled, EngineError
-from pipeline.events import Event, Sink
+from pipeline.events import EngineNoted, Event, Sink
 from pipeline.status import RunStatus, Stage
 from pipeline.store.base import RunStore
 from pipeline.store.shield import finish_when_cancelled
@@ -41,6 +41,10 @@ class RunContext:
     """Called with each event before it is stored and sent (for in-process tallies)."""
     sdk: SdkOracle = field(default_factory=NoExecution)
     """Runs `flutter analyze` and `flutter test` for the Judge, where that is allowed."""
+    default_engine: str = "offline"
+    """The run's engine: it answers every role the config gives no engine of its own."""
+    noted: set[str] = field(default_factory=set)
+    """Engine notes already reported in this execution."""
 
     async def ask(self, stage: Stage, path: str | None, ask: Ask, answer_type: type[A],
                   keep: Callable[[A], Awaitable[None]] | None = None) -> A:
@@ -57,6 +61,10 @@ class RunContext:
                 await self._meter(stage, path, exc.usage)
             raise
         await self._keep_and_meter(stage, path, reply.usage, keep, reply.answer)
+        for note in reply.notes:
+            if note not in self.noted:
+                self.noted.add(note)
+                await self.emit(EngineNoted(run_id=self.run_id, note=note))
         return reply.answer
 
     @finish_when_cancelled

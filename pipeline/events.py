@@ -22,11 +22,26 @@ class _Event(BaseModel):
     run_id: str
 
 
+class Seated(BaseModel):
+    """Who answers one role: the engine (or provider) and the model."""
+
+    model_config = ConfigDict(frozen=True)
+
+    role: str
+    engine: str
+    model: str
+
+    def line(self) -> str:
+        return f"{self.role}: {self.engine} · {self.model}"
+
+
 class RunStarted(_Event):
     kind: Literal["run_started"] = "run_started"
     idea: str
     engine: str
     resumed: bool = False
+    seats: list[Seated] = Field(default_factory=list)
+    """Every role (each panel reviewer too) with the engine and model that answer it."""
 
 
 class StageStarted(_Event):
@@ -48,12 +63,30 @@ class GateDecided(_Event):
     reason: str
 
 
+class Vote(BaseModel):
+    """One panel reviewer's vote in a round, with the model behind it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reviewer: str
+    engine: str
+    model: str
+    vote: Literal["approve", "reject", "abstain"]
+    reason: str = ""
+    """A rejection's first point, or why the reviewer could not vote."""
+
+    def line(self) -> str:
+        why = f": {self.reason}" if self.reason else ""
+        return f"{self.reviewer} ({self.engine} · {self.model}) {self.vote}s{why}"
+
+
 class PlanReviewed(_Event):
     kind: Literal["plan_reviewed"] = "plan_reviewed"
     round: int
     approvals: int
     quorum: int
     feedback: list[str]
+    votes: list[Vote] = Field(default_factory=list)
 
 
 class PlanApproved(_Event):
@@ -150,6 +183,13 @@ class JudgeReported(_Event):
     markdown: str
 
 
+class EngineNoted(_Event):
+    """How an engine had to answer (a feature its server lacks, an estimated count); once."""
+
+    kind: Literal["engine_noted"] = "engine_noted"
+    note: str
+
+
 class RunFinished(_Event):
     kind: Literal["run_finished"] = "run_finished"
     status: RunStatus
@@ -169,7 +209,7 @@ class RunFinished(_Event):
 Event = Annotated[
     RunStarted | StageStarted | CriticReported | GateDecided | PlanReviewed | PlanApproved
     | FileStarted | FileRetrying | FileDone | FileFailed | FilesBlocked | LevelComplete
-    | FilesRegenerated | Progress | JudgeReported | RunFinished,
+    | FilesRegenerated | Progress | JudgeReported | EngineNoted | RunFinished,
     Field(discriminator="kind"),
 ]
 

@@ -27,6 +27,7 @@ from pipeline.events import (
     PlanApproved,
     RunFinished,
     RunStarted,
+    Seated,
     Sink,
     StageStarted,
 )
@@ -56,10 +57,14 @@ async def execute_run(store: RunStore, run: RunRecord, sink: Sink, engine: Engin
         run_id=run.id, idea=run.idea, store=store, engine=engine, sink=sink,
         config=FactoryConfig.model_validate(run.config),
         spent=await store.usage_totals(run.id), sdk=sdk or NoExecution(),
+        default_engine=run.engine,
     )
     before = ctx.spent
     resumed = await store.load_checkpoint(run.id, Stage.CRITIC.value) is not None
-    await ctx.emit(RunStarted(run_id=run.id, idea=run.idea, engine=engine.name, resumed=resumed))
+    seats = [Seated(role=s.role, engine=s.engine, model=s.model)
+             for s in ctx.config.seats(run.engine)]
+    await ctx.emit(RunStarted(run_id=run.id, idea=run.idea, engine=engine.name, resumed=resumed,
+                              seats=seats))
     try:
         finished = await _stages(ctx, run)
     except Cancelled:

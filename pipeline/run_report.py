@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from pipeline.cache_savings import cache_savings
 from pipeline.config import FactoryConfig
 from pipeline.engines.base import Usage
+from pipeline.events import Seated, Vote
 from pipeline.markdown import cell
 from pipeline.store.base import RunStore
 
@@ -27,6 +29,7 @@ async def render_run_report(store: RunStore, run_id: str) -> str:
     ]
     if run.error:
         sections += ["", f"**Outcome:** {run.error}"]
+    sections += _models_section(events)
     if md := await store.load_report(run_id, "critic"):
         sections += ["", md]
     gates = [p for _, k, p in events if k == "gate_decided"]
@@ -44,12 +47,19 @@ async def render_run_report(store: RunStore, run_id: str) -> str:
             sections.append(
                 f"- round {r['round']}: {r['approvals']} approvals (quorum {r['quorum']}){notes}"
             )
+            votes = [Vote.model_validate(v) for v in r.get("votes", [])]
+            sections += [f"  - {cell(v.line())}" for v in votes]
     if md := await store.load_report(run_id, "plan"):
         sections += ["", md]
     sections += await _files_section(store, run_id)
     if md := await store.load_report(run_id, "judge"):
         sections += ["", md]
-    sections += await _ledger_section(store, run_id, FactoryConfig.model_validate(run.config))
+    config = FactoryConfig.model_validate(run.config)
+    sections += await _ledger_section(store, run_id, config)
+    engine_notes = [str(p["note"]) for _, k, p in events if k == "engine_noted"]
+    if engine_notes:
+        sections += ["", "## Engine notes", "",
+                     *(f"- {n}" for n in dict.fromkeys(engine_notes))]
     sections += _timings_section(events)
     return "\n".join(sections) + "\n"
 
@@ -61,13 +71,18 @@ async def _files_section(store: RunStore, run_id: str) -> list[str]:
     attempts = defaultdict(list)
     for a in await store.attempts(run_id):
         attempts[a.path].append(a)
-    lines = ["", "## Files", "", "| Level | File | Status | Attempts | Last feedback |",
-             "|---:|---|---|---:|---|"]
+    models: dict[str, dict[str, None]] = defaultdict(dict)  # the models billed for each file
+    for row in await store.ledger(run_id):
+        if row.path is not None:
+            models[row.path][row.usage.model] = None
+    lines = ["", "## Files", "", "| Level | File | Status | Attempts | Models | Last feedback |",
+             "|---:|---|---|---:|---|---|"]
     for f in files:
         tries = attempts.get(f.path, [])
         rejected = [a for a in tries if not a.approved]
         feedback = rejected[-1].feedback.splitlines()[0][:160] if rejected else ""
-        lines.append(f"| {f.level} | `{f.path}` | {f.status.value} | {len(tries)} | "
+        billed = ", ".join(f"`{m}`" for m in models.get(f.path, {}))
+        lines.append(f"| {f.level} | `{f.path}` | {f.status.value} | {len(tries)} | {billed} | "
                      f"{cell(feedback)} |")
     retried = sum(1 for t in attempts.values() if len(t) > 1)
     lines += ["", f"{retried} file(s) needed more than one attempt."]
@@ -100,6 +115,17 @@ async def _ledger_section(store: RunStore, run_id: str, config: FactoryConfig) -
         lines += ["", f"Prompt caching: ${savings.with_cache_usd:.4f} with the cache against "
                       f"${savings.without_cache_usd:.4f} without it "
                       f"({savings.saved_share:.0%} saved)."]
+    return lines
+
+
+def _models_section(events: list[tuple[int, str, dict[str, Any]]]) -> list[str]:
+    """Who answered each role, as the last execution of the run had it."""
+    started = [p for _, k, p in events if k == "run_started" and p.get("seats")]
+    if not started:
+        return []
+    seats = [Seated.model_validate(s) for s in started[-1]["seats"]]
+    lines = ["", "## Models", "", "| Role | Engine | Model |", "|---|---|---|"]
+    lines += [f"| {s.role} | {s.engine} | `{s.model}` |" for s in seats]
     return lines
 
 

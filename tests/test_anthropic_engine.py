@@ -26,6 +26,7 @@ from pipeline.errors import (
 )
 from tests.fakes.anthropic_api import API_KEY, MODELS, FakeAnthropic
 from tests.fakes.canned_answers import canned_answer, file_content, small_plan
+from tests.support.sleeps import Sleeps
 
 CONFIG = FactoryConfig()
 UNLISTED = "claude-sonnet-9-9"
@@ -33,16 +34,6 @@ UNLISTED = "claude-sonnet-9-9"
 ON_TOOLS = CONFIG.model_copy(update={
     "models": ModelsConfig(critic=UNLISTED, planner=UNLISTED), "prices": {UNLISTED: SONNET}})
 IDEA = "A recipe box that plans the week's dinners"
-
-
-class Sleeps:
-    """A sleep that only records how long it was asked to wait."""
-
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.delays.append(seconds)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from bot.settings import load_settings
 from factory.logfields import LOG_FORMAT as LOG_FORMAT  # `factory worker` imports it here
 from factory.logfields import setup_logging
 from pipeline.config import FactoryConfig, Settings, load_config_file
-from pipeline.engines.select import ENGINES, choose_engine
+from pipeline.engines.select import ENGINES, check_providers, choose_engine
 from pipeline.worker import WorkerOptions
 
 DEFAULT_HOST = "0.0.0.0"
@@ -41,6 +41,7 @@ def options_from(args: argparse.Namespace, settings: Settings) -> ServerOptions:
         print(notice, file=sys.stderr)
     path = args.config or (Path(settings.config_file) if settings.config_file else None)
     config = load_config_file(path) if path else FactoryConfig()
+    check_providers(engine, config)
     worker = None if args.no_worker else WorkerOptions(max_runs=args.max_runs)
     return ServerOptions(database_url=settings.database(), engine=engine, base_config=config,
                          worker=worker)

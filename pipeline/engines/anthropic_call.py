@@ -1,4 +1,5 @@
-"""One Messages API request, sent until it completes: limited, warmed, retried, fully billed.
+"""One Messages API request, sent until it completes (limited, warmed, retried and fully billed
+by pipeline/engines/metered.py).
 
 A streamed answer counts only when `message_stop` arrived. A stream that drops (an HTTP-layer
 error such as `RemoteProtocolError`, which the SDK does not wrap) or ends early is a transient
@@ -22,10 +23,10 @@ from pipeline.engines import anthropic_request as req
 from pipeline.engines.anthropic_errors import engine_error
 from pipeline.engines.base import Usage
 from pipeline.engines.capabilities import Capabilities
-from pipeline.engines.limiter import Charge, RateLimiter
-from pipeline.engines.retry import RetryPolicy, with_retries
-from pipeline.engines.warmup import PrefixWarmer
-from pipeline.errors import EngineError, TransientEngineError
+from pipeline.engines.limiter import Charge
+from pipeline.engines.metered import Attempted, Metered, Slot, Spent
+from pipeline.engines.warmup import Started
+from pipeline.errors import TransientEngineError
 
 Meter = Callable[[str, api.Usage], Usage]
 """Turns the API's usage of a model into ours (tokens and their price)."""
@@ -45,7 +46,7 @@ class Request:
     tool_choice: api.ToolChoiceParam | None = None
     output_config: api.OutputConfigParam | None = None
     prefix_key: str = ""
-    """Names the cached prefix (model and text) for the warm-up; "" when nothing is cached."""
+    """Names the cached prefix for the warm-up (see metered.Slot)."""
 
     def params(self, messages: list[MessageParam]) -> dict[str, Any]:
         """Keyword arguments of the SDK call."""
@@ -60,51 +61,25 @@ class Request:
         }
 
 
-@dataclass
-class Spent:
-    """Everything one ask was billed, across retries, repairs and continuations."""
-
-    usage: Usage | None = None
-
-    def add(self, usage: Usage | None) -> None:
-        if usage is not None:
-            self.usage = usage if self.usage is None else self.usage + usage
-
-
 class Caller:
-    """Sends requests through one client, limiter, warm-up and retry policy."""
+    """Sends Messages API requests through one client and one engine's metered calls."""
 
-    def __init__(self, client: AsyncAnthropic, limiter: RateLimiter, retry: RetryPolicy,
-                 meter: Meter, warmer: PrefixWarmer | None = None) -> None:
+    def __init__(self, client: AsyncAnthropic, metered: Metered, meter: Meter) -> None:
         self._client = client
-        self._limiter = limiter
-        self._retry = retry
+        self._metered = metered
         self._meter = meter
-        self._warmer = warmer or PrefixWarmer()
 
     async def send(self, request: Request, messages: list[MessageParam], spent: Spent) -> Message:
         """The completed message; every billed attempt's usage goes to `spent`."""
         estimate = req.input_chars(request.system, messages) // req.CHARS_PER_TOKEN
-        reserved = Charge(estimate, request.max_tokens)
-        rate_class = request.caps.rate_class
+        slot = Slot(request.caps.rate_class, Charge(estimate, request.max_tokens),
+                    request.prefix_key, what=f"messages {request.model}")
 
-        async def once() -> Message:
-            async with self._warmer.turn(request.prefix_key) as started:
-                await self._limiter.acquire(rate_class, reserved)
-                try:
-                    message, headers = await self._attempt(request, messages, started)
-                except EngineError as exc:
-                    spent.add(exc.usage)
-                    used = exc.usage
-                    await self._limiter.settle(rate_class, reserved, _charge(used))
-                    raise
-            await self._limiter.observe(rate_class, headers)
-            usage = self._meter(request.model, message.usage)
-            spent.add(usage)
-            await self._limiter.settle(rate_class, reserved, _charge(usage))
-            return message
+        async def attempt(started: Started) -> Attempted[Message]:
+            message, headers = await self._attempt(request, messages, started)
+            return Attempted(message, headers, self._meter(request.model, message.usage))
 
-        return await with_retries(once, self._retry, what=f"messages {request.model}")
+        return await self._metered.call(slot, attempt, spent)
 
     async def _attempt(self, request: Request, messages: list[MessageParam],
                        started: Callable[[], None]) -> tuple[Message, Mapping[str, str]]:
@@ -129,7 +104,8 @@ class Caller:
                 return stream.current_message_snapshot, stream.response.headers
         except anthropic.AnthropicError as exc:
             if isinstance(exc, anthropic.APIStatusError):
-                await self._limiter.observe(request.caps.rate_class, exc.response.headers)
+                await self._metered.limiter.observe(request.caps.rate_class,
+                                                    exc.response.headers)
             error = engine_error(exc, request.model)
             error.usage = self._billed(request.model, billed)
             raise error from exc
@@ -141,9 +117,3 @@ class Caller:
     def _billed(self, model: str, usage: api.Usage | None) -> Usage | None:
         return None if usage is None else self._meter(model, usage)
 
-
-def _charge(usage: Usage | None) -> Charge:
-    """What a call counted against the limits: cache reads are free, as on the API."""
-    if usage is None:
-        return Charge(0, 0)
-    return Charge(usage.input_tokens + usage.cache_write_tokens, usage.output_tokens)

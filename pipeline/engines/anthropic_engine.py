@@ -13,7 +13,6 @@ does not validate gets one repair turn quoting the error, then InvalidAnswer.
 from __future__ import annotations
 
 import hashlib
-import time
 from dataclasses import replace
 from typing import TypeVar
 
@@ -23,31 +22,29 @@ from anthropic.types import Usage as ApiUsage
 from pydantic import BaseModel
 
 from pipeline import pricing
-from pipeline.asks import Ask, FileAsk, PlanReviewAsk, Role
-from pipeline.config import FactoryConfig, Settings
+from pipeline.asks import Ask, FileAsk, Role
+from pipeline.config import FactoryConfig
 from pipeline.engines import anthropic_request as req
 from pipeline.engines import structured
-from pipeline.engines.anthropic_call import Caller, Request, Spent
+from pipeline.engines.anthropic_call import Caller, Request
+from pipeline.engines.asking import (
+    MAX_TOKENS,
+    ContextExceeded,
+    answer_ask,
+    metered,
+    model_for,
+    temperature_for,
+)
 from pipeline.engines.base import Reply, Usage
 from pipeline.engines.capabilities import capabilities
-from pipeline.engines.limiter import Limits, RateLimiter, shared_limiter
+from pipeline.engines.limiter import RateLimiter
+from pipeline.engines.metered import Spent
 from pipeline.engines.prompts import render
 from pipeline.engines.retry import RetryPolicy
-from pipeline.engines.shared_buckets import bucket_store
-from pipeline.engines.shrink import shrink
-from pipeline.engines.warmup import PrefixWarmer
-from pipeline.errors import ConfigError, EngineError, InvalidAnswer, Refused
+from pipeline.errors import ConfigError, EngineError, Refused
 
 A = TypeVar("A", bound=BaseModel)
 
-MAX_TOKENS = {
-    Role.CRITIC: 2_048,
-    Role.PLANNER: 8_192,
-    Role.PLAN_REVIEWER: 2_048,
-    Role.EXECUTOR: 16_384,
-    Role.FILE_REVIEWER: 2_048,
-    Role.JUDGE: 4_096,
-}
 READ_TIMEOUT_S = 600.0
 CONNECT_TIMEOUT_S = 10.0
 MAX_CONTINUATIONS = 3
@@ -55,13 +52,8 @@ MAX_CONTINUATIONS = 3
 COMPLETE = frozenset({"end_turn", "stop_sequence", "tool_use"})
 MISSING_KEY = "ANTHROPIC_API_KEY is not set: the anthropic engine needs it (or --engine offline)"
 REFUSED = "{model} refused to answer ({role}){said}"
-TOO_LONG = "the {role} prompt exceeds {model}'s context window, even with files cut to signatures"
 PAUSED = "{model} paused its answer {n} times without finishing"
 UNKNOWN_STOP = "{model} stopped for an unknown reason: {reason!r}"
-
-
-class _ContextExceeded(EngineError):
-    """The prompt did not fit the model's context window."""
 
 
 class AnthropicEngine:
@@ -88,32 +80,12 @@ class AnthropicEngine:
         self._client = base.with_options(max_retries=0, timeout=timeout)
         if self._client.api_key is None and self._client.auth_token is None:
             raise ConfigError(MISSING_KEY)
-        limits = Limits(config.requests_per_minute, config.tokens_per_minute,
-                        config.output_tokens_per_minute)
-        shared = limiter or shared_limiter(limits, lambda: bucket_store(Settings()))
-        self._caller = Caller(self._client, shared,
-                              retry or RetryPolicy(), self._usage, PrefixWarmer())
+        self._caller = Caller(self._client, metered(config, retry, limiter), self._usage)
 
     async def ask(self, ask: Ask, answer_type: type[A]) -> Reply[A]:
         """Answer `ask`; the usage sums every billed call it took (retries, repairs, drops)."""
-        started = time.monotonic()
-        spent = Spent()
-        try:
-            try:
-                answer = await self._answer(ask, answer_type, spent)
-            except _ContextExceeded:
-                smaller = shrink(ask)
-                if smaller is None:
-                    raise
-                answer = await self._answer(smaller, answer_type, spent)
-        except _ContextExceeded as exc:
-            raise InvalidAnswer(TOO_LONG.format(role=ask.role.value, model=self._model(ask)),
-                                usage=spent.usage) from exc
-        except EngineError as exc:
-            exc.usage = spent.usage
-            raise
-        usage = spent.usage or Usage(model=self._model(ask))
-        return Reply(answer, replace(usage, seconds=time.monotonic() - started))
+        return await answer_ask(ask, self._model(ask),
+                                lambda a, spent: self._answer(a, answer_type, spent))
 
     async def aclose(self) -> None:
         """Close the HTTP connections, when this engine opened them."""
@@ -121,10 +93,7 @@ class AnthropicEngine:
             await self._client.close()
 
     def _model(self, ask: Ask) -> str:
-        if isinstance(ask, PlanReviewAsk):
-            return ask.reviewer.model
-        model: str = getattr(self._config.models, ask.role.value)
-        return model
+        return model_for(ask, self._config)
 
     def _request(self, ask: Ask, answer_type: type[BaseModel]) -> tuple[Request, MessageParam]:
         model = self._model(ask)
@@ -132,7 +101,7 @@ class AnthropicEngine:
         system, first = req.prompt_blocks(render(ask), caps.min_cache_tokens)
         prefix = req.cached_prefix(system, first)
         key = f"{model}:{hashlib.sha256(prefix.encode()).hexdigest()}" if prefix else ""
-        temperature = ask.reviewer.temperature if isinstance(ask, PlanReviewAsk) else None
+        temperature = temperature_for(ask)
         request = Request(
             model=model, caps=caps, max_tokens=min(MAX_TOKENS[ask.role], caps.max_output_tokens),
             system=system, stream=isinstance(ask, FileAsk), prefix_key=key,
@@ -185,7 +154,7 @@ class AnthropicEngine:
                 raise Refused(REFUSED.format(model=request.model, role=role.value,
                                              said=f": {words}" if words else ""))
             if reason == "model_context_window_exceeded":
-                raise _ContextExceeded(f"{request.model}: context window exceeded")
+                raise ContextExceeded(f"{request.model}: context window exceeded")
             if reason != "pause_turn":
                 raise EngineError(UNKNOWN_STOP.format(model=request.model, reason=reason))
             # The model paused a long turn: send its turn back and it carries on from there.

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import anthropic
 
+from pipeline.engines.retry import retry_after, transient_status
 from pipeline.errors import EngineError, TransientEngineError
 
-TRANSIENT_STATUSES = frozenset({408, 409, 429})
-"""Besides these, every 5xx is transient; `x-should-retry` overrides both ways."""
 # A stream that already answered 200 reports a failure as an `error` event; its type says which.
 TRANSIENT_TYPES = frozenset({"rate_limit_error", "overloaded_error", "api_error", "timeout_error"})
 FIXED_LINES = {
@@ -40,30 +39,12 @@ def _status_error(exc: anthropic.APIStatusError, model: str) -> EngineError:
     if _transient(exc):
         return TransientEngineError(
             f"Anthropic answered {status} {exc.type or ''}: {detail}".replace("  ", " "),
-            retry_after=_retry_after(exc),
+            retry_after=retry_after(exc.response.headers),
         )
     line = FIXED_LINES.get(status, DEFAULT_LINE)
     return EngineError(line.format(model=model, detail=detail, status=status))
 
 
 def _transient(exc: anthropic.APIStatusError) -> bool:
-    # The API says whether a retry can help (the SDK obeys the same header when it retries).
-    should = exc.response.headers.get("x-should-retry")
-    if should in ("true", "false"):
-        return should == "true"
-    return exc.status_code in TRANSIENT_STATUSES or exc.status_code >= 500 or (
-        exc.type in TRANSIENT_TYPES)
-
-
-def _retry_after(exc: anthropic.APIStatusError) -> float | None:
-    headers = exc.response.headers
-    millis = headers.get("retry-after-ms")
-    seconds = headers.get("retry-after")
-    try:
-        if millis is not None:
-            return float(millis) / 1000
-        if seconds is not None:
-            return float(seconds)
-    except ValueError:
-        return None  # an HTTP date: fall back to our own backoff
-    return None
+    by_status = transient_status(exc.status_code, exc.response.headers)
+    return exc.type in TRANSIENT_TYPES if by_status is None else by_status

@@ -49,6 +49,9 @@ class Reply(Generic[A]):
 
     answer: A
     usage: Usage
+    notes: tuple[str, ...] = ()
+    """How the engine had to answer, said once per run in the report: a feature the server
+    lacks and what was done instead, or a count it had to estimate."""
 
 
 class Engine(Protocol):

@@ -4,8 +4,9 @@ Each (class, kind) is a token bucket refilled continuously at its per-minute rat
 one request, its estimated input tokens (cache reads do not count, as on the Anthropic API) and
 its whole `max_tokens` of output up front, as the API charges output at request start; once the
 answer is in, the difference to what it really used is given back. Response headers
-(`anthropic-ratelimit-*-remaining` and `-limit`) lower a bucket to what the server says is left,
-so other users of the same key are accounted for. Provider-neutral: callers name the class.
+(`anthropic-ratelimit-*-remaining`, OpenAI's `x-ratelimit-remaining-*`) lower a bucket to what
+the server says is left, so other users of the same key are accounted for. Provider-neutral:
+callers name the class.
 
 The buckets live in a BucketStore: this process's memory by default, or a store shared by every
 process on the API key (pipeline/engines/shared_buckets.py), since the limit belongs to the key.
@@ -22,6 +23,10 @@ from typing import Protocol
 SECONDS_PER_MINUTE = 60.0
 KINDS = ("requests", "input-tokens", "output-tokens")
 HEADER = "anthropic-ratelimit-{kind}-{field}"
+OPENAI_HEADERS = {"requests": "x-ratelimit-remaining-requests",
+                  "input-tokens": "x-ratelimit-remaining-tokens"}
+"""OpenAI's (and compatible servers') remaining counts; its token limit covers input and output,
+so it lowers the input bucket, the one a request's prompt fills."""
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
@@ -139,7 +144,8 @@ class RateLimiter:
     async def observe(self, model_class: str, headers: Mapping[str, str]) -> None:
         """Lower the buckets to what the server's rate-limit headers say remains."""
         for kind in KINDS:
-            remaining = headers.get(HEADER.format(kind=kind, field="remaining"))
+            remaining = headers.get(HEADER.format(kind=kind, field="remaining"),
+                                    headers.get(OPENAI_HEADERS.get(kind, "")))
             if remaining is None or not remaining.isdigit():
                 continue
             name, per_minute = _name(model_class, kind), self.limits.per_minute(kind)

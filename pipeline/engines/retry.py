@@ -1,7 +1,10 @@
 """Retries a model call on transient failures, with jittered exponential backoff.
 
 Provider-neutral: any engine raises TransientEngineError (with the server's `retry_after` when
-it gave one) and wraps its call in `with_retries`.
+it gave one) and wraps its call in `with_retries`. Which HTTP answers are worth retrying, and how
+long the server asked to wait, are read the same way for every provider (`transient_status`,
+`retry_after`): both the Anthropic and the OpenAI APIs send `retry-after` (seconds),
+`retry-after-ms`, and `x-should-retry` to overrule the status.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -19,6 +22,33 @@ T = TypeVar("T")
 LOG = logging.getLogger(__name__)
 MAX_RETRY_AFTER_S = 3_600.0
 """A pause the server asks for is honoured up to an hour (beyond that the header is nonsense)."""
+TRANSIENT_STATUSES = frozenset({408, 409, 429})
+"""Besides these, every 5xx is transient; `x-should-retry` overrides both ways."""
+
+
+def transient_status(status: int, headers: Mapping[str, str]) -> bool | None:
+    """Whether an error status is worth retrying; None when only the body can tell."""
+    # The API says whether a retry can help (the SDKs obey the same header when they retry).
+    should = headers.get("x-should-retry")
+    if should in ("true", "false"):
+        return should == "true"
+    if status in TRANSIENT_STATUSES or status >= 500:
+        return True
+    return None
+
+
+def retry_after(headers: Mapping[str, str]) -> float | None:
+    """The pause the server asked for, in seconds; None when it named none (or an HTTP date)."""
+    millis = headers.get("retry-after-ms")
+    seconds = headers.get("retry-after")
+    try:
+        if millis is not None:
+            return float(millis) / 1000
+        if seconds is not None:
+            return float(seconds)
+    except ValueError:
+        return None  # an HTTP date: fall back to our own backoff
+    return None
 
 
 @dataclass(frozen=True)
