@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 from gidgethub import sansio
@@ -90,6 +92,60 @@ async def test_missing_headers_and_bad_json_are_400(client: Client) -> None:
     assert (await client.post("/webhook", data=body, headers=headers)).status == 400
     body = b"{not json"
     _, headers = signed("issues", {})
+    headers["X-Hub-Signature-256"] = signature_of(WEBHOOK_SECRET, body)
+    assert (await client.post("/webhook", data=body, headers=headers)).status == 400
+
+
+async def _raw_post(client: Client, head: bytes, writes: list[bytes]) -> int:
+    """POST over a plain socket, the body in the writes given, a pause between them."""
+    reader, writer = await asyncio.open_connection(client.server.host, client.server.port)
+    writer.write(head)
+    for part in writes:
+        writer.write(part)
+        await writer.drain()
+        await asyncio.sleep(0.05)
+    status_line = await reader.readline()
+    writer.close()
+    return int(status_line.split()[1])
+
+
+def _head(headers: dict[str, str], length: int, signature: bytes | None = None) -> bytes:
+    lines = [b"POST /webhook HTTP/1.1", b"Host: localhost", b"Connection: close",
+             b"Content-Type: application/json", f"Content-Length: {length}".encode()]
+    for name, value in headers.items():
+        if name.lower() not in ("content-type", "content-length"):
+            if name == "X-Hub-Signature-256" and signature is not None:
+                lines.append(name.encode() + b": " + signature)
+            else:
+                lines.append(f"{name}: {value}".encode())
+    return b"\r\n".join(lines) + b"\r\n\r\n"
+
+
+@pytest.mark.parametrize("size", [12 * 1024, 800 * 1024])
+async def test_a_body_arriving_in_several_writes_is_verified_whole(
+    client: Client, size: int
+) -> None:
+    issue = labeled(1, "Recipe box", "x" * size)
+    body, headers = signed("issues", issue, f"split-{size}")
+    half = len(body) // 2
+    status = await _raw_post(client, _head(headers, len(body)), [body[:half], body[half:]])
+    assert status == 202
+
+
+async def test_a_non_ascii_signature_is_401_not_500(client: Client) -> None:
+    body, headers = signed("issues", labeled(1, "x"), "non-ascii")
+    status = await _raw_post(client, _head(headers, len(body), "sha256=\u00e9t\u00e9".encode()),
+                             [body])
+    assert status == 401
+
+
+async def test_json_nested_100000_deep_is_400(client: Client) -> None:
+    body = b"[" * 100_000 + b"]" * 100_000
+    _, headers = signed("issues", {}, "deep")
+    headers["X-Hub-Signature-256"] = signature_of(WEBHOOK_SECRET, body)
+    response = await client.post("/webhook", data=body, headers=headers)
+    assert response.status == 400
+    body = b"[1, 2]"
     headers["X-Hub-Signature-256"] = signature_of(WEBHOOK_SECRET, body)
     assert (await client.post("/webhook", data=body, headers=headers)).status == 400
 
