@@ -18,6 +18,7 @@ from gidgethub import sansio
 
 from bot.dispatch import EventQueue
 from bot.metrics import Metrics
+from bot.payloads import payload_problem
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
 """Our events are small; GitHub's own cap is 25 MB, which we never need to buffer."""
@@ -91,6 +92,8 @@ class WebhookEndpoint:
             return 400, "bad_request", "the payload's JSON is nested too deeply"
         if not isinstance(data, dict):
             return 400, "bad_request", "the payload is not a JSON object"
+        if (problem := payload_problem(event_name, data)) is not None:
+            return 400, "bad_payload", problem
         if event_name == "ping":
             return 200, "ping", "pong"
         if self._queue.full:  # before recording, so that a redelivery is not a "duplicate"

@@ -15,7 +15,7 @@ from bot.webhook import MAX_BODY_BYTES, signature_of
 from pipeline.store.base import Delivery
 from tests.fakes.github_api import FakeGitHub
 from tests.github_values import WEBHOOK_SECRET
-from tests.webhook_events import labeled, payload, signed
+from tests.webhook_events import labeled, payload, pr_comment, signed
 
 pytest_plugins = ["tests.github_fixtures"]
 
@@ -211,3 +211,43 @@ async def test_the_start_up_heap_is_frozen_out_of_the_collectors_sight(client: C
         assert gc.get_freeze_count() > 10_000
     finally:
         gc.unfreeze()
+
+
+NONSENSE = [
+    ("issue", "number", "7; DROP TABLE runs"),
+    ("issue", "number", 7.5),
+    ("issue", "number", -1),
+    ("issue", "number", 1e30),
+    ("issue", "number", [7]),
+    ("issue", "number", True),
+    ("issue", "title", None),
+    ("installation", "id", 1.5),
+    ("repository", "default_branch", 0),
+    ("repository", "full_name", "no-slash"),
+    ("label", "name", {"x": 1}),
+]
+
+
+@pytest.mark.parametrize(("part", "field", "value"), NONSENSE)
+async def test_a_signed_payload_with_wrong_types_is_400_and_stores_nothing(
+    client: Client, fake_github: FakeGitHub, part: str, field: str, value: Any
+) -> None:
+    fake_github.state.repos["octo-org/recipes"].open_issue("Recipe box", "Save recipes")
+    data = labeled(1, "Recipe box", "Save recipes")
+    data[part][field] = value
+    status, answer = await post(client, "issues", data, f"nonsense-{part}-{field}")
+    assert status == 400
+    assert f"{part}.{field}" in answer["message"]
+    await client.app[EVENTS].drain()
+    assert await runs(client) == []
+    assert fake_github.calls == []
+    # the delivery was not recorded: its correct redelivery is accepted
+    assert await client.app[STORE].record_delivery(
+        Delivery(f"nonsense-{part}-{field}", "issues", {}), "s", 30) is True
+
+
+async def test_a_comment_with_a_wrong_id_is_400(client: Client) -> None:
+    data = pr_comment(1, "/status")
+    data["comment"]["id"] = "12"
+    status, answer = await post(client, "issue_comment", data)
+    assert status == 400 and "comment.id" in answer["message"]
