@@ -19,6 +19,7 @@ from pipeline.events import Event
 from pipeline.status import FileStatus, Stage
 from pipeline.store import open_store
 from pipeline.store.sql import SqlRunStore
+from tests.databases import empty, module_database
 
 IDEA = "A recipe box with shopping lists and meal plans"
 PATH = "lib/main.dart"
@@ -29,9 +30,16 @@ class NoSink:
         return None
 
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqlRunStore]:
-    opened = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'factory.db'}")
+pg_url = module_database("test_context")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlRunStore]:
+    if request.param == "sqlite":
+        opened = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'factory.db'}")
+    else:
+        opened = await open_store(request.getfixturevalue("pg_url"))
+        await empty(opened)
     yield opened
     await opened.close()
 
