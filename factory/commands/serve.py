@@ -11,7 +11,6 @@ from aiohttp import web
 
 from bot.app import ServerOptions, make_app
 from bot.settings import load_settings
-from factory.logfields import LOG_FORMAT as LOG_FORMAT  # `factory worker` imports it here
 from factory.logfields import setup_logging
 from pipeline.config import FactoryConfig, Settings, load_config_file
 from pipeline.engines.select import ENGINES, check_providers, choose_engine

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 
 import aiohttp
@@ -13,7 +12,7 @@ from bot.auth import AppAuth
 from bot.github import RetryingAPI
 from bot.runner import GitHubRunner
 from bot.settings import BotSettings, load_settings
-from factory.commands.serve import LOG_FORMAT
+from factory.logfields import setup_logging
 from pipeline.config import Settings
 from pipeline.store.open import open_store
 from pipeline.worker import Worker, WorkerOptions
@@ -43,7 +42,7 @@ def main(args: argparse.Namespace) -> int:
         sweep_seconds=args.heartbeat,
     )
     url = Settings().database()
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    setup_logging()
     asyncio.run(_work(bot_settings, url, options, args.name))
     return 0
 
