@@ -54,11 +54,24 @@ class DeliveryClaims:
         """Extend the claims on every delivery still waiting here."""
         await self.store.renew_deliveries(self.owner, set(self.held), self.lease_s)
 
-    async def finish(self, events: list[sansio.Event]) -> None:
-        """Their handlers ran (or failed and were logged): those deliveries are done."""
+    async def finish(self, events: list[sansio.Event]) -> list[str]:
+        """Their handlers are through: mark those deliveries done. The ids whose write failed
+        are returned, still held (and renewed), for the caller to finish later."""
         ids = {event.delivery_id for event in events}
+        try:
+            await self.store.finish_deliveries(ids)
+        except Exception:
+            # The batch failed; one at a time, so one bad row keeps only itself held.
+            failed = []
+            for key in sorted(ids):
+                try:
+                    await self.store.finish_deliveries({key})
+                except Exception:
+                    failed.append(key)
+            self.held.difference_update(ids - set(failed))
+            return failed
         self.held.difference_update(ids)
-        await self.store.finish_deliveries(ids)
+        return []
 
     async def release(self, event: sansio.Event | None = None) -> None:
         """Give up the claim on one event, or on all held (shutdown), for another to take."""

@@ -13,6 +13,7 @@ from gidgethub import routing, sansio
 
 from bot.comments import post_comment
 from bot.context import BotContext, origin_of
+from bot.errors import GitHubError
 from bot.github import GitHub
 from bot.repo_config import RepoConfigInvalid, load_repo_config, render_problems
 from pipeline.status import LIVE, RunStatus
@@ -61,7 +62,6 @@ async def start_run_on_label(event: sansio.Event, gh: GitHub, ctx: BotContext) -
     if await ctx.store.find_runs(origin, LIVE):
         log.info("run already live", extra={"repo": origin["repo"], "issue": issue["number"]})
         return
-    await gh.post(REACTIONS_URL, where, data={"content": SEEN_REACTION})
     run = await ctx.store.create_run(
         idea_of(issue), ctx.engine, repo_config.config.model_dump(mode="json"),
         {**origin, "installation_id": gh.installation_id,
@@ -69,6 +69,11 @@ async def start_run_on_label(event: sansio.Event, gh: GitHub, ctx: BotContext) -
          "default_branch": repository["default_branch"]},
     )
     log.info("run queued", extra={"run_id": run.id, "repo": origin["repo"]})
+    # Only once the run exists: the 👀 says "on it", and its failure must not lose the run.
+    try:
+        await gh.post(REACTIONS_URL, where, data={"content": SEEN_REACTION})
+    except GitHubError as exc:
+        log.warning("could not react to the issue", extra={"run_id": run.id, "error": str(exc)})
 
 
 @router.register("issues", action="unlabeled")

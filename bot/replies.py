@@ -23,3 +23,8 @@ STATUS = (
     "| {total} | {done} | {failed} | {blocked} | {pending} | {commits} |"
 )
 CANDIDATE = "\n- `{path}`"
+NOT_HANDLED = (
+    "Code Factory could not handle this `{event}` event after {attempts} attempts (delivery "
+    "`{delivery}`), so nothing came of it. The server's log has the error; once it is fixed, "
+    "do again what you did (relabel the issue or repeat the command)."
+)

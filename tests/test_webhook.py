@@ -10,6 +10,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 from gidgethub import sansio
 
+from bot import dispatch
 from bot.app import EVENTS, METRICS, STORE
 from bot.webhook import MAX_BODY_BYTES, signature_of
 from pipeline.store.base import Delivery
@@ -150,7 +151,10 @@ async def test_json_nested_100000_deep_is_400(client: Client) -> None:
     assert (await client.post("/webhook", data=body, headers=headers)).status == 400
 
 
-async def test_a_crashing_handler_still_answers_and_is_counted(client: Client) -> None:
+async def test_a_crashing_handler_still_answers_and_is_counted(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dispatch, "RETRY_BASE_S", 0.01)
     queue = client.app[EVENTS]
 
     async def explode(event: sansio.Event) -> None:
@@ -160,11 +164,12 @@ async def test_a_crashing_handler_still_answers_and_is_counted(client: Client) -
     status, _ = await post(client, "issues", labeled(1, "x"))
     assert status == 202
     await queue.drain()
-    assert client.app[METRICS].events[("issues", "error")] == 1
+    assert client.app[METRICS].events[("issues", "error")] == dispatch.HANDLER_ATTEMPTS
+    assert client.app[METRICS].events[("issues", "gave_up")] == 1
     status, _ = await post(client, "issues", labeled(2, "y"))
     assert status == 202  # the queue keeps serving after a crash
     await queue.drain()
-    assert client.app[METRICS].events[("issues", "error")] == 2
+    assert client.app[METRICS].events[("issues", "gave_up")] == 2
 
 
 async def test_a_crash_at_the_edge_answers_500(client: Client) -> None:
