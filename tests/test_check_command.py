@@ -72,6 +72,7 @@ def test_errors_exit_one_with_json(recipes: Path, capsys: pytest.CaptureFixture[
     assert found == {
         "file": "lib/app.dart", "line": 11, "column": 12, "rule": "unknown-name",
         "severity": "error", "message": "Undefined name 'MaterialAp'. Did you mean 'MaterialApp'?",
+        "fix": "Replace 'MaterialAp' with 'MaterialApp'",
     }
 
 

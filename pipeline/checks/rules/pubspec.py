@@ -1,4 +1,15 @@
-"""pubspec.yaml: the fields `flutter pub get` needs, and packages imported but not declared."""
+"""pubspec-*: the fields `flutter pub get` needs, and packages imported but not declared.
+
+Why: without a readable pubspec.yaml with a valid `name:` and an `environment: sdk:` constraint,
+`pub get` fails and nothing resolves; an imported package the pubspec does not declare is the
+analyzer's `uri_does_not_exist` (a package only the SDK pulls in transitively still resolves,
+so it is only a warning, like the `depend_on_referenced_packages` lint).
+
+Example::
+
+    import 'package:http/http.dart';   // error: Package 'http' is imported but not declared
+                                       // under dependencies in pubspec.yaml
+"""
 
 from __future__ import annotations
 
@@ -8,12 +19,14 @@ from typing import Any
 
 import yaml
 
+from pipeline.checks.analysis import Analysis
 from pipeline.checks.diagnostic import ERROR, WARNING, Diagnostic
 from pipeline.checks.directives import Kind
 from pipeline.checks.libraries import SDK_PACKAGES
 from pipeline.checks.packages import package_of
 from pipeline.checks.parsing import position
 from pipeline.checks.project import PUBSPEC, Project
+from pipeline.checks.rules.base import ProjectRule
 
 PACKAGE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 IMPLICITLY_USED = frozenset({
@@ -49,8 +62,9 @@ def _section(data: dict[str, Any], key: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def check_pubspec(project: Project) -> Iterator[Diagnostic]:
+def check(analysis: Analysis) -> Iterator[Diagnostic]:
     """Diagnostics for pubspec.yaml and for every package import the project makes."""
+    project = analysis.project
     text = project.files.get(PUBSPEC)
     if text is None:
         yield Diagnostic(PUBSPEC, 1, 1, "pubspec-missing", ERROR, "pubspec.yaml is missing")
@@ -111,3 +125,10 @@ def _line_of(text: str, key: str) -> int:
         if pattern.match(line):
             return number
     return 1
+
+
+RULE = ProjectRule(
+    ("pubspec-missing", "pubspec-invalid", "pubspec-name", "pubspec-sdk", "pubspec-flutter",
+     "pubspec-missing-dependency", "pubspec-unused-dependency"),
+    check,
+)

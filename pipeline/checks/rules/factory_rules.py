@@ -1,4 +1,14 @@
-"""Project rules the Judge scores: an entry point, tests, lints, no placeholders, no workflows."""
+"""The factory's own rules for the apps it writes: not Dart errors, so never run by default.
+
+main-runapp, no-tests, analysis-options, github-dir, placeholder: an app the factory ships has
+an entry point that calls runApp(), tests, lints, no TODOs or UnimplementedError bodies, and
+nothing under .github/. The Judge scores them; `factory check --factory-rules` shows them.
+A library, a pure-Dart package or a flavoured app may rightly break every one of them.
+
+Example::
+
+    int later() => throw UnimplementedError();   // error: Placeholder body: implement it ...
+"""
 
 from __future__ import annotations
 
@@ -8,8 +18,10 @@ from functools import lru_cache
 
 from tree_sitter import Node
 
+from pipeline.checks.analysis import Analysis
 from pipeline.checks.diagnostic import ERROR, WARNING, Diagnostic
 from pipeline.checks.parsing import parse, position, text_of, walk
+from pipeline.checks.rules.base import ProjectRule
 
 MAIN = "lib/main.dart"
 ANALYSIS_OPTIONS = "analysis_options.yaml"
@@ -93,3 +105,12 @@ def _is_empty_build(body: Node) -> bool:
         return False
     block = next((c for c in body.children if c.type == "block"), None)
     return block is not None and not any(c.is_named and c.type != "comment" for c in block.children)
+
+
+def check(analysis: Analysis) -> list[Diagnostic]:
+    """The factory rules over an analysed project."""
+    return project_rules(analysis.files)
+
+
+RULE = ProjectRule(("main-runapp", "no-tests", "analysis-options", "github-dir", "placeholder"),
+                   check)
