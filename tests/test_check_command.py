@@ -77,6 +77,17 @@ def test_errors_exit_one_with_json(recipes: Path, capsys: pytest.CaptureFixture[
 
 
 @pytest.mark.usefixtures("no_sdk")
+def test_factory_rules_only_on_request(recipes: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A library without lib/main.dart is clean Dart; only the factory's own rules mind."""
+    (recipes / "lib" / "main.dart").unlink()
+    assert main(["check", str(recipes), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["check", str(recipes), "--json", "--factory-rules"]) == 1
+    rules = {d["rule"] for d in json.loads(capsys.readouterr().out)}
+    assert rules == {"main-runapp"}
+
+
+@pytest.mark.usefixtures("no_sdk")
 def test_text_output_names_file_line_and_rule(
     recipes: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

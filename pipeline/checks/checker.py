@@ -34,11 +34,15 @@ def run_rules(
     return found
 
 
-def check_files(files: Mapping[str, str], only: Collection[str] | None = None) -> list[Diagnostic]:
-    """Every diagnostic for the project as given; `only` limits which paths are reported."""
+def check_files(
+    files: Mapping[str, str], only: Collection[str] | None = None, *, factory_rules: bool = False
+) -> list[Diagnostic]:
+    """What `flutter analyze` would report for the project as given (plus, with
+    `factory_rules`, the factory's own rules); `only` limits which paths are reported."""
     analysis = Analysis(files)
     wanted = set(files) if only is None else set(only)
-    found = run_rules(analysis, (*DEFAULT_RULES, *FACTORY_RULES), wanted)
+    rules = (*DEFAULT_RULES, *FACTORY_RULES) if factory_rules else DEFAULT_RULES
+    found = run_rules(analysis, rules, wanted)
     unique = {d: None for d in found if d.file in wanted or only is None}
     return sorted(unique, key=sort_key)
 
@@ -59,9 +63,9 @@ def read_project(root: Path) -> dict[str, str]:
     return files
 
 
-def check_directory(root: Path) -> list[Diagnostic]:
+def check_directory(root: Path, *, factory_rules: bool = False) -> list[Diagnostic]:
     """Check a project on disk, merging the SDK analyzer's findings when an SDK is installed."""
-    found = check_files(read_project(root))
+    found = check_files(read_project(root), factory_rules=factory_rules)
     seen = {(d.file, d.line, d.message) for d in found}
     for diagnostic in run_analyzer(root):
         if (diagnostic.file, diagnostic.line, diagnostic.message) not in seen:
