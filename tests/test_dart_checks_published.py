@@ -1,0 +1,64 @@
+"""pipeline.checks on published-style code: what the analyzer accepts gets no error here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.checks import check_files
+from pipeline.checks.checker import read_project
+
+EXAMPLES_API = Path(__file__).resolve().parents[1].parent / "shared" / "dart-sources" / (
+    "flutter/examples/api")
+PUBSPEC = """\
+name: app
+environment:
+  sdk: ^3.5.0
+dependencies:
+  flutter:
+    sdk: flutter
+  collection: ^1.18.0
+dev_dependencies:
+  flutter_test:
+    sdk: flutter
+"""
+
+
+def errors_in(files: dict[str, str]) -> list[str]:
+    return [str(d) for d in check_files({"pubspec.yaml": PUBSPEC, **files})
+            if d.severity == "error"]
+
+
+def test_a_capitalised_name_before_a_dot_is_a_type_not_a_prefix() -> None:
+    assert errors_in({"lib/a.dart": (
+        "import 'package:flutter/material.dart';\n\n"
+        "final WidgetStateColor c = WidgetStateColor.resolveWith((_) => Colors.red);\n"
+        "Object pick(SelectionEventType t) => switch (t) {\n"
+        "  SelectionEventType.startEdgeUpdate => 1,\n  _ => 2,\n};\n"
+    )}) == []
+
+
+def test_a_typed_for_in_variable_is_declared() -> None:
+    """Not read as a use of another library's top-level `text`."""
+    assert errors_in({"lib/b.dart": "const text = 'b';\n", "lib/a.dart": (
+        "import 'package:flutter/material.dart';\n\n"
+        "Widget column(List<String> texts) {\n"
+        "  final children = <Widget>[];\n"
+        "  for (final String text in texts) {\n    children.add(Text(text));\n  }\n"
+        "  return Column(children: children);\n}\n"
+    )}) == []
+
+
+def test_package_collection_reexports_the_unmodifiable_views() -> None:
+    assert errors_in({"lib/a.dart": (
+        "import 'package:collection/collection.dart';\n\n"
+        "final List<int> xs = UnmodifiableListView<int>([1]);\n"
+    )}) == []
+
+
+@pytest.mark.skipif(not EXAMPLES_API.is_dir(), reason=f"{EXAMPLES_API} (../shared) is absent")
+def test_flutter_api_examples_have_no_errors() -> None:
+    """About 600 samples and their tests, analyzer-clean in Flutter's CI."""
+    found = [str(d) for d in check_files(read_project(EXAMPLES_API)) if d.severity == "error"]
+    assert found == []
