@@ -62,3 +62,12 @@ def test_flutter_api_examples_have_no_errors() -> None:
     """About 600 samples and their tests, analyzer-clean in Flutter's CI."""
     found = [str(d) for d in check_files(read_project(EXAMPLES_API)) if d.severity == "error"]
     assert found == []
+
+
+def test_the_bench_generated_file_is_three_megabytes_of_clean_dart() -> None:
+    from pipeline.bench.check import BIG_FILE_BYTES, generated_file
+
+    text = generated_file(20_000)
+    assert 20_000 <= len(text) < 21_000
+    assert errors_in({"lib/glyphs.dart": text}) == []
+    assert BIG_FILE_BYTES == 3_000_000
