@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.bench.check import BIG_FILE_BYTES, generated_file
 from pipeline.checks import check_files
 from pipeline.checks.checker import read_project
 
@@ -65,9 +66,15 @@ def test_flutter_api_examples_have_no_errors() -> None:
 
 
 def test_the_bench_generated_file_is_three_megabytes_of_clean_dart() -> None:
-    from pipeline.bench.check import BIG_FILE_BYTES, generated_file
-
     text = generated_file(20_000)
     assert 20_000 <= len(text) < 21_000
     assert errors_in({"lib/glyphs.dart": text}) == []
     assert BIG_FILE_BYTES == 3_000_000
+
+
+def test_a_part_sees_its_librarys_import_prefixes() -> None:
+    assert errors_in({
+        "lib/icons.dart": "import 'dart:ui' as ui;\n\npart 'src/paths.dart';\n",
+        "lib/src/paths.dart": (
+            "part of '../icons.dart';\n\nfinal ui.Offset origin = ui.Offset.zero;\n"),
+    }) == []

@@ -57,10 +57,13 @@ class NameCheck:
 
     def check(self, path: str) -> Iterator[Diagnostic]:
         """Diagnostics for one file's references."""
-        namespace = self.analysis.namespace_of(path)
-        if namespace is None:
+        library = self.project.library_of.get(path)
+        if library is None:
             return  # a `part of` file whose library is not in the project: nothing to judge by
-        seen: set[str] = set()
+        namespace = self.analysis.visible(library)
+        # A part sees its library's import prefixes (`part of` files import nothing themselves).
+        seen = {p for unit in self.project.unit_paths(library)
+                for p in self.project.dart[unit].names.prefixes}
         missing: dict[tuple[str, str], list[tuple[str, Diagnostic]]] = {}
         for reference in self.project.dart[path].names.references:
             name = reference.name
