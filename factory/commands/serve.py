@@ -11,6 +11,7 @@ from aiohttp import web
 
 from bot.app import ServerOptions, make_app
 from bot.settings import load_settings
+from factory.commands.worker import add_lease_flags, pacing
 from factory.logfields import setup_logging
 from pipeline.config import FactoryConfig, Settings, load_config_file
 from pipeline.engines.select import ENGINES, check_providers, choose_engine
@@ -30,6 +31,7 @@ def configure(p: argparse.ArgumentParser) -> None:
                    help="serve webhooks only; `factory worker` processes execute the runs")
     p.add_argument("--max-runs", type=int, default=WorkerOptions().max_runs,
                    help="runs the in-process worker executes at once")
+    add_lease_flags(p)
     p.set_defaults(handler=main)
 
 
@@ -41,7 +43,7 @@ def options_from(args: argparse.Namespace, settings: Settings) -> ServerOptions:
     path = args.config or (Path(settings.config_file) if settings.config_file else None)
     config = load_config_file(path) if path else FactoryConfig()
     check_providers(engine, config)
-    worker = None if args.no_worker else WorkerOptions(max_runs=args.max_runs)
+    worker = None if args.no_worker else pacing(args)
     return ServerOptions(database_url=settings.database(), engine=engine, base_config=config,
                          worker=worker)
 
