@@ -14,7 +14,7 @@ from bot.auth import AppAuth
 from bot.context import BotContext
 from bot.deliveries import DELIVERY_LEASE_S, DeliveryClaims
 from bot.dispatch import EventQueue
-from bot.github import RetryingAPI, RetryPolicy
+from bot.github import REQUEST_TIMEOUT, RetryingAPI, RetryPolicy
 from bot.metrics import Metrics
 from bot.runner import GitHubRunner
 from bot.settings import BotSettings
@@ -60,7 +60,7 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _github(app: web.Application) -> AsyncIterator[None]:
-    async with aiohttp.ClientSession() as session:
+    async with aiohttp.ClientSession(timeout=REQUEST_TIMEOUT) as session:
         api = RetryingAPI(session, base_url=app[SETTINGS].api_url, policy=app[OPTIONS].policy)
         app[AUTH] = AppAuth(app[SETTINGS].app_id, app[SETTINGS].private_key, api)
         yield

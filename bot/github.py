@@ -23,6 +23,9 @@ from bot.errors import GitHubError, GitHubUnavailable, NotFound, RateLimited, Un
 USER_AGENT = "code-factory"
 SECONDARY_LIMIT_MARK = b"secondary rate limit"
 TRANSIENT_CONNECTION_ERRORS = (aiohttp.ClientConnectionError, asyncio.TimeoutError)
+REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=60, sock_connect=10)
+"""One request to GitHub; aiohttp's own default (300 s) would hold a run on a stalled socket.
+A timeout is a transient error, retried as a 5xx is."""
 
 
 @dataclass(frozen=True)

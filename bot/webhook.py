@@ -25,6 +25,8 @@ MAX_BODY_BYTES = 5 * 1024 * 1024
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 SIGNATURE_PREFIX = "sha256="
 QUEUE_FULL = "busy, redeliver later"
+BODY_TIMEOUT_S = 10.0
+"""GitHub sends a whole delivery at once; a body that trickles in longer is not its."""
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +78,11 @@ class WebhookEndpoint:
     async def _receive(
         self, request: web.Request, event_name: str, delivery: str
     ) -> tuple[int, str, str]:
-        body = await self._read_capped(request)
+        try:
+            async with asyncio.timeout(BODY_TIMEOUT_S):
+                body = await self._read_capped(request)
+        except TimeoutError:
+            return 408, "timeout", f"the body did not arrive within {BODY_TIMEOUT_S:g} s"
         if body is None:
             return 413, "too_large", f"payload over {MAX_BODY_BYTES} bytes"
         given = request.headers.get(SIGNATURE_HEADER, "").encode("utf-8", "surrogateescape")

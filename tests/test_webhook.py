@@ -10,7 +10,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 from gidgethub import sansio
 
-from bot import dispatch
+from bot import dispatch, webhook
 from bot.app import EVENTS, METRICS, STORE
 from bot.webhook import MAX_BODY_BYTES, signature_of
 from pipeline.store.base import Delivery
@@ -131,6 +131,16 @@ async def test_a_body_arriving_in_several_writes_is_verified_whole(
     half = len(body) // 2
     status = await _raw_post(client, _head(headers, len(body)), [body[:half], body[half:]])
     assert status == 202
+
+
+async def test_a_body_that_trickles_in_is_408(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(webhook, "BODY_TIMEOUT_S", 0.2)
+    body, headers = signed("issues", labeled(1, "x"), "slow")
+    # Half the body, then nothing: the server must not wait for the rest forever.
+    status = await _raw_post(client, _head(headers, len(body)), [body[: len(body) // 2]])
+    assert status == 408
 
 
 async def test_a_non_ascii_signature_is_401_not_500(client: Client) -> None:

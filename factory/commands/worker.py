@@ -9,7 +9,7 @@ import os
 import aiohttp
 
 from bot.auth import AppAuth
-from bot.github import RetryingAPI
+from bot.github import REQUEST_TIMEOUT, RetryingAPI
 from bot.runner import GitHubRunner
 from bot.settings import BotSettings, load_settings
 from factory.logfields import setup_logging
@@ -62,7 +62,7 @@ async def _work(
 ) -> None:
     store = await open_store(url)
     try:
-        async with aiohttp.ClientSession() as session:
+        async with aiohttp.ClientSession(timeout=REQUEST_TIMEOUT) as session:
             api = RetryingAPI(session, base_url=bot_settings.api_url)
             auth = AppAuth(bot_settings.app_id, bot_settings.private_key, api)
             worker = Worker(store, GitHubRunner(store, auth), options=options, name=name)
