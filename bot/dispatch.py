@@ -128,6 +128,7 @@ class EventQueue:
             try:
                 await self.claims.renew()
                 await self._replay()
+                await self.claims.prune()
             except Exception:  # a loop edge: the database may be back on the next round
                 log.exception("keeping delivery claims failed", extra={"owner": self.claims.owner})
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.app import ServerOptions, make_app
+from bot.deliveries import PAYLOAD_RETENTION_DAYS
 from bot.settings import load_settings
 from factory.commands.worker import add_lease_flags, pacing
 from factory.logfields import setup_logging
@@ -45,7 +46,8 @@ def options_from(args: argparse.Namespace, settings: Settings) -> ServerOptions:
     check_providers(engine, config)
     worker = None if args.no_worker else pacing(args)
     return ServerOptions(database_url=settings.database(), engine=engine, base_config=config,
-                         worker=worker)
+                         worker=worker, payload_retention_days=(
+                             settings.payload_retention_days or PAYLOAD_RETENTION_DAYS))
 
 
 def main(args: argparse.Namespace) -> int:

@@ -249,6 +249,10 @@ class RunStore(abc.ABC):
         """Let `owner`'s claims on the unhandled ones of `delivery_ids` lapse now."""
 
     @abc.abstractmethod
+    async def forget_payloads(self, before: datetime) -> int:
+        """Drop the stored payloads of deliveries handled before `before`; how many."""
+
+    @abc.abstractmethod
     async def finish_deliveries(self, delivery_ids: Collection[str]) -> None:
         """Mark deliveries handled (their handlers finished, or failed and were logged)."""
 

@@ -6,6 +6,7 @@ import asyncio
 import secrets
 from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, func, select, type_coerce, update
@@ -403,6 +404,10 @@ class SqlRunStore(RunStore):
     async def release_deliveries(self, owner: str, delivery_ids: Collection[str]) -> None:
         async with self.engine.begin() as conn:
             await deliveries.release(conn, owner, delivery_ids)
+
+    async def forget_payloads(self, before: datetime) -> int:
+        async with self.engine.begin() as conn:
+            return await deliveries.forget_payloads(conn, before)
 
     async def finish_deliveries(self, delivery_ids: Collection[str]) -> None:
         await asyncio.gather(*(self._deliveries.submit((HANDLED, key), None)
