@@ -28,3 +28,8 @@ NOT_HANDLED = (
     "`{delivery}`), so nothing came of it. The server's log has the error; once it is fixed, "
     "do again what you did (relabel the issue or repeat the command)."
 )
+EARLY_FAILURE = (
+    "Code Factory could not start run `{run_id}` on GitHub: {reason}.\n\n"
+    "Nothing was generated. To try again once the cause is gone, remove the label and add it "
+    "again."
+)

@@ -71,6 +71,25 @@ async def test_a_refusal_after_the_final_status_still_runs_the_failure_path(
     assert "422" in check["output"]["summary"]
 
 
+@pytest.mark.parametrize(("operation", "status", "headers"), [
+    ("pulls/create", 429, {"retry-after": "700"}),
+    ("checks/create", 422, {}),
+])
+async def test_a_failure_before_the_check_exists_is_said_on_the_issue(
+    store: RunStore, auth: AppAuth, repo: Repo, fake_github: FakeGitHub,
+    operation: str, status: int, headers: dict[str, str],
+) -> None:
+    """Issue 12 item 7: with no check run yet, the user saw only the 👀."""
+    run = await github_run(store, repo)
+    fake_github.fail_next(operation, status, headers)
+    await GitHubRunner(store, auth, min_interval_s=0.0, redis_url="")(run)
+    assert (await store.get_run(run.id)).status is RunStatus.ERROR
+    assert not repo.check_runs
+    [comment] = repo.comments_on(run.origin["issue"])
+    assert f"could not start run `{run.id}`" in comment["body"]
+    assert str(status) in comment["body"] and "remove the label" in comment["body"]
+
+
 async def test_local_runs_are_not_executed_here(store: RunStore, auth: AppAuth) -> None:
     run = await store.create_run("x", "offline", {}, {"kind": "local", "out": "/tmp/x"})
     with pytest.raises(BadInput):
