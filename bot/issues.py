@@ -11,6 +11,7 @@ from typing import Any
 
 from gidgethub import routing, sansio
 
+from bot import replies
 from bot.comments import post_comment
 from bot.context import BotContext, origin_of
 from bot.errors import GitHubError
@@ -25,6 +26,8 @@ BRANCH_PREFIX = "factory/issue-"
 SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 SLUG_MAX = 40
 SEEN_REACTION = "eyes"
+JUDGED = frozenset({RunStatus.SUCCEEDED, RunStatus.FAILED})
+"""Runs the Judge concluded: relabelling their issue starts nothing (errored ones restart)."""
 REACTIONS_URL = "/repos/{owner}/{repo}/issues/{number}/reactions"
 
 
@@ -61,6 +64,13 @@ async def start_run_on_label(event: sansio.Event, gh: GitHub, ctx: BotContext) -
     origin = origin_of(repository["full_name"], issue=issue["number"])
     if await ctx.store.find_runs(origin, LIVE):
         log.info("run already live", extra={"repo": origin["repo"], "issue": issue["number"]})
+        return
+    if finished := await ctx.store.find_runs(origin, JUDGED):
+        # A new run would only be killed as a copy of this one, on the same PR.
+        run = finished[0]
+        text = replies.ALREADY_BUILT.format(run_id=run.id, status=run.status.value,
+                                            pr=run.origin.get("pr", "?"))
+        await post_comment(gh, repository["full_name"], issue["number"], text)
         return
     run = await ctx.store.create_run(
         idea_of(issue), ctx.engine, repo_config.config.model_dump(mode="json"),

@@ -33,3 +33,8 @@ EARLY_FAILURE = (
     "Nothing was generated. To try again once the cause is gone, remove the label and add it "
     "again."
 )
+ALREADY_BUILT = (
+    "This issue already has a finished run, `{run_id}` ({status}), on PR #{pr}, so the label "
+    "started nothing. To change files, comment `/retry lib/file.dart what to change` on the "
+    "PR; to build a different app, open a new issue with the new idea."
+)
