@@ -32,8 +32,9 @@ A timeout is a transient error, retried as a 5xx is."""
 class RetryPolicy:
     """How long the client waits for GitHub before giving up."""
 
-    attempts: int = 5
-    """Requests per call, the first included."""
+    attempts: int = 7
+    """Requests per call, the first included: the waits between them (1, 2, 4, 8, 16, 30 s)
+    ride out a GitHub outage of a minute without failing the runs in flight."""
     backoff_s: float = 1.0
     """First wait after a 5xx or a connection error; doubles each time."""
     max_backoff_s: float = 30.0
