@@ -63,6 +63,8 @@ def configure(p: argparse.ArgumentParser) -> None:
     p_hook.add_argument("--rounds", type=int, default=webhook_bench.DEFAULT_ROUNDS,
                         help="bursts to send, one after another (default %(default)s)")
     p_hook.add_argument("--database-url", help="a migrated store to use (default: temp SQLite)")
+    p_hook.add_argument("--busy", type=int, default=0, metavar="N",
+                        help="offline runs executing in the server's process meanwhile")
 
 
 def _add(names: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
@@ -102,7 +104,7 @@ async def _measure(args: argparse.Namespace) -> tuple[dict[str, Any], Sequence[s
         return result, check.COLUMNS, check.rows(result)
     if args.bench == "webhook":
         result = await webhook_bench.run(deliveries=args.deliveries, rounds=args.rounds,
-                                         database_url=args.database_url)
+                                         database_url=args.database_url, busy=args.busy)
         return result, webhook_bench.COLUMNS, webhook_bench.rows(result)
     config = FactoryConfig()
     latency = LatencyModel(ttft_s=args.ttft, tokens_per_s=args.tokens_per_s)
