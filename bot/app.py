@@ -12,9 +12,9 @@ from aiohttp import web
 
 from bot.auth import AppAuth
 from bot.context import BotContext
-from bot.deliveries import DELIVERY_LEASE_S, DeliveryClaims
+from bot.deliveries import DELIVERY_LEASE_S, PAYLOAD_RETENTION_DAYS, DeliveryClaims
 from bot.dispatch import EventQueue
-from bot.github import RetryingAPI, RetryPolicy
+from bot.github import REQUEST_TIMEOUT, RetryingAPI, RetryPolicy
 from bot.metrics import Metrics
 from bot.runner import GitHubRunner
 from bot.settings import BotSettings
@@ -40,6 +40,8 @@ class ServerOptions:
     """Least seconds between live check-run updates (None: the publisher's default)."""
     delivery_lease_s: float = DELIVERY_LEASE_S
     """How long an unhandled delivery stays this server's after it stops renewing it."""
+    payload_retention_days: float = PAYLOAD_RETENTION_DAYS
+    """How long handled deliveries keep their payloads (FACTORY_PAYLOAD_RETENTION_DAYS)."""
 
 
 SETTINGS = web.AppKey("settings", BotSettings)
@@ -60,7 +62,7 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _github(app: web.Application) -> AsyncIterator[None]:
-    async with aiohttp.ClientSession() as session:
+    async with aiohttp.ClientSession(timeout=REQUEST_TIMEOUT) as session:
         api = RetryingAPI(session, base_url=app[SETTINGS].api_url, policy=app[OPTIONS].policy)
         app[AUTH] = AppAuth(app[SETTINGS].app_id, app[SETTINGS].private_key, api)
         yield
@@ -70,7 +72,8 @@ async def _events(app: web.Application) -> AsyncIterator[None]:
     options = app[OPTIONS]
     ctx = BotContext(store=app[STORE], engine=options.engine, base_config=options.base_config,
                      app_id=app[SETTINGS].app_id)
-    claims = DeliveryClaims(app[STORE], lease_s=options.delivery_lease_s)
+    claims = DeliveryClaims(app[STORE], lease_s=options.delivery_lease_s,
+                            retention_days=options.payload_retention_days)
     queue = EventQueue(ctx, app[AUTH].github, app[METRICS], claims=claims)
     app[EVENTS] = queue
     app[ENDPOINT] = WebhookEndpoint(app[SETTINGS].webhook_secret, queue, app[METRICS])

@@ -1,7 +1,10 @@
 """Parsing slash commands out of a PR comment: `/retry`, `/status`, `/cancel`.
 
-Lines inside fenced code blocks, indented code, and quoted replies (`> `) are ignored, so
-quoting someone's `/retry` or showing it in a code sample does not run it.
+Only lines that GitHub renders as plain text at the start of a line count, so quoting someone's
+`/retry` or showing it in a code sample does not run it. Ignored, as GitHub's Markdown (CommonMark)
+renders them: fenced code of any fence length (closed only by a fence of the same character at
+least as long), indented code, block quotes with their lazy continuation lines (up to the next
+blank line), HTML comments and `<pre>` blocks. https://spec.commonmark.org/0.31.2/
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ import re
 from dataclasses import dataclass, field
 
 COMMAND_LINE = re.compile(r"^/(?P<name>[a-z]+)\b(?P<rest>.*)$")
-FENCE = re.compile(r"^(```|~~~)")
+FENCE_OPEN = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+PRE_BLOCK = re.compile(r"<pre\b.*?(?:</pre\s*>|\Z)", re.DOTALL | re.IGNORECASE)
 PATH_TOKEN = re.compile(r"^[\w.\-/]+\.[A-Za-z0-9]+$")
 """A word that names a file (`lib/cart.dart`, `cart_screen.dart`); the rest is the note."""
 COMMANDS = frozenset({"retry", "status", "cancel"})
@@ -37,17 +42,39 @@ class Commands:
 
 
 def command_lines(body: str) -> list[str]:
-    """Lines of a comment that may hold commands: outside code and quotes, stripped."""
+    """Lines of a comment that may hold commands: rendered as plain text, stripped."""
+    text = body.replace("\r\n", "\n").replace("\r", "\n")
+    text = PRE_BLOCK.sub("", HTML_COMMENT.sub("", text))
     lines = []
-    fenced = False
-    for raw in body.replace("\r\n", "\n").split("\n"):
-        if FENCE.match(raw.lstrip()):
-            fenced = not fenced
+    fence: str | None = None
+    quoted = False
+    for raw in text.split("\n"):
+        if fence is not None:
+            if _closes(raw, fence):
+                fence = None
             continue
-        if fenced or raw.startswith(("    ", "\t")) or raw.lstrip().startswith(">"):
-            continue
-        lines.append(raw.strip())
+        if (opened := _opens_fence(raw)) is not None:
+            fence, quoted = opened, False
+        elif not raw.strip():
+            quoted = False
+        elif raw.lstrip().startswith(">"):
+            quoted = True
+        elif not quoted and not raw.startswith(("    ", "\t")):
+            lines.append(raw.strip())
     return lines
+
+
+def _opens_fence(line: str) -> str | None:
+    match = FENCE_OPEN.match(line)
+    if match is None or (match["fence"][0] == "`" and "`" in match["info"]):
+        return None  # a backtick fence's info string may hold no backtick
+    return match["fence"]
+
+
+def _closes(line: str, fence: str) -> bool:
+    stripped = line.strip()
+    return (len(line) - len(line.lstrip(" ")) <= 3 and len(stripped) >= len(fence)
+            and set(stripped) == {fence[0]})
 
 
 def _unquote(token: str) -> str:

@@ -8,6 +8,9 @@ the handler ran, the claim lapses and the delivery is replayed by the next serve
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime, timedelta
+
 from gidgethub import sansio
 
 from pipeline.store.base import Delivery, RunStore
@@ -15,6 +18,9 @@ from pipeline.worker import worker_name
 
 DELIVERY_LEASE_S = 30.0
 """How long a claim outlives its server; renewed every third of it while the event waits."""
+PAYLOAD_RETENTION_DAYS = 7.0
+"""How long a handled delivery's payload is kept (for debugging); its id is kept for good."""
+PRUNE_EVERY_S = 3600.0
 
 
 def _event(delivery: Delivery) -> sansio.Event:
@@ -25,12 +31,22 @@ class DeliveryClaims:
     """The deliveries this server has recorded or replayed and not yet handled."""
 
     def __init__(
-        self, store: RunStore, *, owner: str | None = None, lease_s: float = DELIVERY_LEASE_S
+        self, store: RunStore, *, owner: str | None = None, lease_s: float = DELIVERY_LEASE_S,
+        retention_days: float = PAYLOAD_RETENTION_DAYS,
     ) -> None:
         self.store = store
         self.owner = owner or worker_name()
         self.lease_s = lease_s
+        self.retention = timedelta(days=retention_days)
         self.held: set[str] = set()
+        self._pruned_at = -PRUNE_EVERY_S
+
+    async def prune(self) -> int:
+        """Forget payloads past the retention, at most once an hour; how many went."""
+        if time.monotonic() - self._pruned_at < PRUNE_EVERY_S:
+            return 0
+        self._pruned_at = time.monotonic()
+        return await self.store.forget_payloads(datetime.now(UTC) - self.retention)
 
     async def record(self, event: sansio.Event) -> bool:
         """Store the delivery under this server's claim; False for a duplicate."""
@@ -54,11 +70,24 @@ class DeliveryClaims:
         """Extend the claims on every delivery still waiting here."""
         await self.store.renew_deliveries(self.owner, set(self.held), self.lease_s)
 
-    async def finish(self, events: list[sansio.Event]) -> None:
-        """Their handlers ran (or failed and were logged): those deliveries are done."""
+    async def finish(self, events: list[sansio.Event]) -> list[str]:
+        """Their handlers are through: mark those deliveries done. The ids whose write failed
+        are returned, still held (and renewed), for the caller to finish later."""
         ids = {event.delivery_id for event in events}
+        try:
+            await self.store.finish_deliveries(ids)
+        except Exception:
+            # The batch failed; one at a time, so one bad row keeps only itself held.
+            failed = []
+            for key in sorted(ids):
+                try:
+                    await self.store.finish_deliveries({key})
+                except Exception:
+                    failed.append(key)
+            self.held.difference_update(ids - set(failed))
+            return failed
         self.held.difference_update(ids)
-        await self.store.finish_deliveries(ids)
+        return []
 
     async def release(self, event: sansio.Event | None = None) -> None:
         """Give up the claim on one event, or on all held (shutdown), for another to take."""

@@ -1,8 +1,10 @@
 """Joins the feature routers and runs queued webhook events through them, off the request path.
 
-Queued events are durable (`bot.deliveries`): each is marked handled once its handler ran,
-claims on waiting ones are renewed, and at start-up the deliveries a dead server left
-unhandled are queued again.
+Queued events are durable (`bot.deliveries`): each is marked handled once its handler
+succeeded, claims on waiting ones are renewed, and at start-up the deliveries a dead server
+left unhandled are queued again. A handler that fails is tried again with backoff, since GitHub
+got its 202 and will not redeliver; after the last attempt the failure is made visible (an
+error in the log, the `gave_up` metric, a comment on the issue) and the delivery is closed.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from collections.abc import Callable
 
 from gidgethub import routing, sansio
 
-from bot import checks, commands, installations, issues
+from bot import checks, commands, installations, issues, replies
+from bot.comments import post_comment
 from bot.context import BotContext
 from bot.deliveries import DeliveryClaims
 from bot.github import GitHub
@@ -25,6 +28,13 @@ QUEUE_SIZE = 1000
 """Events waiting for a handler; beyond this the webhook answers 503 and GitHub can redeliver."""
 REPLAY_ROOM = QUEUE_SIZE // 2
 """Replayed deliveries fill the queue only this far, leaving the rest to live ones."""
+
+HANDLER_ATTEMPTS = 5
+"""Tries of one delivery's handler before its failure is reported and the delivery closed."""
+RETRY_BASE_S = 2.0
+"""The wait before the second try; it doubles each time (2, 4, 8, 16 s)."""
+FINISH_RETRY_S = 1.0
+"""The wait before marking handled again deliveries whose "handled" write failed."""
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +55,7 @@ class EventQueue:
         self._tasks: list[asyncio.Task[None]] = []
         self._handled: list[sansio.Event] = []
         self._handled_some = asyncio.Event()
+        self._retries: set[asyncio.Task[None]] = set()
 
     @property
     def full(self) -> bool:
@@ -78,7 +89,8 @@ class EventQueue:
 
     async def stop(self) -> None:
         """Stop handling (handled events are still marked so); claims on waiting ones lapse."""
-        tasks, self._tasks = self._tasks, []
+        tasks, self._tasks = [*self._tasks, *self._retries], []
+        self._retries.clear()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -116,38 +128,85 @@ class EventQueue:
             try:
                 await self.claims.renew()
                 await self._replay()
+                await self.claims.prune()
             except Exception:  # a loop edge: the database may be back on the next round
                 log.exception("keeping delivery claims failed", extra={"owner": self.claims.owner})
 
     async def _consume(self) -> None:
         while True:
             event = await self._queue.get()
-            started = time.monotonic()
-            try:
-                await self.handle(event)
-                self._metrics.handled(event.event, "ok", time.monotonic() - started)
-            except Exception:  # the worker-loop edge: log, count, keep serving
-                log.exception("event handler failed",
-                              extra={"delivery_id": event.delivery_id, "event": event.event})
-                self._metrics.handled(event.event, "error", time.monotonic() - started)
-            # Marked by the finisher: the next event need not wait for this one's write, and
-            # the events handled meanwhile are marked in one transaction.
-            self._handled.append(event)
-            self._handled_some.set()
+            if await self._attempt(event, 1):
+                self._done(event)
+            else:
+                retry = asyncio.create_task(self._retry(event), name="webhook-retry")
+                self._retries.add(retry)
+                retry.add_done_callback(self._retries.discard)
+
+    async def _attempt(self, event: sansio.Event, attempt: int) -> bool:
+        started = time.monotonic()
+        fields = {"delivery_id": event.delivery_id, "event": event.event, "attempt": attempt}
+        try:
+            await self.handle(event)
+        except Exception:  # the worker-loop edge: log, count, keep serving
+            log.exception("event handler failed", extra=fields)
+            self._metrics.handled(event.event, "error", time.monotonic() - started)
+            return False
+        self._metrics.handled(event.event, "ok", time.monotonic() - started)
+        return True
+
+    async def _retry(self, event: sansio.Event) -> None:
+        """Try a failed delivery again with backoff; the queue counts it done only at the end."""
+        for attempt in range(2, HANDLER_ATTEMPTS + 1):
+            await asyncio.sleep(RETRY_BASE_S * 2 ** (attempt - 2))
+            if await self._attempt(event, attempt):
+                self._done(event)
+                return
+        log.error("event handler gave up", extra={
+            "delivery_id": event.delivery_id, "event": event.event, "attempts": HANDLER_ATTEMPTS})
+        self._metrics.handled(event.event, "gave_up", 0.0)
+        await self._tell_the_issue(event)
+        self._done(event)
+
+    async def _tell_the_issue(self, event: sansio.Event) -> None:
+        """Say on the event's issue or PR that it was not handled, where there is one."""
+        data = event.data
+        installation, issue = data.get("installation") or {}, data.get("issue") or {}
+        repo = (data.get("repository") or {}).get("full_name")
+        if "id" not in installation or "number" not in issue or not repo:
+            return
+        text = replies.NOT_HANDLED.format(event=event.event, attempts=HANDLER_ATTEMPTS,
+                                          delivery=event.delivery_id)
+        try:
+            await post_comment(self._client_for(int(installation["id"])), repo,
+                               int(issue["number"]), text)
+        except Exception:  # GitHub itself may be what failed: the log line above stands
+            log.exception("could not report the failed delivery on its issue",
+                          extra={"delivery_id": event.delivery_id})
+
+    def _done(self, event: sansio.Event) -> None:
+        # Marked by the finisher: the next event need not wait for this one's write, and
+        # the events handled meanwhile are marked in one transaction.
+        self._handled.append(event)
+        self._handled_some.set()
 
     async def _finish(self) -> None:
         while True:
             await self._handled_some.wait()
-            await self._finish_handled()
+            if not await self._finish_handled():
+                await asyncio.sleep(FINISH_RETRY_S)
 
-    async def _finish_handled(self) -> None:
+    async def _finish_handled(self) -> bool:
+        """Mark the handled deliveries so; those whose write failed stay held and wait for
+        the next round (left to lapse, they would be replayed and handled twice)."""
         self._handled_some.clear()
         batch, self._handled = self._handled, []
-        try:
-            await self.claims.finish(batch)
-        except Exception:  # their claims lapse and they are replayed: handlers are idempotent
-            log.exception("deliveries not marked handled",
-                          extra={"delivery_ids": [event.delivery_id for event in batch]})
-        finally:
-            for _ in batch:
+        failed = set(await self.claims.finish(batch))
+        if failed:
+            log.error("deliveries not marked handled; trying again",
+                      extra={"delivery_ids": sorted(failed)})
+            self._handled.extend(e for e in batch if e.delivery_id in failed)
+            self._handled_some.set()
+        for event in batch:
+            if event.delivery_id not in failed:
                 self._queue.task_done()
+        return not failed

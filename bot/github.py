@@ -23,14 +23,18 @@ from bot.errors import GitHubError, GitHubUnavailable, NotFound, RateLimited, Un
 USER_AGENT = "code-factory"
 SECONDARY_LIMIT_MARK = b"secondary rate limit"
 TRANSIENT_CONNECTION_ERRORS = (aiohttp.ClientConnectionError, asyncio.TimeoutError)
+REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=60, sock_connect=10)
+"""One request to GitHub; aiohttp's own default (300 s) would hold a run on a stalled socket.
+A timeout is a transient error, retried as a 5xx is."""
 
 
 @dataclass(frozen=True)
 class RetryPolicy:
     """How long the client waits for GitHub before giving up."""
 
-    attempts: int = 5
-    """Requests per call, the first included."""
+    attempts: int = 7
+    """Requests per call, the first included: the waits between them (1, 2, 4, 8, 16, 30 s)
+    ride out a GitHub outage of a minute without failing the runs in flight."""
     backoff_s: float = 1.0
     """First wait after a 5xx or a connection error; doubles each time."""
     max_backoff_s: float = 30.0

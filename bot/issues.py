@@ -11,8 +11,10 @@ from typing import Any
 
 from gidgethub import routing, sansio
 
+from bot import replies
 from bot.comments import post_comment
 from bot.context import BotContext, origin_of
+from bot.errors import GitHubError
 from bot.github import GitHub
 from bot.repo_config import RepoConfigInvalid, load_repo_config, render_problems
 from pipeline.status import LIVE, RunStatus
@@ -24,6 +26,8 @@ BRANCH_PREFIX = "factory/issue-"
 SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 SLUG_MAX = 40
 SEEN_REACTION = "eyes"
+JUDGED = frozenset({RunStatus.SUCCEEDED, RunStatus.FAILED})
+"""Runs the Judge concluded: relabelling their issue starts nothing (errored ones restart)."""
 REACTIONS_URL = "/repos/{owner}/{repo}/issues/{number}/reactions"
 
 
@@ -61,7 +65,13 @@ async def start_run_on_label(event: sansio.Event, gh: GitHub, ctx: BotContext) -
     if await ctx.store.find_runs(origin, LIVE):
         log.info("run already live", extra={"repo": origin["repo"], "issue": issue["number"]})
         return
-    await gh.post(REACTIONS_URL, where, data={"content": SEEN_REACTION})
+    if finished := await ctx.store.find_runs(origin, JUDGED):
+        # A new run would only be killed as a copy of this one, on the same PR.
+        run = finished[0]
+        text = replies.ALREADY_BUILT.format(run_id=run.id, status=run.status.value,
+                                            pr=run.origin.get("pr", "?"))
+        await post_comment(gh, repository["full_name"], issue["number"], text)
+        return
     run = await ctx.store.create_run(
         idea_of(issue), ctx.engine, repo_config.config.model_dump(mode="json"),
         {**origin, "installation_id": gh.installation_id,
@@ -69,6 +79,11 @@ async def start_run_on_label(event: sansio.Event, gh: GitHub, ctx: BotContext) -
          "default_branch": repository["default_branch"]},
     )
     log.info("run queued", extra={"run_id": run.id, "repo": origin["repo"]})
+    # Only once the run exists: the 👀 says "on it", and its failure must not lose the run.
+    try:
+        await gh.post(REACTIONS_URL, where, data={"content": SEEN_REACTION})
+    except GitHubError as exc:
+        log.warning("could not react to the issue", extra={"run_id": run.id, "error": str(exc)})
 
 
 @router.register("issues", action="unlabeled")

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot import replies
 from bot.branch import Branch
 from bot.check_output import CONCLUSION, Display, annotations_for
 from bot.check_run import MIN_INTERVAL_S, CheckRun
@@ -221,3 +222,7 @@ class GitHubPublisher:
         """Conclude the check as failed when the run broke outside the pipeline (GitHub said no)."""
         if self.check.id is not None:
             await self.check.finish("failure", "Code Factory could not publish", reason)
+        elif self.origin.get("issue"):
+            # No check run to carry it yet: without this the user would see only the 👀.
+            await post_comment(self.gh, self.repo, int(self.origin["issue"]),
+                               replies.EARLY_FAILURE.format(run_id=self.run.id, reason=reason))

@@ -23,3 +23,18 @@ STATUS = (
     "| {total} | {done} | {failed} | {blocked} | {pending} | {commits} |"
 )
 CANDIDATE = "\n- `{path}`"
+NOT_HANDLED = (
+    "Code Factory could not handle this `{event}` event after {attempts} attempts (delivery "
+    "`{delivery}`), so nothing came of it. The server's log has the error; once it is fixed, "
+    "do again what you did (relabel the issue or repeat the command)."
+)
+EARLY_FAILURE = (
+    "Code Factory could not start run `{run_id}` on GitHub: {reason}.\n\n"
+    "Nothing was generated. To try again once the cause is gone, remove the label and add it "
+    "again."
+)
+ALREADY_BUILT = (
+    "This issue already has a finished run, `{run_id}` ({status}), on PR #{pr}, so the label "
+    "started nothing. To change files, comment `/retry lib/file.dart what to change` on the "
+    "PR; to build a different app, open a new issue with the new idea."
+)

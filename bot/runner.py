@@ -17,7 +17,7 @@ from pipeline.errors import BadInput
 from pipeline.events import FanOut, Sink
 from pipeline.orchestrator import execute_run
 from pipeline.redis_events import redis_sink
-from pipeline.status import RunStatus
+from pipeline.status import LIVE, RunStatus
 from pipeline.store.base import RunRecord, RunStore
 
 EngineFactory = Callable[[str, FactoryConfig], Engine]
@@ -69,10 +69,13 @@ class GitHubRunner:
             await execute_run(self.store, run, FanOut(sinks), engine)
         except BotError as exc:
             log.warning("publishing failed", extra={"run_id": run.id, "error": str(exc)})
-            await self.store.set_status(run.id, RunStatus.ERROR,
-                                        error=PUBLISH_FAILED.format(error=exc))
-            if self.metrics is not None:
-                self.metrics.runs_finished[(RunStatus.ERROR.value,)] += 1
+            # A refusal after the final status was written (a 422 on ready-for-review, say)
+            # leaves that status: the state machine allows no way from it to `error`.
+            if (await self.store.get_run(run.id)).status in LIVE:
+                await self.store.set_status(run.id, RunStatus.ERROR,
+                                            error=PUBLISH_FAILED.format(error=exc))
+                if self.metrics is not None:
+                    self.metrics.runs_finished[(RunStatus.ERROR.value,)] += 1
             try:
                 await publisher.fail(PUBLISH_FAILED.format(error=exc))
             except BotError:

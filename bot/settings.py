@@ -6,6 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
 from bot.errors import SettingsError
 
 DEFAULT_API_URL = "https://api.github.com"
@@ -47,6 +50,19 @@ def _private_key(env: Mapping[str, str]) -> str:
         ) from None
 
 
+def _check_signing_key(pem: str) -> None:
+    """Refuse at start a key that cannot sign the App's JWTs (RS256), instead of every event
+    failing later."""
+    try:
+        key = serialization.load_pem_private_key(pem.encode(), password=None)
+    except (ValueError, TypeError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise SettingsError(f"GITHUB_PRIVATE_KEY is not a usable private key ({reason}); "
+                            "download a new one from the App's settings") from None
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise SettingsError("GITHUB_PRIVATE_KEY is not an RSA key, which GitHub Apps sign with")
+
+
 def load_settings(env: Mapping[str, str]) -> BotSettings:
     """Read and check every variable, failing with one line that names the first bad one."""
     raw_id = _required(env, "GITHUB_APP_ID")
@@ -55,6 +71,7 @@ def load_settings(env: Mapping[str, str]) -> BotSettings:
     key = _private_key(env)
     if "PRIVATE KEY" not in key:
         raise SettingsError("GITHUB_PRIVATE_KEY does not hold a PEM private key")
+    _check_signing_key(key)
     return BotSettings(
         app_id=int(raw_id),
         private_key=key,

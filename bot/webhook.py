@@ -18,12 +18,15 @@ from gidgethub import sansio
 
 from bot.dispatch import EventQueue
 from bot.metrics import Metrics
+from bot.payloads import payload_problem
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
 """Our events are small; GitHub's own cap is 25 MB, which we never need to buffer."""
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 SIGNATURE_PREFIX = "sha256="
 QUEUE_FULL = "busy, redeliver later"
+BODY_TIMEOUT_S = 10.0
+"""GitHub sends a whole delivery at once; a body that trickles in longer is not its."""
 
 log = logging.getLogger(__name__)
 
@@ -59,19 +62,31 @@ class WebhookEndpoint:
         return _answer(status, message)
 
     async def _read_capped(self, request: web.Request) -> bytes | None:
+        """The whole body, however many network reads it arrives in; None beyond the cap."""
         if (request.content_length or 0) > MAX_BODY_BYTES:
             return None
-        body = await request.content.read(MAX_BODY_BYTES + 1)
-        return None if len(body) > MAX_BODY_BYTES else body
+        chunks: list[bytes] = []
+        size = 0
+        # `content.read(n)` returns what is buffered so far, not n bytes: read until EOF.
+        while chunk := await request.content.read(MAX_BODY_BYTES + 1 - size):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                return None
+        return b"".join(chunks)
 
     async def _receive(
         self, request: web.Request, event_name: str, delivery: str
     ) -> tuple[int, str, str]:
-        body = await self._read_capped(request)
+        try:
+            async with asyncio.timeout(BODY_TIMEOUT_S):
+                body = await self._read_capped(request)
+        except TimeoutError:
+            return 408, "timeout", f"the body did not arrive within {BODY_TIMEOUT_S:g} s"
         if body is None:
             return 413, "too_large", f"payload over {MAX_BODY_BYTES} bytes"
-        given = request.headers.get(SIGNATURE_HEADER, "")
-        if not given or not hmac.compare_digest(given, signature_of(self._secret, body)):
+        given = request.headers.get(SIGNATURE_HEADER, "").encode("utf-8", "surrogateescape")
+        if not given or not hmac.compare_digest(given, signature_of(self._secret, body).encode()):
             return 401, "bad_signature", "missing or wrong X-Hub-Signature-256"
         if not delivery or event_name == "unknown":
             return 400, "bad_request", "missing X-GitHub-Event or X-GitHub-Delivery"
@@ -79,6 +94,12 @@ class WebhookEndpoint:
             data = json.loads(body)
         except ValueError:
             return 400, "bad_request", "the payload is not JSON"
+        except RecursionError:
+            return 400, "bad_request", "the payload's JSON is nested too deeply"
+        if not isinstance(data, dict):
+            return 400, "bad_request", "the payload is not a JSON object"
+        if (problem := payload_problem(event_name, data)) is not None:
+            return 400, "bad_payload", problem
         if event_name == "ping":
             return 200, "ping", "pong"
         if self._queue.full:  # before recording, so that a redelivery is not a "duplicate"

@@ -33,6 +33,13 @@ class CodegenResult:
     files: dict[str, str]
     failed: list[str]
     blocked: list[str]
+    unchanged: list[str] = field(default_factory=list)
+    """Files a /retry regenerated with the content they already had (nothing to commit)."""
+
+    @property
+    def changed_nothing(self) -> bool:
+        """A /retry whose every regenerated file came out as it was: no commit, no new Judge."""
+        return bool(self.unchanged) and not self.failed and not self.blocked
 
 
 @dataclass
@@ -135,6 +142,7 @@ class Codegen:
         """Regenerate `paths` (with the user's note), then every file that was blocked or
         whose static checks break against the new contents; commit all of it as one commit."""
         statuses = await self._load()
+        before = dict(self.contents)
         targets = set(paths) | {p for p, s in statuses.items() if s is not FileStatus.DONE}
         for path in targets:
             self.contents.pop(path, None)
@@ -148,6 +156,8 @@ class Codegen:
             for path in stale:
                 self.contents.pop(path)
             changed |= await self._regenerate(stale, sorted(stale), None)
+        unchanged = {p for p in changed if before.get(p) == self.contents[p]}
+        changed -= unchanged
         if changed:
             commits = await self.ctx.store.commits(self.ctx.run_id)
             key = f"retry-{sum(k.startswith('retry-') for k in commits) + 1}"
@@ -159,7 +169,9 @@ class Codegen:
         missing = (targets | stale) - set(self.contents)
         # Blocked: never generated because a dependency is missing; failed: every attempt lost.
         blocked = {p for p in missing if any(d not in self.contents for d in self.dag.deps[p])}
-        return await self._finish(missing - blocked, blocked)
+        result = await self._finish(missing - blocked, blocked)
+        result.unchanged = [] if changed else sorted(unchanged)
+        return result
 
     async def _regenerate(self, targets: set[str], fresh: list[str], note: str | None) -> set[str]:
         sub = Dag({p: [d for d in self.dag.deps[p] if d in targets] for p in targets})

@@ -240,6 +240,8 @@ class Settings(BaseSettings):
     engine: str = ""
     data_dir: str = ""
     """Where the default SQLite store lives; empty: the per-user data directory."""
+    payload_retention_days: float | None = Field(default=None, gt=0)
+    """How long `serve` keeps handled webhook payloads; None: the App's default."""
 
     def data_directory(self) -> Path:
         """FACTORY_DATA_DIR or the per-user data directory, created and checked writable."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -47,10 +47,11 @@ class RunContext:
     """Engine notes already reported in this execution."""
 
     async def ask(self, stage: Stage, path: str | None, ask: Ask, answer_type: type[A],
-                  keep: Callable[[A], Awaitable[None]] | None = None) -> A:
+                  draft: Callable[[A], str | None] | None = None) -> A:
         """Ask the engine and write the call's usage to the ledger before returning;
-        `keep` saves the answer first, and the two writes finish even if the run is cancelled
-        meanwhile (Ctrl-C), so a paid answer is never lost.
+        `draft` names the file body to checkpoint for `path`, written in the ledger row's
+        transaction, which finishes even if the run is cancelled meanwhile (Ctrl-C): a paid
+        answer is never lost, nor billed without being kept.
 
         From code generation on, spend beyond the budget stops the run (BudgetExceeded).
         """
@@ -60,7 +61,8 @@ class RunContext:
             if exc.usage is not None:  # the failed calls were billed all the same
                 await self._meter(stage, path, exc.usage)
             raise
-        await self._keep_and_meter(stage, path, reply.usage, keep, reply.answer)
+        body = draft(reply.answer) if draft is not None else None
+        await self._meter(stage, path, reply.usage, body)
         for note in reply.notes:
             if note not in self.noted:
                 self.noted.add(note)
@@ -68,14 +70,9 @@ class RunContext:
         return reply.answer
 
     @finish_when_cancelled
-    async def _keep_and_meter(self, stage: Stage, path: str | None, usage: Usage,
-                              keep: Callable[[A], Awaitable[None]] | None, answer: A) -> None:
-        if keep is not None:
-            await keep(answer)
-        await self._meter(stage, path, usage)
-
-    async def _meter(self, stage: Stage, path: str | None, usage: Usage) -> None:
-        await self.store.record_usage(self.run_id, stage.value, path, usage)
+    async def _meter(self, stage: Stage, path: str | None, usage: Usage,
+                     draft: str | None = None) -> None:
+        await self.store.record_usage(self.run_id, stage.value, path, usage, draft=draft)
         self.spent = self.spent + usage
         self.calls += 1
         budget = self.config.budget_usd

@@ -40,6 +40,13 @@ BUDGET_EXHAUSTED = "Budget exhausted"
 """The title of a run stopped by its budget during code generation."""
 
 
+UNCHANGED_RETRY = (
+    "The retry regenerated the same content, so nothing was committed and the Judge's "
+    "report stands"
+)
+"""Said in the run's summary (the check output, the reply) when a /retry changed nothing."""
+
+
 def killed_title(gate: str) -> str:
     """The title of a run a kill gate stopped (its outcome starts with it)."""
     return f"Killed by the {gate} gate"
@@ -112,7 +119,8 @@ async def _stages(ctx: RunContext, run: RunRecord) -> RunFinished:
     retry = list(run.request.get("retry", []))
     if retry:
         result = await codegen.retry(retry, run.request.get("note"))
-        await ctx.store.clear_checkpoint(ctx.run_id, Stage.JUDGE.value)
+        if not result.changed_nothing:  # identical content: the Judge's report still holds
+            await ctx.store.clear_checkpoint(ctx.run_id, Stage.JUDGE.value)
         await ctx.store.update_run(ctx.run_id, request={})
     else:
         result = await codegen.generate()
@@ -230,6 +238,8 @@ def _verdict(ctx: RunContext, report: JudgeReport, result: CodegenResult) -> Run
     status = RunStatus.SUCCEEDED if report.passed and not unfinished else RunStatus.FAILED
     word = "passed" if status is RunStatus.SUCCEEDED else "failed"
     summary = f"The Judge scored the app {report.score}/100 (pass mark {report.threshold})."
+    if result.changed_nothing:
+        summary += f" {UNCHANGED_RETRY}: {', '.join(result.unchanged)}."
     if report.not_built:
         summary += f" Not built: {'; '.join(report.not_built)}."
     elif report.blocking:

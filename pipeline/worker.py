@@ -219,6 +219,8 @@ class Worker:
         lease would never be swept, while a lease left to lapse is requeued by the sweeper.
         """
         fields = {"worker": self.name, "run_id": run_id, "ending": ending.value}
+        if error:
+            fields["error"] = error
         if ending is _Ending.LOST:
             LOG.warning("lease lost; run abandoned to its new owner", extra=fields)
             return

@@ -279,6 +279,9 @@ def markdown(table: dict[str, tuple[int, int, list[str]]]) -> str:
 
 
 if __name__ == "__main__":
+    if not INDEX.is_file():
+        raise SystemExit(f"{INDEX} is absent: the mutations need the shared API reference index "
+                         "beside the repository (../shared/flutter-api/index.json)")
     measured = measure()
     print(markdown(measured))
     for kind, (_hits, _total, misses) in measured.items():

@@ -72,7 +72,19 @@ def test_errors_exit_one_with_json(recipes: Path, capsys: pytest.CaptureFixture[
     assert found == {
         "file": "lib/app.dart", "line": 11, "column": 12, "rule": "unknown-name",
         "severity": "error", "message": "Undefined name 'MaterialAp'. Did you mean 'MaterialApp'?",
+        "fix": "Replace 'MaterialAp' with 'MaterialApp'",
     }
+
+
+@pytest.mark.usefixtures("no_sdk")
+def test_factory_rules_only_on_request(recipes: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A library without lib/main.dart is clean Dart; only the factory's own rules mind."""
+    (recipes / "lib" / "main.dart").unlink()
+    assert main(["check", str(recipes), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["check", str(recipes), "--json", "--factory-rules"]) == 1
+    rules = {d["rule"] for d in json.loads(capsys.readouterr().out)}
+    assert rules == {"main-runapp"}
 
 
 @pytest.mark.usefixtures("no_sdk")

@@ -158,3 +158,10 @@ def test_docs_list_every_checkpoint_with_its_points() -> None:
     docs = (Path(__file__).resolve().parents[1] / "docs" / "judge.md").read_text()
     for c in CHECKPOINTS:
         assert f"| {c.id} | {c.title} | {c.points} |" in docs, c.id
+
+
+def test_the_judge_counts_each_project_rule_finding_once() -> None:
+    judged = project(edit("lib/models/note.dart", "class Note {",
+                          "int later() => throw UnimplementedError();\n\nclass Note {"))
+    placeholders = [d for d in judged.diagnostics if d.rule == "placeholder"]
+    assert len(placeholders) == 1

@@ -53,3 +53,39 @@ def test_status_cancel_unknown_and_plain_text() -> None:
 def test_retry_without_a_file_is_still_a_request() -> None:
     found = parse_commands("/retry please")
     assert found.retry_asked and found.retry == [] and found.note == "please"
+
+
+def test_a_longer_fence_is_not_closed_by_a_shorter_one() -> None:
+    body = "````markdown\n```\n/retry lib/a.dart\n```\n````\n/status"
+    found = parse_commands(body)
+    assert not found.retry_asked and found.status
+
+
+def test_an_unclosed_fence_runs_to_the_end() -> None:
+    assert not parse_commands("```\n/retry lib/a.dart").any
+
+
+def test_a_backtick_in_the_info_string_is_no_fence() -> None:
+    assert parse_commands("``` x ` y\n/status").status
+
+
+def test_lazy_quote_continuation_lines_are_quoted_until_a_blank_line() -> None:
+    body = "> Please run\n/retry lib/a.dart\n\n/status"
+    found = parse_commands(body)
+    assert not found.retry_asked and found.status
+
+
+def test_html_comments_and_pre_blocks_are_ignored() -> None:
+    body = (
+        "<!-- /retry lib/a.dart -->\n"
+        "<!--\n/cancel\n-->\n"
+        "<pre>\n/retry lib/b.dart\n</pre>\n"
+        "<PRE class='x'>/cancel</PRE>\n"
+        "/status"
+    )
+    found = parse_commands(body)
+    assert (found.retry_asked, found.cancel, found.status) == (False, False, True)
+
+
+def test_a_command_after_a_closed_fence_still_counts() -> None:
+    assert parse_commands("~~~~\n~~~\n/cancel\n~~~~~\n/retry lib/a.dart").retry == ["lib/a.dart"]

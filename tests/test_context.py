@@ -7,18 +7,22 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
 from pipeline.answers import CriticReport
 from pipeline.asks import CriticAsk
 from pipeline.config import FactoryConfig
 from pipeline.context import RunContext
+from pipeline.engines.base import Usage
 from pipeline.engines.offline import OfflineEngine
 from pipeline.events import Event
-from pipeline.status import Stage
+from pipeline.status import FileStatus, Stage
 from pipeline.store import open_store
 from pipeline.store.sql import SqlRunStore
+from tests.databases import empty, module_database
 
 IDEA = "A recipe box with shopping lists and meal plans"
+PATH = "lib/main.dart"
 
 
 class NoSink:
@@ -26,35 +30,76 @@ class NoSink:
         return None
 
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqlRunStore]:
-    opened = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'factory.db'}")
+pg_url = module_database("test_context")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlRunStore]:
+    if request.param == "sqlite":
+        opened = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'factory.db'}")
+    else:
+        opened = await open_store(request.getfixturevalue("pg_url"))
+        await empty(opened)
     yield opened
     await opened.close()
 
 
-async def test_a_cancel_while_the_answer_is_saved_still_saves_and_bills_it(
+class SlowLedger(SqlRunStore):
+    """A store whose ledger write waits for the test, so a cancel can land in the middle."""
+
+    def __init__(self, store: SqlRunStore) -> None:
+        super().__init__(store.engine)
+        self.writing, self.unblock = asyncio.Event(), asyncio.Event()
+
+    async def record_usage(self, run_id: str, stage: str, path: str | None, usage: Usage,
+                           *, draft: str | None = None) -> None:
+        self.writing.set()
+        await self.unblock.wait()
+        await super().record_usage(run_id, stage, path, usage, draft=draft)
+
+
+async def _planned(store: SqlRunStore) -> tuple[str, RunContext]:
+    run = await store.create_run(IDEA, "offline", {}, {"kind": "local", "out": "/x"})
+    await store.save_files(run.id, [(PATH, 1, {})])
+    config = FactoryConfig()
+    return run.id, RunContext(run_id=run.id, idea=IDEA, store=store,
+                              engine=OfflineEngine(config), sink=NoSink(), config=config)
+
+
+async def test_a_cancel_while_the_answer_is_billed_still_saves_and_bills_it(
     store: SqlRunStore,
 ) -> None:
-    run = await store.create_run(IDEA, "offline", {}, {"kind": "local", "out": "/x"})
-    config = FactoryConfig()
-    ctx = RunContext(run_id=run.id, idea=IDEA, store=store, engine=OfflineEngine(config),
-                     sink=NoSink(), config=config)
-    saving, release = asyncio.Event(), asyncio.Event()
-    kept: list[CriticReport] = []
-
-    async def keep(answer: CriticReport) -> None:
-        saving.set()
-        await release.wait()  # the cancel arrives in the middle of the save
-        kept.append(answer)
-
-    task = asyncio.create_task(ctx.ask(Stage.CRITIC, None, CriticAsk(idea=IDEA), CriticReport,
-                                       keep=keep))
-    await saving.wait()
+    slow = SlowLedger(store)
+    run_id, ctx = await _planned(slow)
+    task = asyncio.create_task(ctx.ask(Stage.CRITIC, PATH, CriticAsk(idea=IDEA), CriticReport,
+                                       draft=lambda report: report.summary))
+    await slow.writing.wait()
     task.cancel()
     await asyncio.sleep(0)
-    release.set()
+    slow.unblock.set()
     with pytest.raises(asyncio.CancelledError):
         await task
-    assert len(kept) == 1
-    assert [row.stage for row in await store.ledger(run.id)] == ["critic"]
+    assert [row.stage for row in await store.ledger(run_id)] == ["critic"]
+    (saved,) = await store.files(run_id)
+    assert saved.content and saved.status is FileStatus.RUNNING
+
+
+async def test_the_draft_and_its_ledger_row_are_one_transaction(store: SqlRunStore) -> None:
+    """A failure after the draft is written but before the bill rolls back both: a resumed
+    run then pays for the file once, and the ledger says so."""
+    run_id, ctx = await _planned(store)
+
+    def fail_on_ledger(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO LEDGER"):
+            raise RuntimeError("the worker died here")
+
+    event.listen(store.engine.sync_engine, "before_cursor_execute", fail_on_ledger)
+    try:
+        with pytest.raises(RuntimeError):
+            await ctx.ask(Stage.CRITIC, PATH, CriticAsk(idea=IDEA), CriticReport,
+                          draft=lambda report: report.summary)
+    finally:
+        event.remove(store.engine.sync_engine, "before_cursor_execute", fail_on_ledger)
+    (saved,) = await store.files(run_id)
+    assert (saved.content, saved.status) == (None, FileStatus.PENDING)
+    assert await store.ledger(run_id) == []

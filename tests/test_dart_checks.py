@@ -342,7 +342,6 @@ def test_pubspec_fields_and_dependencies() -> None:
     assert {
         ("pubspec.yaml", "pubspec-name", "error"),
         ("pubspec.yaml", "pubspec-sdk", "error"),
-        ("pubspec.yaml", "pubspec-flutter", "error"),
         ("lib/net.dart", "pubspec-missing-dependency", "error"),
         ("test/extra_test.dart", "pubspec-missing-dependency", "error"),
         ("pubspec.yaml", "pubspec-unused-dependency", "warning"),
@@ -390,6 +389,16 @@ def test_project_rules() -> None:
     }
     assert len([d for d in project_rules(files) if d.rule == "placeholder"]) == 3
     assert project_rules(project()) == []
+
+
+def test_factory_rules_are_not_errors_of_the_default_check() -> None:
+    files = project(main="void main() {}\n\nint later() => throw UnimplementedError();\n")
+    files["pubspec.yaml"] = "name: tool\nenvironment:\n  sdk: ^3.5.0\n"
+    files[".github/workflows/ci.yml"] = ""
+    del files["test/app_test.dart"]
+    factory = {"main-runapp", "placeholder", "pubspec-flutter", "github-dir", "no-tests"}
+    assert not {d.rule for d in check_files(files)} & factory
+    assert factory <= {d.rule for d in check_files(files, factory_rules=True)}
 
 
 def test_declared_names_and_imports_of() -> None:

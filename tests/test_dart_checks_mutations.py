@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.checks import check_files
-from tests.checks_mutations import KINDS, PROJECTS, Mutation, load, markdown, measure
+from tests.checks_mutations import INDEX, KINDS, PROJECTS, Mutation, load, markdown, measure
 
 OVERALL_RATE = 0.95
 KIND_RATE = 0.90
@@ -16,6 +16,9 @@ KIND_RATE = 0.90
 
 @pytest.fixture(scope="module")
 def table() -> dict[str, tuple[int, int, list[str]]]:
+    if not INDEX.is_file():
+        pytest.skip(f"{INDEX} is absent: the mutations draw their names from the shared API "
+                    "reference index, which sits beside the repository only in CI")
     return measure()
 
 

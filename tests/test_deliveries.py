@@ -119,20 +119,76 @@ async def test_a_redelivery_after_the_claim_lapsed_is_accepted_and_handled_once(
         assert await runs_and_reactions(live, repo) == (1, 1)
 
 
-async def test_a_failed_handler_still_marks_the_delivery_handled(
-    settings: BotSettings, options: ServerOptions, repo: Repo,
+@pytest.fixture(autouse=True)
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Handler retries wait milliseconds here, not the seconds they wait in service."""
+    monkeypatch.setattr(dispatch, "RETRY_BASE_S", 0.01)
+    monkeypatch.setattr(dispatch, "FINISH_RETRY_S", 0.01)
+
+
+async def test_a_handler_that_fails_on_github_errors_is_retried_and_the_run_starts(
+    settings: BotSettings, options: ServerOptions, repo: Repo, fake_github: FakeGitHub,
 ) -> None:
+    repo.open_issue("Recipe box", "Save recipes")
+    fake_github.fail_next("repos/get-content", 502, times=8)  # the config read, past its retries
+    fake_github.fail_next("reactions/create-for-issue", 403)
+    async with server(settings, options) as first:
+        assert await post(first, labeled(1, "Recipe box", "Save recipes"), "d-flaky") == (
+            202, "queued")
+        await first.app[EVENTS].drain()
+        # The run exists although the 👀 was refused: the reaction comes after, best effort.
+        assert await runs_and_reactions(first, repo) == (1, 0)
+        assert first.app[EVENTS].claims.held == set()
+        assert await post(first, labeled(1, "x"), "d-flaky") == (200, "delivery already received")
+
+
+async def test_a_handler_that_always_fails_gives_up_visibly_and_closes_the_delivery(
+    settings: BotSettings, options: ServerOptions, repo: Repo, fake_github: FakeGitHub,
+) -> None:
+    repo.open_issue("Recipe box", "Save recipes")
+    calls = 0
+
     async def explode(event: sansio.Event) -> None:
+        nonlocal calls
+        calls += 1
         raise RuntimeError("boom")
 
     async with server(settings, options) as first:
-        first.app[EVENTS].handle = explode  # type: ignore[method-assign]
-        assert await post(first, labeled(1, "x"), "d-boom") == (202, "queued")
+        events = first.app[EVENTS]
+        events.handle = explode  # type: ignore[method-assign]
+        assert await post(first, labeled(1, "Recipe box"), "d-boom") == (202, "queued")
+        await events.drain()
+        assert calls == dispatch.HANDLER_ATTEMPTS
+        assert events.claims.held == set()
+        [comment] = repo.comments_on(1)
+        assert "could not handle this `issues` event" in comment["body"]
+        assert "d-boom" in comment["body"]
+        assert await post(first, labeled(1, "x"), "d-boom") == (200, "delivery already received")
+
+
+async def test_a_failed_handled_write_is_tried_again_not_replayed(
+    settings: BotSettings, options: ServerOptions, repo: Repo,
+) -> None:
+    repo.open_issue("Recipe box", "Save recipes")
+    async with server(settings, options) as first:
+        store = first.app[STORE]
+        real = store.finish_deliveries
+        failures = 2
+
+        async def flaky(ids: Any) -> None:
+            nonlocal failures
+            if failures:
+                failures -= 1
+                raise ConnectionError("database went away")
+            await real(ids)
+
+        store.finish_deliveries = flaky  # type: ignore[method-assign]
+        assert await post(first, labeled(1, "Recipe box"), "d-mark") == (202, "queued")
         await first.app[EVENTS].drain()
         assert first.app[EVENTS].claims.held == set()
-        claims = DeliveryClaims(first.app[STORE], lease_s=-1.0)
-        assert await claims.take_lapsed(10) == []
-        assert await post(first, labeled(1, "x"), "d-boom") == (200, "delivery already received")
+        claims = DeliveryClaims(store, lease_s=-1.0)
+        assert await claims.take_lapsed(10) == []  # nothing is left to be replayed
+        assert await runs_and_reactions(first, repo) == (1, 1)
 
 
 async def test_replays_leave_room_for_live_deliveries(

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import time
 
+import aiohttp
 import pytest
 
+from bot.auth import AppAuth
 from bot.errors import GitHubUnavailable, NotFound, RateLimited, Unprocessable
 from bot.github import GitHub, RetryingAPI, RetryPolicy, _rate_limit_wait
+from bot.settings import BotSettings
 from tests.fakes.github_api import FakeGitHub
 from tests.fakes.github_state import Repo
+from tests.github_values import INSTALLATION_ID
 
 pytest_plugins = ["tests.github_fixtures"]
 
@@ -70,6 +74,18 @@ async def test_5xx_gives_up_after_the_attempts(
     with pytest.raises(GitHubUnavailable):
         await gh.get(REPO_URL)
     assert len(sleeps) == 3
+
+
+async def test_the_default_policy_rides_out_a_minute_of_5xx(
+    fake_github: FakeGitHub, session: aiohttp.ClientSession, settings: BotSettings, repo: Repo,
+) -> None:
+    """Issue 12 item 9: a ~15 s outage failed every run in flight (5 tries, 15 s of waits)."""
+    api = Sleeps(session, base_url=settings.api_url, policy=RetryPolicy())
+    api.slept = []
+    gh = AppAuth(settings.app_id, settings.private_key, api).github(INSTALLATION_ID)
+    fake_github.fail_next("repos/get", 502, times=RetryPolicy().attempts - 1)
+    assert (await gh.get(REPO_URL))["name"] == "recipes"
+    assert sum(api.slept) >= 60
 
 
 async def test_a_long_rate_limit_fails_instead_of_hanging(

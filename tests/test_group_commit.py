@@ -8,10 +8,11 @@ from pipeline.store.group_commit import GroupCommit
 
 
 class Table:
-    def __init__(self, fail_first: bool = False) -> None:
+    def __init__(self, fail_first: bool = False, bad: frozenset[str] = frozenset()) -> None:
         self.rows: dict[str, str] = {}
         self.batches: list[list[str]] = []
         self.fail_first = fail_first
+        self.bad = bad
 
     async def flush(self, values: dict[str, str]) -> set[str]:
         self.batches.append(list(values))
@@ -19,6 +20,8 @@ class Table:
         if self.fail_first:
             self.fail_first = False
             raise ConnectionError("database went away")
+        if self.bad & set(values):
+            raise ValueError("a row the database refuses")
         new = {k for k in values if k not in self.rows}
         self.rows.update({k: values[k] for k in new})
         return new
@@ -40,16 +43,30 @@ async def test_a_key_is_new_only_once_within_and_across_batches() -> None:
     assert await group.submit("same", "issues") is False
 
 
-async def test_a_failed_batch_fails_its_callers_and_the_next_batch_still_runs() -> None:
+async def test_a_failed_batch_is_written_again_one_by_one() -> None:
     table = Table(fail_first=True)
     group = GroupCommit(table.flush)
-    failing = asyncio.gather(*(group.submit(f"a{i}", "x") for i in range(3)),
-                             return_exceptions=True)
-    await asyncio.sleep(0)  # the first batch is in flight
-    later = group.submit("b", "x")
-    errors, ok = await asyncio.gather(failing, later)
-    assert all(isinstance(e, ConnectionError) for e in errors)
-    assert ok is True and "b" in table.rows
+    results = await asyncio.gather(*(group.submit(f"a{i}", "x") for i in range(3)))
+    assert results == [True, True, True] and set(table.rows) == {"a0", "a1", "a2"}
+
+
+async def test_one_bad_row_fails_only_its_own_caller() -> None:
+    table = Table(bad=frozenset({"a1"}))
+    group = GroupCommit(table.flush)
+    results = await asyncio.gather(*(group.submit(f"a{i}", "x") for i in range(3)),
+                                   return_exceptions=True)
+    assert results[0] is True and results[2] is True
+    assert isinstance(results[1], ValueError)
+    assert set(table.rows) == {"a0", "a2"}
+    assert await group.submit("b", "x") is True
+
+
+async def test_a_lone_failing_key_fails_its_callers() -> None:
+    table = Table(fail_first=True)
+    group = GroupCommit(table.flush)
+    with pytest.raises(ConnectionError):
+        await group.submit("a", "x")
+    assert await group.submit("a", "x") is True
 
 
 async def test_a_caller_that_gives_up_does_not_cancel_the_batch() -> None:

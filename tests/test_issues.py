@@ -40,9 +40,9 @@ async def test_label_starts_one_run_while_one_is_live(
         "branch": f"factory/issue-{number}-shop", "default_branch": "main"}
     assert run.config["budget_usd"] == 5.0
     await store.set_status(run.id, RunStatus.RUNNING)
-    await store.set_status(run.id, RunStatus.FAILED)
+    await store.set_status(run.id, RunStatus.ERROR, error="GitHub answered 502")
     await dispatch("issues", labeled(number, "Shop", "A shop"))
-    assert len(await runs(store)) == 2  # a finished run does not block a new one
+    assert len(await runs(store)) == 2  # an errored run does not block a new one
     assert [r["content"] for r in repo.reactions] == ["eyes", "eyes"]
 
 
@@ -90,3 +90,31 @@ async def test_unlabel_cancels_the_live_run(
     assert run.status is RunStatus.QUEUED
     await dispatch("issues", labeled(number, "Shop", action="unlabeled"))
     assert (await store.get_run(run.id)).status is RunStatus.CANCELLED
+
+
+async def test_relabelling_a_finished_issue_says_so_and_starts_nothing(
+    dispatch: Dispatch, store: RunStore, repo: Repo,
+) -> None:
+    number = repo.open_issue("Shop", "A shop")["number"]
+    await dispatch("issues", labeled(number, "Shop", "A shop"))
+    [run] = await runs(store)
+    await store.update_run(run.id, origin={**run.origin, "pr": 12})
+    await store.set_status(run.id, RunStatus.RUNNING)
+    await store.set_status(run.id, RunStatus.SUCCEEDED)
+    await dispatch("issues", labeled(number, "Shop", "A shop"))
+    assert [r.id for r in await runs(store)] == [run.id]
+    [comment] = repo.comments_on(number)
+    assert f"`{run.id}` (succeeded), on PR #12" in comment["body"]
+
+
+async def test_relabelling_an_errored_issue_starts_it_again(
+    dispatch: Dispatch, store: RunStore, repo: Repo,
+) -> None:
+    number = repo.open_issue("Shop", "A shop")["number"]
+    await dispatch("issues", labeled(number, "Shop", "A shop"))
+    [run] = await runs(store)
+    await store.set_status(run.id, RunStatus.RUNNING)
+    await store.set_status(run.id, RunStatus.ERROR, error="GitHub answered 502")
+    await dispatch("issues", labeled(number, "Shop", "A shop"))
+    assert len(await runs(store)) == 2
+    assert repo.comments_on(number) == []

@@ -29,7 +29,7 @@ from pipeline.events import (
     RunFinished,
 )
 from pipeline.gitsink import GitSink
-from pipeline.orchestrator import execute_run
+from pipeline.orchestrator import UNCHANGED_RETRY, execute_run
 from pipeline.status import FileStatus, RunStatus
 from pipeline.store import open_store
 from pipeline.store.base import RunRecord, RunStore
@@ -204,7 +204,7 @@ async def test_retry_regenerates_one_file_in_one_commit_and_rejudges(store: RunS
 
     def record(ask: FileAsk) -> str | None:
         notes.append(ask.note)
-        return None
+        return FILES[ask.spec.path][0] + "\n// Notes are shown on cards.\n"
 
     engine.file_hook = record
     await store.update_run(run.id, request={"retry": ["lib/screens/note_screen.dart"],
@@ -219,6 +219,31 @@ async def test_retry_regenerates_one_file_in_one_commit_and_rejudges(store: RunS
     assert not sink.of(LevelComplete)
     assert len(sink.of(JudgeReported)) == 1
     assert (await store.get_run(run.id)).request == {}
+
+
+async def test_a_retry_with_identical_content_commits_nothing_and_keeps_the_judge(
+    store: RunStore, tmp_path: Path
+) -> None:
+    run, engine = await start(store), ScriptedEngine()
+    out = tmp_path / "app"
+    await execute_run(store, run, GitSink(out, store, run.id), engine)
+    commits_before = len(list(git.Repo(out).iter_commits()))
+    judged_before = engine.calls[("JudgeAsk", None)]
+    await store.update_run(run.id, request={"retry": ["lib/screens/note_screen.dart"]})
+    await store.set_status(run.id, RunStatus.QUEUED)
+    run = await store.set_status(run.id, RunStatus.RUNNING)
+    sink = Collector()
+    assert await execute_run(store, run, FanOut([sink, GitSink(out, store, run.id)]),
+                             engine) is RunStatus.SUCCEEDED
+    assert not sink.of(FilesRegenerated) and not sink.of(JudgeReported)
+    assert engine.calls[("JudgeAsk", None)] == judged_before
+    assert "retry-1" not in await store.commits(run.id)
+    finished = sink.of(RunFinished)[0]
+    assert UNCHANGED_RETRY in finished.summary
+    assert "lib/screens/note_screen.dart" in finished.summary
+    # Only the report may change; no commit of the regenerated file.
+    messages = [c.message for c in git.Repo(out).iter_commits()][: -commits_before or None]
+    assert not any("regenerate" in m for m in messages)
 
 
 async def test_spending_past_the_budget_stops_codegen_cleanly(store: RunStore) -> None:

@@ -30,7 +30,22 @@ def test_paths_outside_the_project_are_refused(path: str) -> None:
     assert path_problem(path) is not None
 
 
-@pytest.mark.parametrize("path", ["lib/main.dart", "test/a_test.dart", "pubspec.yaml"])
+@pytest.mark.parametrize("path", [
+    "lib/a\nb.dart", "lib/evil\u202etxt.dart", "lib/c:d.dart", "lib/.git/config",
+    "lib/.hidden.dart", "lib/" + "a" * 5_000 + ".dart", "lib/x y.dart", "test/-x_test.dart",
+    "lib/caf\u00e9.dart", "lib/a\tb.dart",
+])
+def test_names_outside_a_conservative_set_are_refused(path: str) -> None:
+    assert path_problem(path) is not None
+
+
+def test_a_long_name_is_named_short_in_the_message() -> None:
+    why = path_problem("lib/" + "a" * 5_000 + ".dart")
+    assert why is not None and len(why) < 120
+
+
+@pytest.mark.parametrize("path", ["lib/main.dart", "test/a_test.dart", "pubspec.yaml",
+                                  ".gitignore", "lib/l10n/app_en.arb", "lib/src/my-widget.g.dart"])
 def test_project_paths_are_accepted(path: str) -> None:
     assert path_problem(path) is None
 

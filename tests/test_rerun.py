@@ -70,3 +70,32 @@ async def test_installations_are_tracked(dispatch: Dispatch, store: RunStore) ->
     await dispatch("installation", deleted)
     owner = deleted["installation"]["account"]["login"]
     assert await store.installations() == {INSTALLATION_ID: (owner, "deleted")}
+
+
+async def test_rerequest_of_a_running_run_does_not_requeue_it(
+    dispatch: Dispatch, store: RunStore, repo: Repo
+) -> None:
+    run = await store.create_run("shop", "offline", {}, {
+        "kind": "github", "installation_id": INSTALLATION_ID, "repo": REPO, "issue": 1})
+    await store.save_files(run.id, [("lib/a.dart", 1, {})])
+    await store.set_file(run.id, "lib/a.dart", FileStatus.FAILED)
+    claimed = await store.claim("worker-1", 60)
+    assert claimed is not None and claimed.id == run.id
+    await dispatch("check_run", rerequested(11, run.id, APP_ID))
+    after = await store.get_run(run.id)
+    assert (after.status, after.request, after.lease_owner) == (
+        RunStatus.RUNNING, {}, "worker-1")
+
+
+async def test_rerequest_from_another_repository_is_refused(
+    dispatch: Dispatch, store: RunStore, repo: Repo
+) -> None:
+    run = await store.create_run("shop", "offline", {}, {
+        "kind": "github", "installation_id": INSTALLATION_ID, "repo": "someone/else", "issue": 1})
+    await store.save_files(run.id, [("lib/a.dart", 1, {})])
+    await store.set_file(run.id, "lib/a.dart", FileStatus.FAILED)
+    await store.set_status(run.id, RunStatus.RUNNING)
+    await store.set_status(run.id, RunStatus.FAILED)
+    await dispatch("check_run", rerequested(11, run.id, APP_ID))
+    after = await store.get_run(run.id)
+    assert (after.status, after.request) == (RunStatus.FAILED, {})

@@ -56,6 +56,40 @@ async def test_a_422_from_github_ends_the_run_with_a_clear_failed_check(
     assert "422" in check["output"]["summary"]
 
 
+async def test_a_refusal_after_the_final_status_still_runs_the_failure_path(
+    store: RunStore, auth: AppAuth, repo: Repo, fake_github: FakeGitHub
+) -> None:
+    """Issue 12 item 18: a 422 on ready-for-review came after `succeeded` was written, and the
+    runner's `set_status(error)` raised InvalidTransition before the check was failed."""
+    run = await github_run(store, repo)
+    fake_github.fail_next("graphql", 422)
+    await GitHubRunner(store, auth, min_interval_s=0.0, redis_url="")(run)
+    assert (await store.get_run(run.id)).status is RunStatus.SUCCEEDED
+    check = max(repo.check_runs.values(), key=lambda c: c["id"])
+    assert (check["conclusion"], check["output"]["title"]) == (
+        "failure", "Code Factory could not publish")
+    assert "422" in check["output"]["summary"]
+
+
+@pytest.mark.parametrize(("operation", "status", "headers"), [
+    ("pulls/create", 429, {"retry-after": "700"}),
+    ("checks/create", 422, {}),
+])
+async def test_a_failure_before_the_check_exists_is_said_on_the_issue(
+    store: RunStore, auth: AppAuth, repo: Repo, fake_github: FakeGitHub,
+    operation: str, status: int, headers: dict[str, str],
+) -> None:
+    """Issue 12 item 7: with no check run yet, the user saw only the 👀."""
+    run = await github_run(store, repo)
+    fake_github.fail_next(operation, status, headers)
+    await GitHubRunner(store, auth, min_interval_s=0.0, redis_url="")(run)
+    assert (await store.get_run(run.id)).status is RunStatus.ERROR
+    assert not repo.check_runs
+    [comment] = repo.comments_on(run.origin["issue"])
+    assert f"could not start run `{run.id}`" in comment["body"]
+    assert str(status) in comment["body"] and "remove the label" in comment["body"]
+
+
 async def test_local_runs_are_not_executed_here(store: RunStore, auth: AppAuth) -> None:
     run = await store.create_run("x", "offline", {}, {"kind": "local", "out": "/tmp/x"})
     with pytest.raises(BadInput):

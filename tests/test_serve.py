@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
 import socket
@@ -14,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from factory.cli import main
+from factory.commands import serve
+from pipeline.config import Settings
 from tests.github_values import KeyPair
 
 pytest_plugins = ["tests.github_fixtures"]
@@ -36,6 +39,24 @@ def test_a_missing_setting_is_one_line_and_exit_3(
     assert main(["serve", "--port", "1"]) == 3
     err = capsys.readouterr().err
     assert err.strip() == "factory: error: GITHUB_APP_ID is not set"
+
+
+def test_serve_takes_the_in_process_worker_s_lease_and_heartbeat(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], app_key: KeyPair,
+    tmp_path: Path,
+) -> None:
+    for name, value in {"GITHUB_APP_ID": "1", "GITHUB_PRIVATE_KEY": app_key.private,
+                        "GITHUB_WEBHOOK_SECRET": "s", "FACTORY_DATA_DIR": str(tmp_path),
+                        "FACTORY_ENGINE": "offline"}.items():
+        monkeypatch.setenv(name, value)
+    assert main(["serve", "--port", "1", "--lease", "10", "--heartbeat", "5"]) == 3
+    assert "must exceed 3 heartbeats" in capsys.readouterr().err
+    parser = argparse.ArgumentParser()
+    serve.configure(parser)
+    options = serve.options_from(parser.parse_args(["--lease", "20", "--heartbeat", "2"]),
+                                 Settings())
+    assert options.worker is not None
+    assert (options.worker.lease_seconds, options.worker.heartbeat_seconds) == (20, 2)
 
 
 def test_serve_answers_healthz_and_stops_on_sigterm(tmp_path: Path, app_key: KeyPair) -> None:

@@ -5,11 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from bot.errors import SettingsError
 from bot.settings import DEFAULT_API_URL, load_settings
 
-KEY = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n"
+KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+    serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption(),
+).decode()
+EC_KEY = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+    serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption(),
+).decode()
 ENV = {"GITHUB_APP_ID": "123", "GITHUB_PRIVATE_KEY": KEY, "GITHUB_WEBHOOK_SECRET": "hunter2"}
 
 
@@ -35,6 +42,10 @@ def test_escaped_newlines_enterprise_url_and_key_file(tmp_path: Path) -> None:
     ({"GITHUB_APP_ID": "abc"}, "GITHUB_APP_ID must be a number"),
     ({"GITHUB_PRIVATE_KEY": ""}, "GITHUB_PRIVATE_KEY or GITHUB_PRIVATE_KEY_PATH is not set"),
     ({"GITHUB_PRIVATE_KEY": "hello"}, "does not hold a PEM private key"),
+    ({"GITHUB_PRIVATE_KEY": "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n"},
+     "is not a usable private key"),
+    ({"GITHUB_PRIVATE_KEY": KEY[:400] + KEY[420:]}, "is not a usable private key"),
+    ({"GITHUB_PRIVATE_KEY": EC_KEY}, "is not an RSA key"),
     ({"GITHUB_PRIVATE_KEY": "", "GITHUB_PRIVATE_KEY_PATH": "/nope.pem"}, "cannot be read"),
     ({"GITHUB_WEBHOOK_SECRET": " "}, "GITHUB_WEBHOOK_SECRET is not set"),
 ])

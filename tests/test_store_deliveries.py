@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -117,3 +118,20 @@ def _upgrade_to(connection: sa.Connection, revision: str) -> None:
     config = migrate.alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, revision)
+
+
+async def test_payloads_past_the_retention_are_forgotten_and_ids_kept(
+    store: SqlRunStore,
+) -> None:
+    for n in (1, 2, 3):
+        assert await store.record_delivery(delivery(n), "s1", LEASE) is True
+    await store.finish_deliveries({"d-1", "d-2"})
+    later = datetime.now(UTC) + timedelta(minutes=1)
+    assert await store.forget_payloads(later) == 2
+    assert await store.forget_payloads(later) == 0
+    async with store.engine.connect() as conn:
+        rows = (await conn.execute(sa.select(deliveries).order_by(deliveries.c.id))).all()
+    assert [(r.id, r.payload is None) for r in rows] == [
+        ("d-1", True), ("d-2", True), ("d-3", False)]  # the unhandled one keeps its payload
+    assert await store.record_delivery(delivery(1), "s2", LEASE) is False  # still a duplicate
+    assert await store.forget_payloads(datetime.now(UTC) - timedelta(days=1)) == 0

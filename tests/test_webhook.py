@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 from gidgethub import sansio
 
+from bot import dispatch, webhook
 from bot.app import EVENTS, METRICS, STORE
 from bot.webhook import MAX_BODY_BYTES, signature_of
 from pipeline.store.base import Delivery
 from tests.fakes.github_api import FakeGitHub
 from tests.github_values import WEBHOOK_SECRET
-from tests.webhook_events import labeled, payload, signed
+from tests.webhook_events import labeled, payload, pr_comment, signed
 
 pytest_plugins = ["tests.github_fixtures"]
 
@@ -94,7 +97,74 @@ async def test_missing_headers_and_bad_json_are_400(client: Client) -> None:
     assert (await client.post("/webhook", data=body, headers=headers)).status == 400
 
 
-async def test_a_crashing_handler_still_answers_and_is_counted(client: Client) -> None:
+async def _raw_post(client: Client, head: bytes, writes: list[bytes]) -> int:
+    """POST over a plain socket, the body in the writes given, a pause between them."""
+    reader, writer = await asyncio.open_connection(client.server.host, client.server.port)
+    writer.write(head)
+    for part in writes:
+        writer.write(part)
+        await writer.drain()
+        await asyncio.sleep(0.05)
+    status_line = await reader.readline()
+    writer.close()
+    return int(status_line.split()[1])
+
+
+def _head(headers: dict[str, str], length: int, signature: bytes | None = None) -> bytes:
+    lines = [b"POST /webhook HTTP/1.1", b"Host: localhost", b"Connection: close",
+             b"Content-Type: application/json", f"Content-Length: {length}".encode()]
+    for name, value in headers.items():
+        if name.lower() not in ("content-type", "content-length"):
+            if name == "X-Hub-Signature-256" and signature is not None:
+                lines.append(name.encode() + b": " + signature)
+            else:
+                lines.append(f"{name}: {value}".encode())
+    return b"\r\n".join(lines) + b"\r\n\r\n"
+
+
+@pytest.mark.parametrize("size", [12 * 1024, 800 * 1024])
+async def test_a_body_arriving_in_several_writes_is_verified_whole(
+    client: Client, size: int
+) -> None:
+    issue = labeled(1, "Recipe box", "x" * size)
+    body, headers = signed("issues", issue, f"split-{size}")
+    half = len(body) // 2
+    status = await _raw_post(client, _head(headers, len(body)), [body[:half], body[half:]])
+    assert status == 202
+
+
+async def test_a_body_that_trickles_in_is_408(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(webhook, "BODY_TIMEOUT_S", 0.2)
+    body, headers = signed("issues", labeled(1, "x"), "slow")
+    # Half the body, then nothing: the server must not wait for the rest forever.
+    status = await _raw_post(client, _head(headers, len(body)), [body[: len(body) // 2]])
+    assert status == 408
+
+
+async def test_a_non_ascii_signature_is_401_not_500(client: Client) -> None:
+    body, headers = signed("issues", labeled(1, "x"), "non-ascii")
+    status = await _raw_post(client, _head(headers, len(body), "sha256=\u00e9t\u00e9".encode()),
+                             [body])
+    assert status == 401
+
+
+async def test_json_nested_100000_deep_is_400(client: Client) -> None:
+    body = b"[" * 100_000 + b"]" * 100_000
+    _, headers = signed("issues", {}, "deep")
+    headers["X-Hub-Signature-256"] = signature_of(WEBHOOK_SECRET, body)
+    response = await client.post("/webhook", data=body, headers=headers)
+    assert response.status == 400
+    body = b"[1, 2]"
+    headers["X-Hub-Signature-256"] = signature_of(WEBHOOK_SECRET, body)
+    assert (await client.post("/webhook", data=body, headers=headers)).status == 400
+
+
+async def test_a_crashing_handler_still_answers_and_is_counted(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dispatch, "RETRY_BASE_S", 0.01)
     queue = client.app[EVENTS]
 
     async def explode(event: sansio.Event) -> None:
@@ -104,11 +174,12 @@ async def test_a_crashing_handler_still_answers_and_is_counted(client: Client) -
     status, _ = await post(client, "issues", labeled(1, "x"))
     assert status == 202
     await queue.drain()
-    assert client.app[METRICS].events[("issues", "error")] == 1
+    assert client.app[METRICS].events[("issues", "error")] == dispatch.HANDLER_ATTEMPTS
+    assert client.app[METRICS].events[("issues", "gave_up")] == 1
     status, _ = await post(client, "issues", labeled(2, "y"))
     assert status == 202  # the queue keeps serving after a crash
     await queue.drain()
-    assert client.app[METRICS].events[("issues", "error")] == 2
+    assert client.app[METRICS].events[("issues", "gave_up")] == 2
 
 
 async def test_a_crash_at_the_edge_answers_500(client: Client) -> None:
@@ -155,3 +226,43 @@ async def test_the_start_up_heap_is_frozen_out_of_the_collectors_sight(client: C
         assert gc.get_freeze_count() > 10_000
     finally:
         gc.unfreeze()
+
+
+NONSENSE = [
+    ("issue", "number", "7; DROP TABLE runs"),
+    ("issue", "number", 7.5),
+    ("issue", "number", -1),
+    ("issue", "number", 1e30),
+    ("issue", "number", [7]),
+    ("issue", "number", True),
+    ("issue", "title", None),
+    ("installation", "id", 1.5),
+    ("repository", "default_branch", 0),
+    ("repository", "full_name", "no-slash"),
+    ("label", "name", {"x": 1}),
+]
+
+
+@pytest.mark.parametrize(("part", "field", "value"), NONSENSE)
+async def test_a_signed_payload_with_wrong_types_is_400_and_stores_nothing(
+    client: Client, fake_github: FakeGitHub, part: str, field: str, value: Any
+) -> None:
+    fake_github.state.repos["octo-org/recipes"].open_issue("Recipe box", "Save recipes")
+    data = labeled(1, "Recipe box", "Save recipes")
+    data[part][field] = value
+    status, answer = await post(client, "issues", data, f"nonsense-{part}-{field}")
+    assert status == 400
+    assert f"{part}.{field}" in answer["message"]
+    await client.app[EVENTS].drain()
+    assert await runs(client) == []
+    assert fake_github.calls == []
+    # the delivery was not recorded: its correct redelivery is accepted
+    assert await client.app[STORE].record_delivery(
+        Delivery(f"nonsense-{part}-{field}", "issues", {}), "s", 30) is True
+
+
+async def test_a_comment_with_a_wrong_id_is_400(client: Client) -> None:
+    data = pr_comment(1, "/status")
+    data["comment"]["id"] = "12"
+    status, answer = await post(client, "issue_comment", data)
+    assert status == 400 and "comment.id" in answer["message"]

@@ -25,6 +25,15 @@ async def test_every_delivery_is_verified_and_accepted() -> None:
     assert all(len(r) == len(webhook_bench.COLUMNS) for r in table)
 
 
+async def test_real_payloads_are_sent_while_runs_execute_in_the_server() -> None:
+    result = await webhook_bench.run(deliveries=20, rounds=2, busy=1)
+    assert result["statuses"] == {"202": 40}
+    assert result["payload_bytes"] > 12_000  # the recorded example, not a toy
+    assert result["busy_runs"] == 1 and result["runs_ended"] >= 1
+
+
 async def test_bad_arguments_are_refused() -> None:
     with pytest.raises(ValueError):
         await webhook_bench.run(deliveries=0)
+    with pytest.raises(ValueError):
+        await webhook_bench.run(busy=-1)

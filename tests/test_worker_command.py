@@ -77,6 +77,10 @@ async def test_the_process_executes_claimed_runs_and_stops_on_sigterm(
         assert failed.error == f"BadInput: run {run.id} did not come from GitHub; run it with " \
             "`factory run`"
         assert (failed.lease_owner, failed.attempts) == (None, 1)
-        assert "worker stopped" in err.decode()
+        log = err.decode()
+        assert "worker stopped" in log
+        settled = next(line for line in log.splitlines() if "run settled" in line)
+        assert f"run_id={run.id!r}" in settled and "worker='proc-w'" in settled
+        assert "did not come from GitHub" in settled
     finally:
         await store.close()

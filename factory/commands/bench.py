@@ -1,4 +1,4 @@
-"""`factory bench NAME`: scheduling, retry, overhead and webhook benchmarks, as a table or JSON."""
+"""`factory bench NAME`: scheduling, retry, overhead, webhook and check benchmarks."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bot import webhook_bench
-from pipeline.bench import dag, overhead, retry
+from pipeline.bench import check, dag, overhead, retry
 from pipeline.bench.workload import DEFAULT_IDEAS, build_workloads
 from pipeline.config import FactoryConfig
 from pipeline.engines.latency import DEFAULT_TOKENS_PER_S, DEFAULT_TTFT_S, LatencyModel
@@ -55,12 +55,16 @@ def configure(p: argparse.ArgumentParser) -> None:
     p_over.add_argument("--runs", type=int, default=overhead.DEFAULT_RUNS,
                         help="runs to time, the best counts (default %(default)s)")
 
+    _add(names, "check", "static checks: files/s over a corpus, its slowest file, a 3 MB file")
+
     p_hook = _add(names, "webhook", "ack latency of concurrent signed deliveries")
     p_hook.add_argument("--deliveries", type=int, default=webhook_bench.DEFAULT_DELIVERIES,
                         help="deliveries sent at once (default %(default)s)")
     p_hook.add_argument("--rounds", type=int, default=webhook_bench.DEFAULT_ROUNDS,
                         help="bursts to send, one after another (default %(default)s)")
     p_hook.add_argument("--database-url", help="a migrated store to use (default: temp SQLite)")
+    p_hook.add_argument("--busy", type=int, default=0, metavar="N",
+                        help="offline runs executing in the server's process meanwhile")
 
 
 def _add(names: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
@@ -95,9 +99,12 @@ async def _measure(args: argparse.Namespace) -> tuple[dict[str, Any], Sequence[s
     if args.bench == "overhead":
         result = await overhead.run(files=args.files, runs=args.runs)
         return result, overhead.COLUMNS, overhead.rows(result)
+    if args.bench == "check":
+        result = check.run()
+        return result, check.COLUMNS, check.rows(result)
     if args.bench == "webhook":
         result = await webhook_bench.run(deliveries=args.deliveries, rounds=args.rounds,
-                                         database_url=args.database_url)
+                                         database_url=args.database_url, busy=args.busy)
         return result, webhook_bench.COLUMNS, webhook_bench.rows(result)
     config = FactoryConfig()
     latency = LatencyModel(ttft_s=args.ttft, tokens_per_s=args.tokens_per_s)

@@ -20,6 +20,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     """Add the `check` arguments."""
     parser.add_argument("directory", metavar="DIR", type=Path, help="the project root")
     parser.add_argument("--json", action="store_true", help="print diagnostics as a JSON list")
+    parser.add_argument("--factory-rules", action="store_true",
+                        help="also run the factory's own app rules (runApp in main.dart, tests, "
+                             "no placeholders, analysis_options.yaml, nothing under .github/)")
     parser.set_defaults(handler=main)
 
 
@@ -30,7 +33,7 @@ def main(args: argparse.Namespace) -> int:
         raise BadInput(f"{root} does not exist")
     if not root.is_dir():
         raise BadInput(f"{root} is not a directory")
-    diagnostics = check_directory(root)
+    diagnostics = check_directory(root, factory_rules=args.factory_rules)
     if args.json:
         json.dump([d.to_dict() for d in diagnostics], sys.stdout, indent=2)
         sys.stdout.write("\n")

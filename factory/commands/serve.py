@@ -10,8 +10,9 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.app import ServerOptions, make_app
+from bot.deliveries import PAYLOAD_RETENTION_DAYS
 from bot.settings import load_settings
-from factory.logfields import LOG_FORMAT as LOG_FORMAT  # `factory worker` imports it here
+from factory.commands.worker import add_lease_flags, pacing
 from factory.logfields import setup_logging
 from pipeline.config import FactoryConfig, Settings, load_config_file
 from pipeline.engines.select import ENGINES, check_providers, choose_engine
@@ -31,6 +32,7 @@ def configure(p: argparse.ArgumentParser) -> None:
                    help="serve webhooks only; `factory worker` processes execute the runs")
     p.add_argument("--max-runs", type=int, default=WorkerOptions().max_runs,
                    help="runs the in-process worker executes at once")
+    add_lease_flags(p)
     p.set_defaults(handler=main)
 
 
@@ -42,9 +44,10 @@ def options_from(args: argparse.Namespace, settings: Settings) -> ServerOptions:
     path = args.config or (Path(settings.config_file) if settings.config_file else None)
     config = load_config_file(path) if path else FactoryConfig()
     check_providers(engine, config)
-    worker = None if args.no_worker else WorkerOptions(max_runs=args.max_runs)
+    worker = None if args.no_worker else pacing(args)
     return ServerOptions(database_url=settings.database(), engine=engine, base_config=config,
-                         worker=worker)
+                         worker=worker, payload_retention_days=(
+                             settings.payload_retention_days or PAYLOAD_RETENTION_DAYS))
 
 
 def main(args: argparse.Namespace) -> int:

@@ -108,12 +108,11 @@ async def _attempt(
         if derived:
             body = FileBody(content=pubspec(plan))
         elif draft is None:
-            async def keep_draft(answer: FileBody) -> None:
-                if not answer.truncated:  # reviewed on resume instead of paid for again
-                    await ctx.store.set_file(ctx.run_id, spec.path, FileStatus.RUNNING,
-                                             content=answer.content)
+            def unreviewed(answer: FileBody) -> str | None:
+                # Reviewed on resume instead of paid for again; a cut-off answer is rewritten.
+                return None if answer.truncated else answer.content
 
-            body = await ctx.ask(Stage.CODEGEN, spec.path, ask, FileBody, keep=keep_draft)
+            body = await ctx.ask(Stage.CODEGEN, spec.path, ask, FileBody, draft=unreviewed)
         else:
             body = FileBody(content=draft)
     except Refused as exc:

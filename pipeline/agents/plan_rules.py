@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import PurePosixPath
 
@@ -12,6 +13,10 @@ from pipeline.dag import find_cycle
 ROOT_FILES = frozenset({"pubspec.yaml", "analysis_options.yaml", "README.md", ".gitignore"})
 SOURCE_DIRS = ("lib/", "test/")
 FORBIDDEN_DIR = ".github/"
+SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+"""A file or folder name: ASCII letters, digits, `_`, `-` and `.`, never leading with `.` or `-`."""
+MAX_PATH = 200
+MAX_SEGMENT = 100
 
 
 def path_problem(path: str) -> str | None:
@@ -19,6 +24,8 @@ def path_problem(path: str) -> str | None:
 
     Paths come from plans and PR comments: they must be relative, inside the project,
     free of `..`, and never under `.github/` (a generated workflow would be a supply-chain hole).
+    Names keep to a conservative character set and length, so no newline, colon, right-to-left
+    override or hidden `.git` folder reaches a commit, a check table or a shell.
     """
     if not path or path != path.strip():
         return f"path {path!r} is empty or has surrounding spaces"
@@ -29,10 +36,17 @@ def path_problem(path: str) -> str | None:
         return f"path {path!r} must be relative to the project"
     if any(part in ("..", ".", "") for part in path.split("/")):
         return f"path {path!r} must not contain '..', '.' or empty segments"
+    if len(path) > MAX_PATH:
+        return f"path {path[:40]!r}… is {len(path)} characters long (at most {MAX_PATH})"
     if path.startswith(FORBIDDEN_DIR) or path == FORBIDDEN_DIR.rstrip("/"):
         return f"path {path!r} is under .github/, which the factory never writes"
     if path not in ROOT_FILES and not path.startswith(SOURCE_DIRS):
         return f"path {path!r} is outside lib/, test/ and the root config files"
+    if path not in ROOT_FILES:
+        for part in path.split("/"):
+            if len(part) > MAX_SEGMENT or SEGMENT.fullmatch(part) is None:
+                return (f"path {path!r} has a name {part!r} outside letters, digits, '_', '-' "
+                        f"and '.' (not leading), at most {MAX_SEGMENT} characters")
     return None
 
 

@@ -51,8 +51,9 @@ async def review_file(
     it compiles depends on them). A file the factory derived itself (`model_review=False`)
     is judged by the static checks alone.
     """
+    files = {**context, spec.path: content}
     diagnostics = [
-        d for d in check_files({**context, spec.path: content}, only={spec.path})
+        d for d in check_files(files, only={spec.path}, factory_rules=True)
         if d.rule not in WHOLE_PROJECT_RULES
     ]
     errors = [d for d in diagnostics if d.severity == "error"]

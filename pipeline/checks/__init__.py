@@ -1,4 +1,16 @@
-"""Dart/Flutter static checks that catch what `flutter analyze` would, without the SDK."""
+"""Dart/Flutter static checks that catch what `flutter analyze` would, without the SDK.
+
+One path, one direction; each layer only asks the ones above it in this list:
+
+1. parse: `parsing` (tree-sitter-dart trees), `directives`, `declarations`, `usages`;
+2. library graph: `project` (files, libraries and their parts, where each URI leads);
+3. scopes and declarations: `scope` (what each library can name), `analysis` (the one object
+   rules read);
+4. what we know of other libraries: `libraries`, `known_names`, `packages`, `sdk_index`;
+5. rules: `rules/`, one module per rule (its docstring says how to add one);
+
+and `checker` runs the rules over a file map or a directory.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +18,8 @@ from collections.abc import Mapping
 
 from pipeline.checks.checker import check_directory, check_files
 from pipeline.checks.diagnostic import ERROR, INFO, WARNING, Diagnostic, has_errors
-from pipeline.checks.imports import imports_of as _imports_of
 from pipeline.checks.project import Project
-from pipeline.checks.rules import project_rules
+from pipeline.checks.rules.factory_rules import project_rules
 
 
 def declared_names(files: Mapping[str, str]) -> dict[str, set[str]]:
@@ -19,7 +30,7 @@ def declared_names(files: Mapping[str, str]) -> dict[str, set[str]]:
 
 def imports_of(path: str, files: Mapping[str, str]) -> set[str]:
     """Project paths that `path` imports or exports, resolved, that exist in `files`."""
-    return _imports_of(Project(files), path)
+    return Project(files).imports_of(path)
 
 
 __all__ = [

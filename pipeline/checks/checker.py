@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 
+from pipeline.checks.analysis import Analysis
 from pipeline.checks.analyzer import run_analyzer
-from pipeline.checks.constructors import mismatched_constructors
 from pipeline.checks.diagnostic import Diagnostic, sort_key
-from pipeline.checks.extensions import unimported_extensions
-from pipeline.checks.imports import check_imports
-from pipeline.checks.names import NameCheck
-from pipeline.checks.parsing import syntax_errors
-from pipeline.checks.project import Project
-from pipeline.checks.pubspec import check_pubspec
-from pipeline.checks.rules import project_rules
+from pipeline.checks.rules import DEFAULT_RULES, FACTORY_RULES, FileRule, ProjectRule
 
 SKIPPED_DIRS = frozenset({".dart_tool", "build", ".git", ".idea", ".vscode", "ios", "android",
                           "macos", "linux", "windows", "web", ".fvm", ".pub-cache"})
@@ -24,25 +18,31 @@ READ_SUFFIXES = (".dart", ".yaml", ".yml")
 ROOT_FILES = ("pubspec.yaml", "analysis_options.yaml")
 
 
-def check_files(files: Mapping[str, str], only: Collection[str] | None = None) -> list[Diagnostic]:
-    """Every diagnostic for the project as given; `only` limits which paths are reported."""
-    project = Project(files)
-    wanted = set(files) if only is None else set(only)
+def run_rules(
+    analysis: Analysis, rules: Iterable[FileRule | ProjectRule], wanted: Collection[str]
+) -> list[Diagnostic]:
+    """Every diagnostic the rules find, file rules only over the `wanted` Dart files."""
+    file_rules = [r for r in rules if isinstance(r, FileRule)]
     found: list[Diagnostic] = []
-    names = NameCheck(project)
-    for path, dart in project.dart.items():
-        if path not in wanted:
-            continue
-        errors = syntax_errors(path, dart.tree)
-        found.extend(errors)
-        found.extend(check_imports(project, path))
-        found.extend(names.check(path))
-        found.extend(mismatched_constructors(path, dart.tree))
-        library = project.library_of.get(path)
-        if library is not None:
-            found.extend(unimported_extensions(project, path, names.visible(library)))
-    found.extend(check_pubspec(project))
-    found.extend(project_rules(files))
+    for path in analysis.project.dart:
+        if path in wanted:
+            for rule in file_rules:
+                found.extend(rule.check(analysis, path))
+    for project_rule in rules:
+        if isinstance(project_rule, ProjectRule):
+            found.extend(project_rule.check(analysis))
+    return found
+
+
+def check_files(
+    files: Mapping[str, str], only: Collection[str] | None = None, *, factory_rules: bool = False
+) -> list[Diagnostic]:
+    """What `flutter analyze` would report for the project as given (plus, with
+    `factory_rules`, the factory's own rules); `only` limits which paths are reported."""
+    analysis = Analysis(files)
+    wanted = set(files) if only is None else set(only)
+    rules = (*DEFAULT_RULES, *FACTORY_RULES) if factory_rules else DEFAULT_RULES
+    found = run_rules(analysis, rules, wanted)
     unique = {d: None for d in found if d.file in wanted or only is None}
     return sorted(unique, key=sort_key)
 
@@ -63,9 +63,9 @@ def read_project(root: Path) -> dict[str, str]:
     return files
 
 
-def check_directory(root: Path) -> list[Diagnostic]:
+def check_directory(root: Path, *, factory_rules: bool = False) -> list[Diagnostic]:
     """Check a project on disk, merging the SDK analyzer's findings when an SDK is installed."""
-    found = check_files(read_project(root))
+    found = check_files(read_project(root), factory_rules=factory_rules)
     seen = {(d.file, d.line, d.message) for d in found}
     for diagnostic in run_analyzer(root):
         if (diagnostic.file, diagnostic.line, diagnostic.message) not in seen:

@@ -12,7 +12,10 @@ SEVERITIES = (ERROR, WARNING, INFO)
 
 @dataclass(frozen=True)
 class Diagnostic:
-    """A finding at a 1-based line and column of a project-relative posix path."""
+    """A finding at a 1-based line and column of a project-relative posix path.
+
+    `fix` is the correction, when the rule knows one ("did you mean 'title'?").
+    """
 
     file: str
     line: int
@@ -20,10 +23,14 @@ class Diagnostic:
     rule: str
     severity: str
     message: str
+    fix: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        """The JSON shape of `factory check --json`."""
-        return asdict(self)
+        """The JSON shape of `factory check --json`: `fix` only where one is known."""
+        shape = asdict(self)
+        if self.fix is None:
+            del shape["fix"]
+        return shape
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"

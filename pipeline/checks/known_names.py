@@ -79,6 +79,7 @@ DART_DEVELOPER = word_set("""
 """)
 
 FLUTTER = word_set("""
+    AnimationStyle ListBody
     Widget StatelessWidget StatefulWidget State BuildContext Key ValueKey ObjectKey UniqueKey
     GlobalKey LocalKey GlobalObjectKey InheritedWidget InheritedNotifier InheritedModel
     InheritedTheme ProxyWidget ParentDataWidget RenderObjectWidget LeafRenderObjectWidget

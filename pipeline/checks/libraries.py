@@ -7,7 +7,12 @@ from enum import StrEnum
 from functools import lru_cache
 
 from pipeline.checks import known_names as known
-from pipeline.checks.packages import FLUTTER_FREE_PACKAGES, PACKAGE_NAMES, package_of
+from pipeline.checks.packages import (
+    FLUTTER_FREE_PACKAGES,
+    PACKAGE_NAMES,
+    SDK_REEXPORTS,
+    package_of,
+)
 from pipeline.checks.sdk_index import SdkIndex, load_sdk_index
 
 DART_LIBRARIES = frozenset("""
@@ -100,7 +105,8 @@ def external(uri: str, index: SdkIndex | None = None) -> External:
     if package == "flutter_test":
         return External(uri, known.FLUTTER_TEST, False, Family.FLUTTER)
     if package in PACKAGE_NAMES:
-        return External(uri, PACKAGE_NAMES[package], False, Family.PACKAGE)
+        names = PACKAGE_NAMES[package] | SDK_REEXPORTS.get(package, frozenset())
+        return External(uri, names, False, Family.PACKAGE)
     return External(uri, frozenset(), False, Family.UNKNOWN)
 
 

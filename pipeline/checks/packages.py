@@ -55,6 +55,11 @@ PACKAGE_NAMES: dict[str, frozenset[str]] = {
 }
 """Names known to be exported by each package's main library; never a complete list."""
 
+SDK_REEXPORTS: dict[str, frozenset[str]] = {
+    "collection": word_set("UnmodifiableListView UnmodifiableMapView UnmodifiableSetView"),
+}
+"""`dart:` names a package's main library re-exports (package:collection's wrappers)."""
+
 FLUTTER_FREE_PACKAGES = frozenset(PACKAGE_NAMES)
 """Packages above that never re-export package:flutter names."""
 

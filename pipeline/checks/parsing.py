@@ -1,4 +1,4 @@
-"""Dart parse trees from tree-sitter-dart, and the syntax errors they contain."""
+"""Dart parse trees from tree-sitter-dart, and how to read positions and text off them."""
 
 from __future__ import annotations
 
@@ -7,13 +7,6 @@ from functools import lru_cache
 
 import tree_sitter_dart
 from tree_sitter import Language, Node, Parser, Tree
-
-from pipeline.checks.diagnostic import ERROR, Diagnostic
-
-MAX_SYNTAX_ERRORS = 5
-"""Past the first few, syntax errors are mostly echoes of the first one."""
-
-SNIPPET_LENGTH = 30
 
 
 @lru_cache(maxsize=1)
@@ -55,34 +48,3 @@ def walk(node: Node) -> Iterator[Node]:
         current = stack.pop()
         yield current
         stack.extend(reversed(current.children))
-
-
-def _innermost_errors(root: Node) -> Iterator[Node]:
-    for node in walk(root):
-        innermost = node.type == "ERROR" and not any(
-            child.type == "ERROR" or child.has_error for child in node.children
-        )
-        if node.is_missing or innermost:
-            yield node
-
-
-def _describe(node: Node) -> str:
-    if node.is_missing:
-        return f"Syntax error: missing '{node.type}'"
-    snippet = " ".join(text_of(node).split())
-    if len(snippet) > SNIPPET_LENGTH:
-        snippet = snippet[:SNIPPET_LENGTH] + "…"
-    return f"Syntax error: unexpected '{snippet}'" if snippet else "Syntax error"
-
-
-def syntax_errors(path: str, tree: Tree) -> list[Diagnostic]:
-    """The first few syntax errors of a parsed file, each with a short message."""
-    if not tree.root_node.has_error:
-        return []
-    found: list[Diagnostic] = []
-    for node in _innermost_errors(tree.root_node):
-        line, column = position(node)
-        found.append(Diagnostic(path, line, column, "syntax", ERROR, _describe(node)))
-        if len(found) == MAX_SYNTAX_ERRORS:
-            break
-    return found

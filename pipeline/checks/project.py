@@ -176,3 +176,13 @@ class Project:
 
     def _prefers_package_uris(self, path: str) -> bool:
         return any(d.uri.startswith(f"package:{self.package}/") for d in self.dart[path].directives)
+
+    def imports_of(self, path: str) -> set[str]:
+        """Project files that `path` imports or exports and that exist."""
+        if path not in self.dart:
+            return set()
+        return {
+            target
+            for _directive, target in self.targets(path, (Kind.IMPORT, Kind.EXPORT))
+            if target is not None and target in self.dart
+        }

@@ -24,6 +24,8 @@ class Opening:
 
     def through(self, directive: Directive) -> Opening:
         """The same library seen through one more import or export."""
+        if directive.show is None and not directive.hide:
+            return self  # a directive without combinators lets everything through
         return Opening(self.library, (*self.filters, directive))
 
 
@@ -40,18 +42,31 @@ class Namespace:
         for name, origin in other.names.items():
             if directive.admits(name):
                 self.names.setdefault(name, origin)
-        self.openings.extend(o.through(directive) for o in other.openings)
-        self.externals.extend(other.externals)
+        for opening in other.openings:
+            self.open(opening.through(directive))
+        for library in other.externals:
+            if library not in self.externals:
+                self.externals.append(library)
+
+    def open(self, opening: Opening) -> None:
+        """Add a partly known library once, however many export paths lead to it.
+
+        Without this a library graph that re-exports widely (the Flutter framework) copies
+        every opening along every path, and the count grows with the number of paths.
+        """
+        if opening not in self.openings:
+            self.openings.append(opening)
 
     def add_external(self, library: External, directive: Directive | None) -> None:
         """Take in a library outside the project."""
-        self.externals.append(library)
+        if library not in self.externals:
+            self.externals.append(library)
         for name in library.names:
             if directive is None or directive.admits(name):
                 self.names.setdefault(name, library.uri)
         if not library.complete:
             opening = Opening(library)
-            self.openings.append(opening.through(directive) if directive else opening)
+            self.open(opening.through(directive) if directive else opening)
 
 
 UNKNOWN = External("unknown:", frozenset(), False, Family.UNKNOWN)

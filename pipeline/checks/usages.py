@@ -24,10 +24,10 @@ NAMED_DECLARATIONS = frozenset({
     "initialized_variable_definition", "formal_parameter", "function_signature",
     "getter_signature", "setter_signature", "class_definition", "enum_declaration",
     "enum_constant", "mixin_declaration", "extension_declaration",
-    "extension_type_declaration", "representation_declaration",
+    "extension_type_declaration", "representation_declaration", "for_loop_parts",
 })
 FIRST_NAME_DECLARATIONS = frozenset({
-    "initialized_identifier", "static_final_declaration", "type_parameter", "for_loop_parts",
+    "initialized_identifier", "static_final_declaration", "type_parameter",
 })
 ALL_NAME_DECLARATIONS = frozenset({
     "constructor_param", "super_formal_parameter", "typed_identifier", "variable_pattern",
@@ -204,6 +204,7 @@ def _reference(node: Node, in_class: bool, names: FileNames) -> Reference | None
         return None
     if node.type == "type_identifier":
         following = node.next_sibling
-        prefixed = following is not None and following.type == "."
+        # `WidgetStateColor.resolveWith`: a capitalised name before a dot is a type, not a prefix.
+        prefixed = following is not None and following.type == "." and name[:1].islower()
         return Reference(name, node, Use.PREFIX if prefixed else Use.TYPE, in_class)
     return Reference(name, node, _use_of(node), in_class)

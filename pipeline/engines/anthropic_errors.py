@@ -35,7 +35,7 @@ def engine_error(exc: anthropic.AnthropicError, model: str) -> EngineError:
 
 def _status_error(exc: anthropic.APIStatusError, model: str) -> EngineError:
     status = exc.status_code
-    detail = exc.api_message or str(exc)
+    detail = _api_message(exc) or str(exc)
     if _transient(exc):
         return TransientEngineError(
             f"Anthropic answered {status} {exc.type or ''}: {detail}".replace("  ", " "),
@@ -43,6 +43,13 @@ def _status_error(exc: anthropic.APIStatusError, model: str) -> EngineError:
         )
     line = FIXED_LINES.get(status, DEFAULT_LINE)
     return EngineError(line.format(model=model, detail=detail, status=status))
+
+
+def _api_message(exc: anthropic.APIStatusError) -> str | None:
+    """The error body's own message; read from the body, as anthropic 2.0.0 has no field for it."""
+    error = exc.body.get("error") if isinstance(exc.body, dict) else None
+    message = error.get("message") if isinstance(error, dict) else None
+    return message if isinstance(message, str) and message else None
 
 
 def _transient(exc: anthropic.APIStatusError) -> bool:

@@ -179,8 +179,11 @@ class RunStore(abc.ABC):
 
     # -- ledger -------------------------------------------------------------------------------
     @abc.abstractmethod
-    async def record_usage(self, run_id: str, stage: str, path: str | None, usage: Usage) -> None:
-        """Add one engine call's tokens and cost to the ledger."""
+    async def record_usage(self, run_id: str, stage: str, path: str | None, usage: Usage,
+                           *, draft: str | None = None) -> None:
+        """Add one engine call's tokens and cost to the ledger; with `draft`, save it as the
+        unreviewed body of file `path` (status running) in the same transaction, so a crash
+        never keeps the answer without its bill or the bill without the answer."""
 
     @abc.abstractmethod
     async def ledger(self, run_id: str) -> list[LedgerRow]:
@@ -244,6 +247,10 @@ class RunStore(abc.ABC):
     @abc.abstractmethod
     async def release_deliveries(self, owner: str, delivery_ids: Collection[str]) -> None:
         """Let `owner`'s claims on the unhandled ones of `delivery_ids` lapse now."""
+
+    @abc.abstractmethod
+    async def forget_payloads(self, before: datetime) -> int:
+        """Drop the stored payloads of deliveries handled before `before`; how many."""
 
     @abc.abstractmethod
     async def finish_deliveries(self, delivery_ids: Collection[str]) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, null, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pipeline.store.base import Delivery
@@ -113,3 +113,14 @@ async def finish(conn: AsyncConnection, ids: Collection[str], now: datetime) -> 
         .where(deliveries.c.id.in_(list(ids)), deliveries.c.handled_at.is_(None))
         .values(handled_at=now)
     )
+
+
+async def forget_payloads(conn: AsyncConnection, before: datetime) -> int:
+    """Drop the payloads of deliveries handled before `before`; their ids stay, so a late
+    redelivery is still known as a duplicate. How many payloads went."""
+    result = await conn.execute(
+        update(deliveries)
+        .where(deliveries.c.handled_at < before, deliveries.c.payload.is_not(None))
+        .values(payload=null())  # SQL NULL: None would store the JSON value null
+    )
+    return int(result.rowcount or 0)

@@ -2,7 +2,8 @@
 
 A burst of webhook deliveries would otherwise queue on the database one transaction each;
 here the calls that arrive while a batch is being written wait for the next batch, so a burst
-costs a few transactions instead of one per delivery.
+costs a few transactions instead of one per delivery. A batch that fails is written again one
+key at a time, so one bad row fails only its own caller.
 """
 
 from __future__ import annotations
@@ -45,12 +46,33 @@ class GroupCommit(Generic[K, V]):
                 try:
                     new = await self._flush(values)
                 except Exception as exc:
-                    for _, _, future in batch:
-                        future.set_exception(exc)
+                    if len(values) == 1:
+                        for _, _, future in batch:
+                            future.set_exception(exc)
+                        continue
+                    await self._one_by_one(batch, values)
                     continue
-                for key, _, future in batch:
-                    # The first caller with a key gets the insert; repeats in the batch do not.
-                    future.set_result(key in new)
-                    new.discard(key)
+                self._settle(batch, new)
         finally:
             self._draining = None
+
+    async def _one_by_one(self, batch: list[tuple[K, V, asyncio.Future[bool]]],
+                          values: dict[K, V]) -> None:
+        failed: dict[K, Exception] = {}
+        new: set[K] = set()
+        for key, value in values.items():
+            try:
+                new |= await self._flush({key: value})
+            except Exception as exc:
+                failed[key] = exc
+        for key, _, future in batch:
+            if key in failed:
+                future.set_exception(failed[key])
+        self._settle([item for item in batch if item[0] not in failed], new)
+
+    @staticmethod
+    def _settle(batch: list[tuple[K, V, asyncio.Future[bool]]], new: set[K]) -> None:
+        for key, _, future in batch:
+            # The first caller with a key gets the insert; repeats in the batch do not.
+            future.set_result(key in new)
+            new.discard(key)

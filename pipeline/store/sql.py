@@ -6,6 +6,7 @@ import asyncio
 import secrets
 from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, func, select, type_coerce, update
@@ -292,9 +293,21 @@ class SqlRunStore(RunStore):
             return [attempt_record(row) for row in await conn.execute(statement)]
 
     # -- ledger -------------------------------------------------------------------------------
-    async def record_usage(self, run_id: str, stage: str, path: str | None, usage: Usage) -> None:
-        values = {"run_id": run_id, "stage": stage, "path": path, "at": utcnow()}
+    async def record_usage(self, run_id: str, stage: str, path: str | None, usage: Usage,
+                           *, draft: str | None = None) -> None:
+        now = utcnow()
+        values = {"run_id": run_id, "stage": stage, "path": path, "at": now}
         async with self._write(run_id) as conn:
+            if draft is not None:
+                saved = await conn.execute(
+                    update(db.files)
+                    .where(db.files.c.run_id == run_id, db.files.c.path == path)
+                    .values(status=FileStatus.RUNNING.value, content=draft, updated_at=now,
+                            finished_at=None)
+                    .returning(db.files.c.path)
+                )
+                if saved.first() is None:
+                    raise FileNotPlanned(f"run {run_id} has no planned file {path}")
             await conn.execute(db.ledger.insert().values(**values, **usage_columns(usage)))
 
     async def ledger(self, run_id: str) -> list[LedgerRow]:
@@ -391,6 +404,10 @@ class SqlRunStore(RunStore):
     async def release_deliveries(self, owner: str, delivery_ids: Collection[str]) -> None:
         async with self.engine.begin() as conn:
             await deliveries.release(conn, owner, delivery_ids)
+
+    async def forget_payloads(self, before: datetime) -> int:
+        async with self.engine.begin() as conn:
+            return await deliveries.forget_payloads(conn, before)
 
     async def finish_deliveries(self, delivery_ids: Collection[str]) -> None:
         await asyncio.gather(*(self._deliveries.submit((HANDLED, key), None)

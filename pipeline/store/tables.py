@@ -165,7 +165,8 @@ deliveries = Table(
     Column("id", String(128), primary_key=True),
     Column("event", String(64), nullable=False),
     Column("received_at", UtcDateTime, nullable=False),
-    # What replaying it needs (NULL only on rows older than migration 0002, all handled).
+    # What replaying it needs; NULL on handled rows past the retention (and those older than
+    # migration 0002).
     Column("payload", json_type()),
     # The server that queued it, until when; a lapsed claim on an unhandled one is replayed.
     Column("claimed_by", String(128)),

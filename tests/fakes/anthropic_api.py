@@ -34,6 +34,7 @@ from pipeline.asks import Ask, FileAsk
 from tests.fakes.anthropic_limits import RateBuckets, RateLimits
 from tests.fakes.anthropic_rules import Rejected, check_request
 from tests.fakes.anthropic_tokens import PromptCache, count
+from tests.fakes.loopback import LoopbackServer
 from tests.fakes.prompt_asks import ask_from_text, request_text
 
 Answerer = Callable[[Ask], Awaitable[BaseModel]]
@@ -76,7 +77,7 @@ class Tally:
 
 
 @dataclass
-class FakeAnthropic:
+class FakeAnthropic(LoopbackServer):
     """The fake server; `requests` logs every body received, `tally` what was billed."""
 
     answer: Answerer
@@ -104,8 +105,6 @@ class FakeAnthropic:
     arrivals: list[float] = field(default_factory=list)
     """When (time.monotonic) each request the limits let through arrived."""
     tally: Tally = field(default_factory=Tally)
-    url: str = ""
-    _runner: web.AppRunner | None = None
     _ids: itertools.count[int] = field(default_factory=itertools.count)
 
     def __post_init__(self) -> None:
@@ -113,28 +112,8 @@ class FakeAnthropic:
         self.buckets = RateBuckets(self.limits)
         self._written: dict[str, tuple[str, ...]] = {}
 
-    async def start(self) -> str:
-        """Serve on a free loopback port; the base URL to give the SDK."""
-        app = web.Application()
+    def add_routes(self, app: web.Application) -> None:
         app.router.add_post("/v1/messages", self._messages)
-        self._runner = web.AppRunner(app, handler_cancellation=True)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = self._runner.addresses[0][:2]
-        self.url = f"http://{host}:{port}"
-        return self.url
-
-    async def close(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    async def __aenter__(self) -> FakeAnthropic:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
 
     async def _messages(self, request: web.Request) -> web.StreamResponse:
         try:

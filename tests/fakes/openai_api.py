@@ -35,6 +35,7 @@ from pydantic import BaseModel
 from pipeline.answers import FileBody
 from pipeline.asks import Ask, FileAsk
 from tests.fakes.anthropic_tokens import count
+from tests.fakes.loopback import LoopbackServer
 from tests.fakes.openai_rules import Rejected, check_request, max_tokens
 from tests.fakes.prompt_asks import ask_from_text
 
@@ -76,7 +77,7 @@ class Tally:
 
 
 @dataclass
-class FakeOpenAI:
+class FakeOpenAI(LoopbackServer):
     """The fake server; `requests` logs every body received, `tally` what was reported."""
 
     answer: Answerer
@@ -96,33 +97,13 @@ class FakeOpenAI:
     """The whole answer last given for each file path (what a complete file holds)."""
     tally: Tally = field(default_factory=Tally)
     unreported: Tally = field(default_factory=Tally)
-    url: str = ""
-    _runner: web.AppRunner | None = None
     _ids: itertools.count[int] = field(default_factory=itertools.count)
     _cache: dict[str, float] = field(default_factory=dict)
 
-    async def start(self) -> str:
-        """Serve on a free loopback port; the base URL to give the SDK (ends in /v1)."""
-        app = web.Application()
+    url_path = "/v1"
+
+    def add_routes(self, app: web.Application) -> None:
         app.router.add_post("/v1/chat/completions", self._completions)
-        self._runner = web.AppRunner(app, handler_cancellation=True)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = self._runner.addresses[0][:2]
-        self.url = f"http://{host}:{port}/v1"
-        return self.url
-
-    async def close(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    async def __aenter__(self) -> FakeOpenAI:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
 
     async def _completions(self, request: web.Request) -> web.StreamResponse:
         try:

@@ -1,16 +1,27 @@
-"""Extension methods of well-known packages (`context.watch`, `context.go`) used unimported."""
+"""missing-import (extension members): `context.watch`, `context.go` without their package.
+
+Why: BuildContext has no member `watch` or `go`; they come from package:provider's and
+package:go_router's extensions, which must be imported in the file's library. Files that import
+a library we do not know are not judged: it might re-export the extension.
+
+Example::
+
+    final cart = context.watch<Cart>();   // error: Undefined method 'context.watch':
+                                          // import 'package:provider/provider.dart'
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pipeline.checks.analysis import Analysis
 from pipeline.checks.diagnostic import ERROR, Diagnostic
 from pipeline.checks.libraries import Family
 from pipeline.checks.packages import import_hint, package_of
 from pipeline.checks.parsing import position
-from pipeline.checks.project import Project
-from pipeline.checks.scope import Namespace
+from pipeline.checks.rules.base import FileRule
 
+CODE = "missing-import"
 RECEIVER = "context"
 """These packages extend BuildContext, which Flutter code names `context` by convention."""
 EXTENSION_MEMBERS = {
@@ -29,10 +40,12 @@ ALSO_PROVIDED_BY = {"provider": frozenset({"provider", "flutter_bloc"}),
 MESSAGE = "Undefined method '{receiver}.{member}': import '{uri}'"
 
 
-def unimported_extensions(
-    project: Project, path: str, namespace: Namespace
-) -> Iterator[Diagnostic]:
+def check(analysis: Analysis, path: str) -> Iterator[Diagnostic]:
     """`context.watch<T>()` in a file that cannot see package:provider, and the like."""
+    project = analysis.project
+    namespace = analysis.namespace_of(path)
+    if namespace is None:
+        return
     if any(o.library.family == Family.UNKNOWN for o in namespace.openings):
         return
     seen_packages = {package_of(o.library.uri) for o in namespace.openings}
@@ -47,6 +60,9 @@ def unimported_extensions(
             continue
         reported.add(use.member)
         line, column = position(use.node)
-        yield Diagnostic(path, line, column, "missing-import", ERROR,
+        yield Diagnostic(path, line, column, CODE, ERROR,
                          MESSAGE.format(receiver=use.receiver, member=use.member,
                                         uri=import_hint(package)))
+
+
+RULE = FileRule((CODE,), check)

@@ -1,14 +1,26 @@
-"""Import, export and part URIs that lead nowhere: missing files and unknown SDK libraries."""
+"""unresolved-import, unresolved-part: a directive whose URI leads nowhere.
+
+Why: the analyzer reports `uri_does_not_exist` for a project file that is not there and for a
+`dart:` or `package:flutter/` library that does not exist, and `import_of_non_library` for an
+import of a part file. A `part` that a code generator writes (`user.g.dart`) is only a warning:
+it appears once build_runner runs. URIs of other packages are never judged here.
+
+Example::
+
+    import 'nowhere.dart';   // error: Target of URI doesn't exist: 'nowhere.dart'
+    part 'user.g.dart';      // warning: Target of URI hasn't been generated: ...
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pipeline.checks.analysis import Analysis
 from pipeline.checks.diagnostic import ERROR, WARNING, Diagnostic
 from pipeline.checks.directives import Directive, Kind
 from pipeline.checks.libraries import library_exists
 from pipeline.checks.parsing import position
-from pipeline.checks.project import Project
+from pipeline.checks.rules.base import FileRule
 
 GENERATED_SUFFIXES = (".g.dart", ".freezed.dart", ".gr.dart", ".config.dart", ".mocks.dart",
                       ".gen.dart")
@@ -24,8 +36,9 @@ def _at(path: str, directive: Directive, rule: str, severity: str, message: str)
     return Diagnostic(path, line, column, rule, severity, message)
 
 
-def check_imports(project: Project, path: str) -> Iterator[Diagnostic]:
+def check(analysis: Analysis, path: str) -> Iterator[Diagnostic]:
     """Diagnostics for the directives of one file."""
+    project = analysis.project
     kinds = (Kind.IMPORT, Kind.EXPORT, Kind.PART)
     for directive, target in project.targets(path, kinds):
         uri = directive.uri
@@ -45,12 +58,5 @@ def check_imports(project: Project, path: str) -> Iterator[Diagnostic]:
             yield _at(path, directive, "unresolved-import", ERROR, NOT_A_LIBRARY.format(uri=uri))
 
 
-def imports_of(project: Project, path: str) -> set[str]:
-    """Project files that `path` imports or exports and that exist."""
-    if path not in project.dart:
-        return set()
-    return {
-        target
-        for _directive, target in project.targets(path, (Kind.IMPORT, Kind.EXPORT))
-        if target is not None and target in project.dart
-    }
+
+RULE = FileRule(("unresolved-import", "unresolved-part"), check)

@@ -1,23 +1,30 @@
-"""Undefined names: ones the project declares but the file does not import, and misspellings."""
+"""unknown-name, missing-import, unknown-prefix: a name the file cannot see.
+
+Why: the analyzer's `undefined_identifier`, `undefined_class`, `undefined_function` and
+`undefined_prefixed_name`. A name the project declares elsewhere is a missing import (and says
+which); a near miss of a visible name is a misspelling (and says of what); a lower-case receiver
+before an upper-case member that no import names is an undefined prefix. A file that imports a
+library we only partly know is judged only on names that library could not export; names of
+libraries we do not know at all are never reported.
+
+Example::
+
+    import 'package:flutter/material.dart';
+    final w = Contaner();   // error: Undefined name 'Contaner'. Did you mean 'Container'?
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cached_property
 
+from pipeline.checks.analysis import Analysis
 from pipeline.checks.diagnostic import ERROR, WARNING, Diagnostic
-from pipeline.checks.libraries import (
-    ALL_PACKAGE_NAMES,
-    ALL_SDK_NAMES,
-    CLOSED_DART,
-    Family,
-    home_of,
-)
-from pipeline.checks.nearmiss import NearIndex, closest, index_of
+from pipeline.checks.libraries import CLOSED_DART, Family, home_of
+from pipeline.checks.nearmiss import closest, index_of
 from pipeline.checks.packages import PACKAGE_NAMES, import_hint
 from pipeline.checks.parsing import position
-from pipeline.checks.project import Project
-from pipeline.checks.scope import Namespace, Scopes
+from pipeline.checks.rules.base import FileRule
+from pipeline.checks.scope import Namespace
 from pipeline.checks.usages import Reference, Use
 
 ALWAYS_KNOWN = frozenset({"dynamic", "void", "Never", "Function", "Object", "Null", "_"})
@@ -32,6 +39,9 @@ DID_YOU_MEAN = "Undefined name '{name}'. Did you mean '{suggestion}'?"
 UNDEFINED = "Undefined name '{name}'"
 UNDEFINED_PREFIX = "Undefined prefix '{name}': add \"as {name}\" to the import it stands for"
 PREFIX_HINT = "Undefined prefix '{name}': import '{uri}' as {name}"
+ADD_IMPORT = "import '{uri}';"
+RENAME = "Replace '{name}' with '{suggestion}'"
+"""Corrections, carried in the diagnostic's `fix`."""
 
 
 def _is_type_like(name: str) -> bool:
@@ -39,45 +49,21 @@ def _is_type_like(name: str) -> bool:
 
 
 class NameCheck:
-    """Checks every reference of the project's Dart files against what each file can see."""
+    """Checks one file's references against what its library can see."""
 
-    def __init__(self, project: Project) -> None:
-        self.project = project
-        self.scopes = Scopes(project)
-        self._visible: dict[str, Namespace] = {}
-        self._indexes: dict[int, NearIndex] = {}
-
-    @cached_property
-    def everything_known(self) -> frozenset[str]:
-        """Every name we know to exist anywhere: SDK lists, package lists, the project."""
-        project_names = {
-            d.name for dart in self.project.dart.values() for d in dart.declarations
-        }
-        return ALL_SDK_NAMES | ALL_PACKAGE_NAMES | project_names
-
-    def _indexes_of(self, namespace: Namespace) -> list[NearIndex]:
-        """Near-miss indexes of what a namespace names: its project names, then each library."""
-        key = id(namespace)
-        if key not in self._indexes:
-            externals = {e.uri for e in namespace.externals}
-            own = [n for n, origin in namespace.names.items() if origin not in externals]
-            self._indexes[key] = NearIndex(own)
-        unique = {e.uri: e.names for e in namespace.externals}
-        return [self._indexes[key], *(index_of(names) for names in unique.values())]
-
-    def visible(self, library: str) -> Namespace:
-        """The import scope of a library (cached)."""
-        if library not in self._visible:
-            self._visible[library] = self.scopes.visible(library)
-        return self._visible[library]
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        self.project = analysis.project
 
     def check(self, path: str) -> Iterator[Diagnostic]:
         """Diagnostics for one file's references."""
         library = self.project.library_of.get(path)
         if library is None:
             return  # a `part of` file whose library is not in the project: nothing to judge by
-        namespace = self.visible(library)
-        seen: set[str] = set()
+        namespace = self.analysis.visible(library)
+        # A part sees its library's import prefixes (`part of` files import nothing themselves).
+        seen = {p for unit in self.project.unit_paths(library)
+                for p in self.project.dart[unit].names.prefixes}
         missing: dict[tuple[str, str], list[tuple[str, Diagnostic]]] = {}
         for reference in self.project.dart[path].names.references:
             name = reference.name
@@ -125,7 +111,7 @@ class NameCheck:
             uri = self.project.import_uri(path, declarers[0])
             message = MISSING_IMPORT.format(name=name, uri=uri)
             return self._at(path, reference, "missing-import", WARNING if unknown else ERROR,
-                            message)
+                            message, ADD_IMPORT.format(uri=uri))
         if not checked_fully:
             return None
         if name.startswith("_"):
@@ -137,9 +123,9 @@ class NameCheck:
         openings = [o for o in namespace.openings if o.may_export(name)]
         if not openings:
             return self._undefined(path, reference, namespace)
-        if name in self.everything_known:
+        if name in self.analysis.everything_known:
             return None
-        suggestion = closest(name, self._indexes_of(namespace))
+        suggestion = closest(name, self.analysis.near_indexes(namespace))
         if suggestion is not None and not any(
             o.may_export(suggestion) for o in openings
         ) and suggestion not in namespace.names:
@@ -147,26 +133,29 @@ class NameCheck:
         if suggestion is None:
             return None
         message = DID_YOU_MEAN.format(name=name, suggestion=suggestion)
-        return self._at(path, reference, "unknown-name", ERROR, message)
+        return self._at(path, reference, "unknown-name", ERROR, message,
+                        RENAME.format(name=name, suggestion=suggestion))
 
     def _undefined(self, path: str, reference: Reference, namespace: Namespace) -> Diagnostic:
         name = reference.name
         home = home_of(name)
         if home is not None:
             message = MISSING_IMPORT.format(name=name, uri=home)
-            return self._at(path, reference, "missing-import", ERROR, message)
-        indexes = [*self._indexes_of(namespace), index_of(self.everything_known)]
+            return self._at(path, reference, "missing-import", ERROR, message,
+                            ADD_IMPORT.format(uri=home))
+        indexes = [*self.analysis.near_indexes(namespace), index_of(self.analysis.everything_known)]
         suggestion = closest(name, indexes)
-        if suggestion is not None:
-            message = DID_YOU_MEAN.format(name=name, suggestion=suggestion)
-        else:
-            message = UNDEFINED.format(name=name)
-        return self._at(path, reference, "unknown-name", ERROR, message)
+        if suggestion is None:
+            return self._at(path, reference, "unknown-name", ERROR, UNDEFINED.format(name=name))
+        message = DID_YOU_MEAN.format(name=name, suggestion=suggestion)
+        return self._at(path, reference, "unknown-name", ERROR, message,
+                        RENAME.format(name=name, suggestion=suggestion))
 
     @staticmethod
-    def _at(path: str, reference: Reference, rule: str, severity: str, message: str) -> Diagnostic:
+    def _at(path: str, reference: Reference, rule: str, severity: str, message: str,
+            fix: str | None = None) -> Diagnostic:
         line, column = position(reference.node)
-        return Diagnostic(path, line, column, rule, severity, message)
+        return Diagnostic(path, line, column, rule, severity, message, fix)
 
 
 def _grouped(uri: str, group: list[tuple[str, Diagnostic]]) -> Diagnostic:
@@ -177,4 +166,13 @@ def _grouped(uri: str, group: list[tuple[str, Diagnostic]]) -> Diagnostic:
     names = ", ".join(f"'{name}'" for name, _ in group[:MAX_NAMES_LISTED])
     more = f" and {len(group) - MAX_NAMES_LISTED} more" if len(group) > MAX_NAMES_LISTED else ""
     message = f"Undefined names {names}{more}: import {uri}"
-    return Diagnostic(first.file, first.line, first.column, first.rule, first.severity, message)
+    return Diagnostic(first.file, first.line, first.column, first.rule, first.severity, message,
+                      first.fix)
+
+
+def check(analysis: Analysis, path: str) -> Iterator[Diagnostic]:
+    """Undefined names of one file."""
+    return NameCheck(analysis).check(path)
+
+
+RULE = FileRule(("unknown-name", "missing-import", "unknown-prefix"), check)

@@ -1,4 +1,15 @@
-"""Constructors whose name is not their class's: what a class rename leaves behind."""
+"""constructor-name: a constructor named after a class that is not the one around it.
+
+Why: what a class rename leaves behind. The analyzer reads `Old()` inside `class New` as a
+method without a return type, unless the signature can only be a constructor (`const`,
+`factory`, `Old.named()`, an initializer list, `this.x` parameters); only those are reported.
+
+Example::
+
+    class New {
+      const Old();   // error: Constructor 'Old' does not match class 'New': rename one of them
+    }
+"""
 
 from __future__ import annotations
 
@@ -6,10 +17,13 @@ from collections.abc import Iterator
 
 from tree_sitter import Node, Tree
 
+from pipeline.checks.analysis import Analysis
 from pipeline.checks.diagnostic import ERROR, Diagnostic
 from pipeline.checks.parsing import position, text_of, walk
+from pipeline.checks.rules.base import FileRule
 from pipeline.checks.usages import CONSTRUCTOR_SIGNATURES
 
+CODE = "constructor-name"
 CLASS_NODES = frozenset({"class_definition", "enum_declaration"})
 CONSTRUCTOR_ONLY = frozenset({"constructor_param", "super_formal_parameter"})
 MISMATCH = "Constructor '{name}' does not match class '{owner}': rename one of them"
@@ -44,5 +58,13 @@ def mismatched_constructors(path: str, tree: Tree) -> Iterator[Diagnostic]:
             if first is None or text_of(first) == owner or not _surely_constructor(signature):
                 continue
             line, column = position(first)
-            yield Diagnostic(path, line, column, "constructor-name", ERROR,
+            yield Diagnostic(path, line, column, CODE, ERROR,
                              MISMATCH.format(name=text_of(first), owner=owner))
+
+
+def check(analysis: Analysis, path: str) -> Iterator[Diagnostic]:
+    """Mismatched constructors of one file."""
+    return mismatched_constructors(path, analysis.project.dart[path].tree)
+
+
+RULE = FileRule((CODE,), check)

@@ -1,4 +1,15 @@
-"""Project rules the Judge scores: an entry point, tests, lints, no placeholders, no workflows."""
+"""The factory's own rules for the apps it writes: not Dart errors, so never run by default.
+
+main-runapp, no-tests, analysis-options, github-dir, placeholder, pubspec-flutter: an app the
+factory ships has an entry point that calls runApp(), tests, lints, no TODOs or
+UnimplementedError bodies, nothing under .github/, and a Flutter SDK dependency. The Judge
+scores them; `factory check --factory-rules` shows them.
+A library, a pure-Dart package or a flavoured app may rightly break every one of them.
+
+Example::
+
+    int later() => throw UnimplementedError();   // error: Placeholder body: implement it ...
+"""
 
 from __future__ import annotations
 
@@ -8,13 +19,18 @@ from functools import lru_cache
 
 from tree_sitter import Node
 
+from pipeline.checks.analysis import Analysis
 from pipeline.checks.diagnostic import ERROR, WARNING, Diagnostic
 from pipeline.checks.parsing import parse, position, text_of, walk
+from pipeline.checks.project import PUBSPEC
+from pipeline.checks.rules.base import ProjectRule
+from pipeline.checks.rules.pubspec import load_pubspec, section
 
 MAIN = "lib/main.dart"
 ANALYSIS_OPTIONS = "analysis_options.yaml"
 TEST_SUFFIX = "_test.dart"
 TODO_COMMENT = re.compile(r"^\s*(//+|/\*+|\*)\s*(TODO|FIXME|XXX)\b", re.IGNORECASE)
+NO_FLUTTER = "pubspec.yaml needs 'flutter: sdk: flutter' under dependencies"
 PLACEHOLDER_THROWS = frozenset({"UnimplementedError"})
 """Errors thrown in place of an implementation."""
 
@@ -23,6 +39,7 @@ def project_rules(files: Mapping[str, str]) -> list[Diagnostic]:
     """The Judge's project rules over the whole file map."""
     found: list[Diagnostic] = []
     found.extend(_entry_point(files))
+    found.extend(_flutter_dependency(files))
     if not any(p.startswith("test/") and p.endswith(TEST_SUFFIX) for p in files):
         found.append(Diagnostic("test", 1, 1, "no-tests", WARNING,
                                 "test/ holds no *_test.dart file"))
@@ -49,6 +66,15 @@ def _entry_point(files: Mapping[str, str]) -> Iterator[Diagnostic]:
     )
     if next(calls, None) is None:
         yield Diagnostic(MAIN, 1, 1, "main-runapp", ERROR, "lib/main.dart never calls runApp()")
+
+
+def _flutter_dependency(files: Mapping[str, str]) -> Iterator[Diagnostic]:
+    data, _problem = load_pubspec(files.get(PUBSPEC, ""))
+    if data is None:
+        return  # the default rules report an unreadable or missing pubspec
+    flutter = section(data, "dependencies").get("flutter")
+    if not (isinstance(flutter, dict) and flutter.get("sdk") == "flutter"):
+        yield Diagnostic(PUBSPEC, 1, 1, "pubspec-flutter", ERROR, NO_FLUTTER)
 
 
 def placeholders(path: str, text: str) -> tuple[Diagnostic, ...]:
@@ -93,3 +119,14 @@ def _is_empty_build(body: Node) -> bool:
         return False
     block = next((c for c in body.children if c.type == "block"), None)
     return block is not None and not any(c.is_named and c.type != "comment" for c in block.children)
+
+
+def check(analysis: Analysis) -> list[Diagnostic]:
+    """The factory rules over an analysed project."""
+    return project_rules(analysis.files)
+
+
+RULE = ProjectRule(
+    ("main-runapp", "no-tests", "analysis-options", "github-dir", "placeholder", "pubspec-flutter"),
+    check,
+)

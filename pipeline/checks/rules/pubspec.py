@@ -1,4 +1,15 @@
-"""pubspec.yaml: the fields `flutter pub get` needs, and packages imported but not declared."""
+"""pubspec-*: the fields `flutter pub get` needs, and packages imported but not declared.
+
+Why: without a readable pubspec.yaml with a valid `name:` and an `environment: sdk:` constraint,
+`pub get` fails and nothing resolves; an imported package the pubspec does not declare is the
+analyzer's `uri_does_not_exist` (a package only the SDK pulls in transitively still resolves,
+so it is only a warning, like the `depend_on_referenced_packages` lint).
+
+Example::
+
+    import 'package:http/http.dart';   // error: Package 'http' is imported but not declared
+                                       // under dependencies in pubspec.yaml
+"""
 
 from __future__ import annotations
 
@@ -8,12 +19,14 @@ from typing import Any
 
 import yaml
 
+from pipeline.checks.analysis import Analysis
 from pipeline.checks.diagnostic import ERROR, WARNING, Diagnostic
 from pipeline.checks.directives import Kind
 from pipeline.checks.libraries import SDK_PACKAGES
 from pipeline.checks.packages import package_of
 from pipeline.checks.parsing import position
 from pipeline.checks.project import PUBSPEC, Project
+from pipeline.checks.rules.base import ProjectRule
 
 PACKAGE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 IMPLICITLY_USED = frozenset({
@@ -34,7 +47,7 @@ TRANSITIVE_PACKAGES = frozenset({
 analyzer only flags it (depend_on_referenced_packages); we warn alike."""
 
 
-def _load(text: str) -> tuple[dict[str, Any] | None, str | None]:
+def load_pubspec(text: str) -> tuple[dict[str, Any] | None, str | None]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -44,18 +57,19 @@ def _load(text: str) -> tuple[dict[str, Any] | None, str | None]:
     return data, None
 
 
-def _section(data: dict[str, Any], key: str) -> dict[str, Any]:
+def section(data: dict[str, Any], key: str) -> dict[str, Any]:
     value = data.get(key)
     return value if isinstance(value, dict) else {}
 
 
-def check_pubspec(project: Project) -> Iterator[Diagnostic]:
+def check(analysis: Analysis) -> Iterator[Diagnostic]:
     """Diagnostics for pubspec.yaml and for every package import the project makes."""
+    project = analysis.project
     text = project.files.get(PUBSPEC)
     if text is None:
         yield Diagnostic(PUBSPEC, 1, 1, "pubspec-missing", ERROR, "pubspec.yaml is missing")
         return
-    data, problem = _load(text)
+    data, problem = load_pubspec(text)
     if data is None:
         yield Diagnostic(PUBSPEC, 1, 1, "pubspec-invalid", ERROR, f"pubspec.yaml: {problem}")
         return
@@ -68,19 +82,15 @@ def _fields(data: dict[str, Any]) -> Iterator[Diagnostic]:
     if not isinstance(name, str) or not PACKAGE_NAME.match(name):
         yield Diagnostic(PUBSPEC, 1, 1, "pubspec-name", ERROR,
                          "pubspec.yaml needs a 'name:' in lower_case_with_underscores")
-    sdk = _section(data, "environment").get("sdk")
+    sdk = section(data, "environment").get("sdk")
     if not isinstance(sdk, str) or not sdk.strip():
         yield Diagnostic(PUBSPEC, 1, 1, "pubspec-sdk", ERROR,
                          "pubspec.yaml needs an 'environment: sdk:' constraint, e.g. '^3.5.0'")
-    flutter = _section(data, "dependencies").get("flutter")
-    if not (isinstance(flutter, dict) and flutter.get("sdk") == "flutter"):
-        yield Diagnostic(PUBSPEC, 1, 1, "pubspec-flutter", ERROR,
-                         "pubspec.yaml needs 'flutter: sdk: flutter' under dependencies")
 
 
 def _dependencies(project: Project, data: dict[str, Any]) -> Iterator[Diagnostic]:
-    main = set(_section(data, "dependencies"))
-    dev = set(_section(data, "dev_dependencies"))
+    main = set(section(data, "dependencies"))
+    dev = set(section(data, "dev_dependencies"))
     own = data.get("name")
     used: set[str] = set()
     for path, dart in project.dart.items():
@@ -93,12 +103,12 @@ def _dependencies(project: Project, data: dict[str, Any]) -> Iterator[Diagnostic
                 continue
             used.add(package)
             if package not in allowed:
-                section = "dev_dependencies" if path.startswith(TEST_DIRS) else "dependencies"
+                where = "dev_dependencies" if path.startswith(TEST_DIRS) else "dependencies"
                 severity = WARNING if package in TRANSITIVE_PACKAGES else ERROR
                 line, column = position(directive.node)
                 yield Diagnostic(path, line, column, "pubspec-missing-dependency", severity,
                                  f"Package '{package}' is imported but not declared under "
-                                 f"{section} in pubspec.yaml")
+                                 f"{where} in pubspec.yaml")
     for package in sorted(main - used - IMPLICITLY_USED - SDK_PACKAGES):
         yield Diagnostic(PUBSPEC, _line_of(project.files[PUBSPEC], package), 1,
                          "pubspec-unused-dependency", WARNING,
@@ -111,3 +121,10 @@ def _line_of(text: str, key: str) -> int:
         if pattern.match(line):
             return number
     return 1
+
+
+RULE = ProjectRule(
+    ("pubspec-missing", "pubspec-invalid", "pubspec-name", "pubspec-sdk",
+     "pubspec-missing-dependency", "pubspec-unused-dependency"),
+    check,
+)

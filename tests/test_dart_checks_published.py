@@ -1,0 +1,80 @@
+"""pipeline.checks on published-style code: what the analyzer accepts gets no error here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.bench.check import BIG_FILE_BYTES, generated_file
+from pipeline.checks import check_files
+from pipeline.checks.checker import read_project
+
+EXAMPLES_API = Path(__file__).resolve().parents[1].parent / "shared" / "dart-sources" / (
+    "flutter/examples/api")
+PUBSPEC = """\
+name: app
+environment:
+  sdk: ^3.5.0
+dependencies:
+  flutter:
+    sdk: flutter
+  collection: ^1.18.0
+dev_dependencies:
+  flutter_test:
+    sdk: flutter
+"""
+
+
+def errors_in(files: dict[str, str]) -> list[str]:
+    return [str(d) for d in check_files({"pubspec.yaml": PUBSPEC, **files})
+            if d.severity == "error"]
+
+
+def test_a_capitalised_name_before_a_dot_is_a_type_not_a_prefix() -> None:
+    assert errors_in({"lib/a.dart": (
+        "import 'package:flutter/material.dart';\n\n"
+        "final WidgetStateColor c = WidgetStateColor.resolveWith((_) => Colors.red);\n"
+        "Object pick(SelectionEventType t) => switch (t) {\n"
+        "  SelectionEventType.startEdgeUpdate => 1,\n  _ => 2,\n};\n"
+    )}) == []
+
+
+def test_a_typed_for_in_variable_is_declared() -> None:
+    """Not read as a use of another library's top-level `text`."""
+    assert errors_in({"lib/b.dart": "const text = 'b';\n", "lib/a.dart": (
+        "import 'package:flutter/material.dart';\n\n"
+        "Widget column(List<String> texts) {\n"
+        "  final children = <Widget>[];\n"
+        "  for (final String text in texts) {\n    children.add(Text(text));\n  }\n"
+        "  return Column(children: children);\n}\n"
+    )}) == []
+
+
+def test_package_collection_reexports_the_unmodifiable_views() -> None:
+    assert errors_in({"lib/a.dart": (
+        "import 'package:collection/collection.dart';\n\n"
+        "final List<int> xs = UnmodifiableListView<int>([1]);\n"
+    )}) == []
+
+
+@pytest.mark.skipif(not EXAMPLES_API.is_dir(), reason=f"{EXAMPLES_API} (../shared) is absent")
+def test_flutter_api_examples_have_no_errors() -> None:
+    """About 600 samples and their tests, analyzer-clean in Flutter's CI."""
+    found = [str(d) for d in check_files(read_project(EXAMPLES_API)) if d.severity == "error"]
+    assert found == []
+
+
+def test_the_bench_generated_file_is_three_megabytes_of_clean_dart() -> None:
+    text = generated_file(20_000)
+    assert 20_000 <= len(text) < 21_000
+    assert errors_in({"lib/glyphs.dart": text}) == []
+    assert BIG_FILE_BYTES == 3_000_000
+
+
+def test_a_part_sees_its_librarys_import_prefixes() -> None:
+    assert errors_in({
+        "lib/icons.dart": "import 'dart:ui' as ui;\n\npart 'src/paths.dart';\n",
+        "lib/src/paths.dart": (
+            "part of '../icons.dart';\n\nfinal ui.Offset origin = ui.Offset.zero;\n"),
+    }) == []
