@@ -105,8 +105,10 @@ class Codegen:
         async def settled(path: str, ok: bool) -> None:
             nonlocal next_level
             (self.tally.done if ok else self.tally.failed).add(path)
+            waiting = self._waiting()
             while next_level <= len(self.groups) and all(
-                p in self.tally.done or p in self.tally.failed for p in self.groups[next_level - 1]
+                p in self.tally.done or p in self.tally.failed or p in waiting
+                for p in self.groups[next_level - 1]
             ):
                 if f"level-{next_level}" not in committed:
                     await self._commit_level(next_level)
@@ -117,24 +119,40 @@ class Codegen:
         outcome = await run_dag(self.dag, work, self.ctx.config.concurrency, settled)
         return await self._finish(outcome.failed, outcome.blocked)
 
+    def _waiting(self) -> dict[str, list[str]]:
+        """Each file that can no longer be built, with the failed files it depends on."""
+        waiting: dict[str, list[str]] = {}
+        for failed in sorted(self.tally.failed):
+            for path in self.dag.dependents(failed):
+                waiting.setdefault(path, []).append(failed)
+        return waiting
+
     async def _commit_level(self, level: int) -> None:
         paths = [p for p in self.groups[level - 1] if p in self.contents]
         if not paths:
             return
+        waiting = self._waiting()
+        held = [p for p in self.groups[level - 1] if p in waiting]
+        message = (f"factory: level {level}/{len(self.groups)} "
+                   f"({len(paths)} file{'' if len(paths) == 1 else 's'})")
+        if held:
+            message += "\n\nWaiting on a failed file: " + "; ".join(
+                f"{p} on {', '.join(waiting[p])}" for p in held)
         await self.ctx.emit(LevelComplete(
             run_id=self.ctx.run_id, level=level, levels=len(self.groups),
-            files={p: self.contents[p] for p in paths},
-            message=f"factory: level {level}/{len(self.groups)} "
-                    f"({len(paths)} file{'' if len(paths) == 1 else 's'})",
+            files={p: self.contents[p] for p in paths}, message=message,
         ))
 
     async def _finish(self, failed: set[str], blocked: set[str]) -> CodegenResult:
         for path in sorted(blocked):
             await self.ctx.store.set_file(self.ctx.run_id, path, FileStatus.BLOCKED)
         if blocked:
+            waits = {p: sorted(set(self.dag.closure(p)) & failed) for p in sorted(blocked)}
             await self.ctx.emit(FilesBlocked(
                 run_id=self.ctx.run_id, paths=sorted(blocked),
-                because="a file they depend on failed: " + ", ".join(sorted(failed)),
+                because="a file they depend on failed: " + "; ".join(
+                    f"{p} waits on {', '.join(w) or 'a missing dependency'}"
+                    for p, w in waits.items()),
             ))
         return CodegenResult(dict(self.contents), sorted(failed), sorted(blocked))
 

@@ -75,6 +75,15 @@ class Dag:
             frontier = nxt
         return found
 
+    def closure(self, node: str) -> set[str]:
+        """Every node `node` depends on, directly or transitively."""
+        found: set[str] = set()
+        frontier = set(self.deps[node])
+        while frontier:
+            found |= frontier
+            frontier = {d for n in frontier for d in self.deps[n]} - found
+        return found
+
     def ready(self) -> list[str]:
         """Nodes that became ready since the last call (each node is returned once)."""
         return sorted(self._sorter.get_ready())
