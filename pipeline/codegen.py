@@ -33,6 +33,8 @@ class CodegenResult:
     files: dict[str, str]
     failed: list[str]
     blocked: list[str]
+    waits: dict[str, list[str]] = field(default_factory=dict)
+    """Each blocked file with the failed files it waits on."""
     unchanged: list[str] = field(default_factory=list)
     """Files a /retry regenerated with the content they already had (nothing to commit)."""
 
@@ -146,15 +148,15 @@ class Codegen:
     async def _finish(self, failed: set[str], blocked: set[str]) -> CodegenResult:
         for path in sorted(blocked):
             await self.ctx.store.set_file(self.ctx.run_id, path, FileStatus.BLOCKED)
+        waits = {p: sorted(self.dag.closure(p) & failed) for p in sorted(blocked)}
         if blocked:
-            waits = {p: sorted(set(self.dag.closure(p)) & failed) for p in sorted(blocked)}
             await self.ctx.emit(FilesBlocked(
                 run_id=self.ctx.run_id, paths=sorted(blocked),
                 because="a file they depend on failed: " + "; ".join(
                     f"{p} waits on {', '.join(w) or 'a missing dependency'}"
                     for p, w in waits.items()),
             ))
-        return CodegenResult(dict(self.contents), sorted(failed), sorted(blocked))
+        return CodegenResult(dict(self.contents), sorted(failed), sorted(blocked), waits)
 
     async def retry(self, paths: list[str], note: str | None) -> CodegenResult:
         """Regenerate `paths` (with the user's note), then every file that was blocked or

@@ -232,7 +232,9 @@ def _verdict(ctx: RunContext, report: JudgeReport, result: CodegenResult) -> Run
             run_id=ctx.run_id, status=RunStatus.FAILED, retry_paths=result.failed,
             title=f"{len(result.failed)} file(s) failed review",
             summary=f"Judge {report.score}/100. Failed: {', '.join(result.failed)}"
-                    + (f"; blocked by them: {', '.join(result.blocked)}" if result.blocked else "")
+                    + ("; waiting on them: " + "; ".join(
+                        f"{p} (on {', '.join(w)})" for p, w in result.waits.items())
+                       if result.waits else "")
                     + ". Retry them with `/retry <path>` or `factory run --resume`.",
         )
     status = RunStatus.SUCCEEDED if report.passed and not unfinished else RunStatus.FAILED

@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.asks import FileAsk
 from pipeline.config import FactoryConfig
-from pipeline.events import FilesBlocked
+from pipeline.events import FilesBlocked, RunFinished
 from pipeline.gitsink import GitSink
 from pipeline.orchestrator import execute_run
 from pipeline.status import RunStatus
@@ -72,6 +72,8 @@ async def test_approved_files_after_a_blocked_level_are_committed_and_retry_adds
     assert "lib/main.dart on " + SCREEN in log
     because = collector.of(FilesBlocked)[0].because
     assert f"lib/main.dart waits on {SCREEN}" in because
+    summary = collector.of(RunFinished)[0].summary
+    assert f"lib/main.dart (on {SCREEN})" in summary and "lib/util/c.dart" not in summary
 
     failing["on"] = False
     await store.update_run(run.id, request={"retry": [SCREEN], "note": None})
