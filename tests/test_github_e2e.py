@@ -16,6 +16,12 @@ from aiohttp import web
 
 from bot.app import EVENTS, STORE, ServerOptions, make_app
 from bot.settings import BotSettings
+from pipeline.answers import FileBody
+from pipeline.asks import FileAsk
+from pipeline.codegen import plan_dag
+from pipeline.dag import Dag
+from pipeline.engines.offline import engine as offline
+from pipeline.engines.offline.faults import FAULTS, inject
 from pipeline.status import TERMINAL, RunStatus
 from pipeline.store.base import RunRecord
 from pipeline.worker import WorkerOptions
@@ -164,3 +170,46 @@ async def test_kill_gate_fails_the_check_and_commits_no_code(
     assert code_commits(repo, run.origin["branch"]) == []
     [comment] = repo.comments_on(number)
     assert named["gate"] in comment["body"] and reason in comment["body"]
+
+
+
+async def test_a_failed_file_leaves_approved_files_on_the_branch_and_retry_adds_the_rest(
+    server: Server, fake_github: FakeGitHub, repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[str, Dag] = {}
+    broken = {"on": True}
+    write = offline.OfflineEngine._write
+
+    def failing(self: offline.OfflineEngine, ask: FileAsk) -> FileBody:
+        dag = seen.setdefault("dag", plan_dag(ask.plan))
+        body = write(self, ask)
+        if broken["on"] and ask.spec.path == _doomed(dag):
+            body.content = inject(body.content, FAULTS[0], ask.spec.exports)
+        return body
+
+    monkeypatch.setattr(offline.OfflineEngine, "_write", failing)
+    number = repo.open_issue(*IDEA)["number"]
+    assert await server.deliver("issues", labeled(number, *IDEA)) == 202
+    run = await server.settle(number)
+    assert run.status is RunStatus.FAILED, run.error
+    dag = seen["dag"]
+    doomed = _doomed(dag)
+    lost = dag.dependents(doomed) | {doomed}
+    assert any(dag.levels[p] > 3 for p in set(dag.deps) - lost)
+    branch = run.origin["branch"]
+    on_branch = set(repo.git.files(branch))
+    assert set(dag.deps) - lost <= on_branch and not lost & on_branch
+    assert f"(on {doomed})" in latest_check(repo)["output"]["summary"]
+
+    broken["on"] = False
+    assert await server.deliver("issue_comment", pr_comment(
+        run.origin["pr"], f"/retry {doomed}", user="writer")) == 202
+    run = await server.settle(number)
+    assert run.status is RunStatus.SUCCEEDED, run.error
+    assert set(dag.deps) <= set(repo.git.files(branch))
+
+
+def _doomed(dag: Dag) -> str:
+    """The level-3 Dart file with the most dependents."""
+    third = [p for p, n in dag.levels.items() if n == 3 and p.endswith(".dart")]
+    return max(third, key=lambda p: (len(dag.dependents(p)), p))
