@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import event
@@ -17,9 +15,8 @@ from pipeline.engines.base import Usage
 from pipeline.engines.offline import OfflineEngine
 from pipeline.events import Event
 from pipeline.status import FileStatus, Stage
-from pipeline.store import open_store
 from pipeline.store.sql import SqlRunStore
-from tests.databases import empty, module_database
+from tests import test_store
 
 IDEA = "A recipe box with shopping lists and meal plans"
 PATH = "lib/main.dart"
@@ -30,18 +27,9 @@ class NoSink:
         return None
 
 
-pg_url = module_database("test_context")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlRunStore]:
-    if request.param == "sqlite":
-        opened = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'factory.db'}")
-    else:
-        opened = await open_store(request.getfixturevalue("pg_url"))
-        await empty(opened)
-    yield opened
-    await opened.close()
+pg_url = test_store.pg_url
+store = test_store.store
+"""The store fixture of test_store.py, over SQLite and PostgreSQL."""
 
 
 class SlowLedger(SqlRunStore):
