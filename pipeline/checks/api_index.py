@@ -1,0 +1,214 @@
+"""Questions asked of an API index: what a library exports, a type's members and constructors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+
+from pipeline.checks.api_model import (
+    Constructor,
+    LibraryApi,
+    LibraryRef,
+    Member,
+    TypeApi,
+    Typedef,
+    TypeKind,
+)
+
+CORE = "dart:core"
+
+
+def base_name(type_text: str) -> tuple[str | None, str] | None:
+    """`ui.Color?` -> ("ui", "Color"); `List<int>` -> (None, "List"); a function or record type
+    -> None."""
+    text = type_text.strip().removesuffix("?").strip()
+    generic = text.find("<")
+    if generic >= 0:
+        text = text[:generic]
+    text = text.strip()
+    if not text or "(" in text or " " in text:
+        return None
+    prefix, _, name = text.rpartition(".")
+    if not name.isidentifier() or (prefix and not prefix.isidentifier()):
+        return None
+    return (prefix or None), name
+
+
+class ApiIndex:
+    """Libraries by URI, and lookups across them (memoized: the index never changes)."""
+
+    def __init__(self, libraries: Mapping[str, LibraryApi], sources: tuple[str, ...] = ()) -> None:
+        self.libraries = libraries
+        self.sources = sources
+        self._exports: dict[str, tuple[dict[str, str], bool]] = {}
+
+    def library(self, uri: str) -> LibraryApi | None:
+        return self.libraries.get(uri)
+
+    def _namespace(self, uri: str) -> tuple[dict[str, str], bool]:
+        if uri in self._exports:
+            return self._exports[uri]
+        self._exports[uri] = ({}, True)  # an export cycle adds nothing new
+        library = self.libraries.get(uri)
+        if library is None:
+            return {}, False
+        names = {n: uri for n in _declared(library) if not n.startswith("_")}
+        complete = True
+        for export in library.exports:
+            exported, exported_complete = self._namespace(export.uri)
+            if export.uri not in self.libraries and export.show is not None:
+                exported_complete = True  # unfollowable, but `show` still says what comes
+            complete = complete and exported_complete
+            for name, origin in exported.items():
+                if export.admits(name):
+                    names.setdefault(name, origin)
+        self._exports[uri] = (names, complete)
+        return names, complete
+
+    def exports(self, uri: str) -> dict[str, str]:
+        """Each public name that importing `uri` brings, mapped to the library declaring it."""
+        return self._namespace(uri)[0]
+
+    def exports_complete(self, uri: str) -> bool:
+        """Whether every export of `uri` could be followed (so a name not exported is unknown)."""
+        return uri in self.libraries and self._namespace(uri)[1]
+
+    def type(self, library: str, name: str) -> TypeApi | None:
+        """The type `name` as seen by a file importing `library` (typedefs followed)."""
+        origin = self.exports(library).get(name)
+        return self._declared_type(origin, name) if origin is not None else None
+
+    def function(self, library: str, name: str) -> tuple[Member, ...]:
+        """The top-level function, getter, setter or variable `name` that `library` exports."""
+        origin = self.exports(library).get(name)
+        found = self.libraries[origin].functions.get(name) if origin is not None else None
+        return found or ()
+
+    def typedef(self, library: str, name: str) -> Typedef | None:
+        origin = self.exports(library).get(name)
+        return self.libraries[origin].typedefs.get(name) if origin is not None else None
+
+    def _declared_type(self, library: str, name: str, depth: int = 0) -> TypeApi | None:
+        declaring = self.libraries.get(library)
+        if declaring is None:
+            return None
+        if name in declaring.types:
+            return declaring.types[name]
+        alias = declaring.typedefs.get(name)
+        if alias is not None and depth < 8:
+            return self._resolve(alias.aliased, declaring, depth + 1)
+        return None
+
+    def resolve(self, type_text: str, library: str) -> TypeApi | None:
+        """The type a type's source text names inside `library` (where it was written)."""
+        scope = self.libraries.get(library)
+        return self._resolve(type_text, scope, 0) if scope is not None else None
+
+    def _resolve(self, type_text: str, scope: LibraryApi, depth: int) -> TypeApi | None:
+        parsed = base_name(type_text)
+        if parsed is None:
+            return None
+        prefix, name = parsed
+        if prefix is None and scope.declares(name):
+            return self._declared_type(scope.uri, name, depth)
+        imports = [i for i in scope.imports if i.prefix == prefix]
+        if prefix is None and not any(i.uri == CORE for i in imports):
+            imports.append(_IMPLICIT_CORE)
+        for imported in imports:
+            if not imported.admits(name):
+                continue
+            origin = self.exports(imported.uri).get(name)
+            if origin is not None:
+                return self._declared_type(origin, name, depth)
+        return None
+
+    def _parents(self, type_api: TypeApi) -> Iterator[tuple[str | None, TypeApi | None]]:
+        """Each type `type_api` inherits from, with its text (None: the implicit Object or Enum)."""
+        texts = [*reversed(type_api.mixins)]
+        if type_api.supertype is not None:
+            texts.append(type_api.supertype)
+        texts += [*type_api.interfaces]
+        if type_api.kind == TypeKind.MIXIN:
+            texts += [*type_api.on]
+        for text in texts:
+            yield text, self.resolve(text, type_api.library)
+        if type_api.kind == TypeKind.ENUM:
+            yield None, self.type(CORE, "Enum")
+        elif texts or type_api.kind == TypeKind.EXTENSION or _is_object(type_api):
+            return
+        else:
+            yield None, self.type(CORE, "Object")
+
+    def supertypes(self, type_api: TypeApi) -> tuple[list[TypeApi], bool]:
+        """Every type `type_api` inherits from, nearest first, and whether all were found."""
+        seen: set[tuple[str, str]] = {(type_api.library, type_api.name)}
+        order: list[TypeApi] = []
+        complete = True
+        queue = [type_api]
+        while queue:
+            current = queue.pop(0)
+            for _, parent in self._parents(current):
+                if parent is None:
+                    complete = False
+                    continue
+                key = (parent.library, parent.name)
+                if key not in seen:
+                    seen.add(key)
+                    order.append(parent)
+                    queue.append(parent)
+        return order, complete
+
+    def member(self, type_api: TypeApi, name: str) -> tuple[Member, ...]:
+        """What `type_api` has under `name`, declared or inherited (nearest declaration wins)."""
+        if name in type_api.members:
+            return type_api.members[name]
+        for parent in self.supertypes(type_api)[0]:
+            if name in parent.members:
+                return parent.members[name]
+        return ()
+
+    def members(self, type_api: TypeApi) -> dict[str, tuple[Member, ...]]:
+        """Every member `type_api` has, declared or inherited."""
+        found: dict[str, tuple[Member, ...]] = {}
+        for each in (type_api, *self.supertypes(type_api)[0]):
+            for name, declared in each.members.items():
+                found.setdefault(name, declared)
+        return found
+
+    def knows_all_members(self, type_api: TypeApi) -> bool:
+        """Whether every supertype was found, so a member not listed certainly does not exist."""
+        return self.supertypes(type_api)[1]
+
+    def constructor(self, type_api: TypeApi, name: str = "") -> Constructor | None:
+        return type_api.constructors.get(name)
+
+    def extensions_on(self, type_api: TypeApi, visible: Iterable[str]) -> list[TypeApi]:
+        """The extensions exported by the `visible` libraries whose `on` type is `type_api` or
+        one of its supertypes."""
+        targets = {(t.library, t.name) for t in (type_api, *self.supertypes(type_api)[0])}
+        found: list[TypeApi] = []
+        seen: set[tuple[str, str]] = set()
+        for uri in visible:
+            for name, origin in self.exports(uri).items():
+                extension = self.libraries[origin].types.get(name)
+                if extension is None or extension.kind != TypeKind.EXTENSION:
+                    continue
+                if (origin, name) in seen or not extension.on:
+                    continue
+                on = self.resolve(extension.on[0], origin)
+                if on is not None and (on.library, on.name) in targets:
+                    seen.add((origin, name))
+                    found.append(extension)
+        return found
+
+
+_IMPLICIT_CORE = LibraryRef(CORE)
+
+
+def _is_object(type_api: TypeApi) -> bool:
+    return type_api.library == CORE and type_api.name == "Object"
+
+
+def _declared(library: LibraryApi) -> Iterable[str]:
+    yield from library.types
+    yield from library.functions
+    yield from library.typedefs
