@@ -336,7 +336,7 @@ def test_names_from_a_missing_generated_part_are_not_reported() -> None:
 
 def test_pubspec_fields_and_dependencies() -> None:
     files = project(net="import 'package:http/http.dart';\n\nfinal c = Client();\n")
-    files["pubspec.yaml"] = "name: App\ndependencies:\n  unused_pkg: ^1.0.0\n"
+    files["pubspec.yaml"] = "name: App\ndependencies:\n  uuid: ^4.0.0\n"
     files["test/extra_test.dart"] = "import 'package:mocktail/mocktail.dart';\n"
     found = {(d.file, d.rule, d.severity) for d in check_files(files)}
     assert {
@@ -346,6 +346,26 @@ def test_pubspec_fields_and_dependencies() -> None:
         ("test/extra_test.dart", "pubspec-missing-dependency", "error"),
         ("pubspec.yaml", "pubspec-unused-dependency", "warning"),
     } <= found
+
+
+def undeclared(files: dict[str, str]) -> set[tuple[str, str]]:
+    """(package, severity) of each undeclared-package diagnostic."""
+    return {(d.message.split("'")[1], d.severity) for d in check_files(files)
+            if d.rule == "pubspec-missing-dependency"}
+
+
+def test_an_undeclared_package_that_still_resolves_is_a_warning() -> None:
+    """Flutter brings in `meta`; firebase_core (whose dependencies we do not know) may bring
+    in `http`; pubspec.lock, when present, says what resolved."""
+    files = project(net=(
+        "import 'package:http/http.dart';\nimport 'package:meta/meta.dart';\n\n"
+        "@immutable\nclass Net {\n  final c = Client();\n}\n"
+    ))
+    assert undeclared(files) == {("http", "error"), ("meta", "warning")}
+    files["pubspec.yaml"] = PUBSPEC.replace("  provider:", "  firebase_core: ^3.0.0\n  provider:")
+    assert undeclared(files) == {("http", "warning"), ("meta", "warning")}
+    files["pubspec.lock"] = "packages:\n  meta:\n    version: 1.15.0\n"
+    assert undeclared(files) == {("http", "error"), ("meta", "warning")}
 
 
 def test_test_files_may_use_dev_dependencies() -> None:

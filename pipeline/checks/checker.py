@@ -13,9 +13,11 @@ from pipeline.checks.rules import DEFAULT_RULES, FACTORY_RULES, FileRule, Projec
 
 SKIPPED_DIRS = frozenset({".dart_tool", "build", ".git", ".idea", ".vscode", "ios", "android",
                           "macos", "linux", "windows", "web", ".fvm", ".pub-cache"})
-"""Directories whose contents are generated, vendored or platform code, never checked."""
-READ_SUFFIXES = (".dart", ".yaml", ".yml")
-ROOT_FILES = ("pubspec.yaml", "analysis_options.yaml")
+"""Directories whose contents are generated, vendored or platform code, never checked, except
+inside a lib/ folder: there a folder's name says nothing (lib/src/web/ is plain Dart)."""
+READ_SUFFIXES = (".dart", ".arb")
+READ_NAMES = frozenset({"pubspec.yaml", "pubspec.lock", "analysis_options.yaml", "l10n.yaml"})
+"""What a check reads besides Dart: each package's manifest, lockfile, options and l10n inputs."""
 
 
 def run_rules(
@@ -48,17 +50,19 @@ def check_files(
 
 
 def read_project(root: Path) -> dict[str, str]:
-    """The files of a project a check reads: pubspec, analysis options, Dart sources, .github."""
+    """The files of a project a check reads: Dart sources, each package's pubspec, lockfile,
+    analysis options and localization inputs, and the names under .github."""
     files: dict[str, str] = {}
     for directory, dirnames, filenames in os.walk(root):
         # Prune in place so generated trees (build/, .dart_tool/) are never even listed.
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS)
+        in_lib = "lib" in Path(directory).relative_to(root).parts
+        dirnames[:] = sorted(d for d in dirnames if in_lib or d not in SKIPPED_DIRS)
         for filename in sorted(filenames):
             path = Path(directory) / filename
             posix = path.relative_to(root).as_posix()
             if posix.startswith(".github/"):
                 files[posix] = ""
-            elif path.suffix == ".dart" or posix in ROOT_FILES:
+            elif path.suffix in READ_SUFFIXES or filename in READ_NAMES:
                 files[posix] = path.read_text(encoding="utf-8", errors="replace")
     return files
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pipeline.checks.known_names import word_set
 
 PACKAGE_NAMES: dict[str, frozenset[str]] = {
@@ -60,8 +62,81 @@ SDK_REEXPORTS: dict[str, frozenset[str]] = {
 }
 """`dart:` names a package's main library re-exports (package:collection's wrappers)."""
 
+SDK_TRANSITIVE = word_set("""
+    async boolean_selector characters clock collection fake_async leak_tracker
+    leak_tracker_flutter_testing leak_tracker_testing matcher material_color_utilities meta path
+    sky_engine source_span stack_trace stream_channel string_scanner term_glyph test_api
+    vector_math vm_service
+""")
+"""Packages `flutter` and `flutter_test` depend on: an app resolves them without declaring them."""
+DRIVER_TRANSITIVE = word_set("""
+    file flutter_driver flutter_test fuchsia_remote_debug_protocol platform process sync_http
+    webdriver
+""")
+"""What `flutter_driver` (and `integration_test` through it) adds."""
+BRINGS_IN: dict[str, frozenset[str]] = {
+    "flutter": SDK_TRANSITIVE,
+    "flutter_test": SDK_TRANSITIVE,
+    "flutter_localizations": SDK_TRANSITIVE | word_set("intl"),
+    "flutter_web_plugins": SDK_TRANSITIVE,
+    "flutter_driver": SDK_TRANSITIVE | DRIVER_TRANSITIVE,
+    "integration_test": SDK_TRANSITIVE | DRIVER_TRANSITIVE,
+    "provider": word_set("collection nested"),
+    "go_router": word_set("collection logging meta flutter_web_plugins cupertino_ui material_ui"),
+    "http": word_set("""
+        async http_parser meta web collection source_span string_scanner term_glyph typed_data
+        path
+    """),
+    "shared_preferences": word_set("""
+        shared_preferences_* path_provider_* plugin_platform_interface meta path file ffi
+        xdg_directories platform web flutter_web_plugins win32
+    """),
+    "intl": word_set("clock meta path"),
+    "uuid": word_set("crypto sprintf meta fixnum typed_data"),
+    "cupertino_icons": frozenset(),
+    "flutter_lints": word_set("lints"),
+    "lints": frozenset(),
+    "equatable": word_set("collection meta"),
+    "async": word_set("collection meta"),
+    "typed_data": word_set("collection"),
+    "crypto": word_set("typed_data collection"),
+    **{leaf: frozenset() for leaf in word_set("""
+        meta collection path characters vector_math clock args logging fixnum sprintf nested
+    """)},
+}
+"""What each package pulls into the resolved set, as far as we know it for certain (`x_*`: every
+package of that prefix); a package not listed here may pull in anything."""
+
 FLUTTER_FREE_PACKAGES = frozenset(PACKAGE_NAMES)
 """Packages above that never re-export package:flutter names."""
+
+
+def may_come_through(
+    package: str, declared: set[str], local: Mapping[str, frozenset[str]] | None = None
+) -> bool:
+    """Whether `package` may resolve through the declared ones without being declared itself;
+    `local` gives the dependencies of the project's own packages (followed in turn)."""
+    local = local or {}
+    seen: set[str] = set()
+    pending = list(declared)
+    while pending:
+        dependency = pending.pop()
+        if dependency in seen:
+            continue
+        seen.add(dependency)
+        if dependency in local:
+            if package in local[dependency]:
+                return True
+            pending.extend(local[dependency])
+            continue
+        brought = BRINGS_IN.get(dependency)
+        if brought is None:
+            return True  # a dependency whose own dependencies we do not know
+        if package in brought or any(
+            b.endswith("*") and package.startswith(b[:-1]) for b in brought
+        ):
+            return True
+    return False
 
 
 def package_of(uri: str) -> str | None:

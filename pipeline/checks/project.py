@@ -7,15 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-import yaml
 from tree_sitter import Tree
 
 from pipeline.checks.declarations import Declaration, top_level_declarations
 from pipeline.checks.directives import Directive, Kind, directives, library_name
+from pipeline.checks.package_roots import PackageRoot, PackageRoots
 from pipeline.checks.parsing import parse
 from pipeline.checks.usages import FileNames, collect
 
-PUBSPEC = "pubspec.yaml"
 DART_SUFFIX = ".dart"
 
 
@@ -57,22 +56,12 @@ def _collected(text: str) -> FileNames:
     return collect(parse(text))
 
 
-def package_name(files: Mapping[str, str]) -> str | None:
-    """The `name:` of pubspec.yaml, when it has a readable one."""
-    try:
-        data = yaml.safe_load(files.get(PUBSPEC, "") or "")
-    except yaml.YAMLError:
-        return None
-    name = data.get("name") if isinstance(data, dict) else None
-    return name if isinstance(name, str) and name else None
-
-
 class Project:
     """Every Dart file of a project, indexed for imports, parts and declarations."""
 
     def __init__(self, files: Mapping[str, str]) -> None:
         self.files = files
-        self.package = package_name(files)
+        self.packages = PackageRoots(files)
         self.dart = {
             path: DartFile(path, text)
             for path, text in sorted(files.items())
@@ -84,15 +73,26 @@ class Project:
         if uri.startswith("dart:"):
             return None
         if uri.startswith("package:"):
-            package, _, rest = uri[len("package:") :].partition("/")
-            if package == self.package or (self.package is None and f"lib/{rest}" in self.dart):
-                return posixpath.normpath(f"lib/{rest}")
-            return None
+            return self._resolve_package(from_path, uri)
         if ":" in uri.split("/", 1)[0]:
             return None  # another scheme (http:, file:): never part of the project
         target = posixpath.normpath(posixpath.join(posixpath.dirname(from_path), uri))
         # A path that climbs out of the project (a monorepo sibling) is not ours to judge.
         return None if target.startswith("../") else target
+
+    def _resolve_package(self, from_path: str, uri: str) -> str | None:
+        """`package:own/x.dart` -> own lib/x.dart; a sibling package of the project alike."""
+        package, _, rest = uri[len("package:") :].partition("/")
+        own = self.packages.of(from_path)
+        if own is None or own.name is None:
+            # No readable name to match: the project's own lib/ if the file is there.
+            local = f"lib/{rest}" if own is None else own.path_of(f"lib/{rest}")
+            candidate = posixpath.normpath(local)
+            return candidate if candidate in self.dart else None
+        root = own if own is not None and own.name == package else self.packages.named(package)
+        if root is None:
+            return None
+        return posixpath.normpath(root.path_of(f"lib/{rest}"))
 
     def targets(self, path: str, kinds: tuple[Kind, ...]) -> list[tuple[Directive, str | None]]:
         """Each directive of those kinds with the project path it resolves to."""
@@ -168,14 +168,22 @@ class Project:
 
     def import_uri(self, from_path: str, target: str) -> str:
         """How `from_path` should spell an import of `target`."""
-        if target.startswith("lib/") and self.package and not from_path.startswith("lib/"):
-            return f"package:{self.package}/{target[len('lib/'):]}"
-        if target.startswith("lib/") and self.package and self._prefers_package_uris(from_path):
-            return f"package:{self.package}/{target[len('lib/'):]}"
+        root = self.packages.of(target)
+        if root is not None and root.name and root.relative(target).startswith("lib/"):
+            package_uri = f"package:{root.name}/{root.relative(target)[len('lib/'):]}"
+            inside = root.relative(from_path).startswith("lib/")
+            if self.packages.of(from_path) != root or not inside:
+                return package_uri
+            if self._prefers_package_uris(from_path, root.name):
+                return package_uri
         return posixpath.relpath(target, posixpath.dirname(from_path) or ".")
 
-    def _prefers_package_uris(self, path: str) -> bool:
-        return any(d.uri.startswith(f"package:{self.package}/") for d in self.dart[path].directives)
+    def package_of(self, path: str) -> PackageRoot | None:
+        """The package a file belongs to (None when no pubspec.yaml is above it)."""
+        return self.packages.of(path)
+
+    def _prefers_package_uris(self, path: str, name: str) -> bool:
+        return any(d.uri.startswith(f"package:{name}/") for d in self.dart[path].directives)
 
     def imports_of(self, path: str) -> set[str]:
         """Project files that `path` imports or exports and that exist."""

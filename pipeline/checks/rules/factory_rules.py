@@ -21,10 +21,9 @@ from tree_sitter import Node
 
 from pipeline.checks.analysis import Analysis
 from pipeline.checks.diagnostic import ERROR, WARNING, Diagnostic
+from pipeline.checks.package_roots import PUBSPEC, load_pubspec, section
 from pipeline.checks.parsing import parse, position, text_of, walk
-from pipeline.checks.project import PUBSPEC
 from pipeline.checks.rules.base import ProjectRule
-from pipeline.checks.rules.pubspec import load_pubspec, section
 
 MAIN = "lib/main.dart"
 ANALYSIS_OPTIONS = "analysis_options.yaml"

@@ -1,9 +1,12 @@
 """pubspec-*: the fields `flutter pub get` needs, and packages imported but not declared.
 
 Why: without a readable pubspec.yaml with a valid `name:` and an `environment: sdk:` constraint,
-`pub get` fails and nothing resolves; an imported package the pubspec does not declare is the
-analyzer's `uri_does_not_exist` (a package only the SDK pulls in transitively still resolves,
-so it is only a warning, like the `depend_on_referenced_packages` lint).
+`pub get` fails and nothing resolves; an imported package that does not resolve is the
+analyzer's `uri_does_not_exist`. Every directory with a pubspec.yaml is its own package, and
+each file is judged by the pubspec of its own package. A package that still resolves although
+undeclared (in pubspec.lock, or one a declared dependency may pull in: `meta` through flutter)
+is only the `depend_on_referenced_packages` lint, so a warning; so is a dev dependency imported
+from lib/ or bin/. Outside them (test/, tool/, example/, benchmark/...) dev dependencies serve.
 
 Example::
 
@@ -17,15 +20,14 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import yaml
-
 from pipeline.checks.analysis import Analysis
 from pipeline.checks.diagnostic import ERROR, WARNING, Diagnostic
 from pipeline.checks.directives import Kind
 from pipeline.checks.libraries import SDK_PACKAGES
-from pipeline.checks.packages import package_of
+from pipeline.checks.package_roots import PUBSPEC, PackageRoot, load_pubspec, section
+from pipeline.checks.packages import may_come_through, package_of
 from pipeline.checks.parsing import position
-from pipeline.checks.project import PUBSPEC, Project
+from pipeline.checks.project import Project
 from pipeline.checks.rules.base import ProjectRule
 
 PACKAGE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -35,84 +37,90 @@ IMPLICITLY_USED = frozenset({
     "integration_test", "flutter_localizations",
 })
 """Packages a project declares without importing them from lib/ (assets, tooling, generators)."""
-TEST_DIRS = ("test/", "integration_test/", "test_driver/")
 SYNTHETIC_PACKAGES = frozenset({"flutter_gen"})
 """Packages `flutter gen-l10n` synthesises; never declared in pubspec.yaml."""
-TRANSITIVE_PACKAGES = frozenset({
-    "async", "boolean_selector", "characters", "clock", "collection", "fake_async", "matcher",
-    "material_color_utilities", "meta", "path", "source_span", "stack_trace", "stream_channel",
-    "string_scanner", "term_glyph", "test_api", "vector_math", "vm_service",
-})
-"""Packages the Flutter SDK itself depends on: importing one undeclared still resolves, so the
-analyzer only flags it (depend_on_referenced_packages); we warn alike."""
-
-
-def load_pubspec(text: str) -> tuple[dict[str, Any] | None, str | None]:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        return None, " ".join(str(exc).split())
-    if not isinstance(data, dict):
-        return None, "the top level must be a mapping"
-    return data, None
-
-
-def section(data: dict[str, Any], key: str) -> dict[str, Any]:
-    value = data.get(key)
-    return value if isinstance(value, dict) else {}
+UNDECLARED = "Package '{package}' is imported but not declared under {where} in {pubspec}"
+DEV_ONLY = ("Package '{package}' is only a dev dependency in {pubspec}: published code "
+            "(lib/, bin/) needs it under dependencies")
 
 
 def check(analysis: Analysis) -> Iterator[Diagnostic]:
-    """Diagnostics for pubspec.yaml and for every package import the project makes."""
+    """Diagnostics for every pubspec.yaml and every package import of the project."""
     project = analysis.project
-    text = project.files.get(PUBSPEC)
-    if text is None:
+    roots = list(project.packages)
+    if not roots:
         yield Diagnostic(PUBSPEC, 1, 1, "pubspec-missing", ERROR, "pubspec.yaml is missing")
         return
-    data, problem = load_pubspec(text)
-    if data is None:
-        yield Diagnostic(PUBSPEC, 1, 1, "pubspec-invalid", ERROR, f"pubspec.yaml: {problem}")
-        return
-    yield from _fields(data)
-    yield from _dependencies(project, data)
+    local = {r.name: frozenset(section(r.pubspec, "dependencies"))
+             for r in roots if r.name and r.pubspec is not None}
+    for root in roots:
+        if root.pubspec is None:
+            _data, problem = load_pubspec(project.files[root.pubspec_path] or "")
+            yield Diagnostic(root.pubspec_path, 1, 1, "pubspec-invalid", ERROR,
+                             f"pubspec.yaml: {problem}")
+            continue
+        yield from _fields(root.pubspec_path, root.pubspec)
+        yield from _dependencies(project, root, root.pubspec, local)
 
 
-def _fields(data: dict[str, Any]) -> Iterator[Diagnostic]:
+def _fields(pubspec: str, data: dict[str, Any]) -> Iterator[Diagnostic]:
     name = data.get("name")
     if not isinstance(name, str) or not PACKAGE_NAME.match(name):
-        yield Diagnostic(PUBSPEC, 1, 1, "pubspec-name", ERROR,
+        yield Diagnostic(pubspec, 1, 1, "pubspec-name", ERROR,
                          "pubspec.yaml needs a 'name:' in lower_case_with_underscores")
     sdk = section(data, "environment").get("sdk")
     if not isinstance(sdk, str) or not sdk.strip():
-        yield Diagnostic(PUBSPEC, 1, 1, "pubspec-sdk", ERROR,
+        yield Diagnostic(pubspec, 1, 1, "pubspec-sdk", ERROR,
                          "pubspec.yaml needs an 'environment: sdk:' constraint, e.g. '^3.5.0'")
 
 
-def _dependencies(project: Project, data: dict[str, Any]) -> Iterator[Diagnostic]:
+def _dependencies(
+    project: Project, root: PackageRoot, data: dict[str, Any], local: dict[str, frozenset[str]]
+) -> Iterator[Diagnostic]:
     main = set(section(data, "dependencies"))
     dev = set(section(data, "dev_dependencies"))
-    own = data.get("name")
     used: set[str] = set()
     for path, dart in project.dart.items():
-        allowed = main | dev if path.startswith(TEST_DIRS) else main
+        if project.package_of(path) != root:
+            continue
+        public = root.is_public(path)
         for directive in dart.directives:
             if directive.kind not in (Kind.IMPORT, Kind.EXPORT):
                 continue
             package = package_of(directive.uri)
-            if package is None or package == own or package in SYNTHETIC_PACKAGES:
+            if package is None or package == root.name or package in SYNTHETIC_PACKAGES:
                 continue
             used.add(package)
-            if package not in allowed:
-                where = "dev_dependencies" if path.startswith(TEST_DIRS) else "dependencies"
-                severity = WARNING if package in TRANSITIVE_PACKAGES else ERROR
+            found = _undeclared(root, package, (main, dev), public, local)
+            if found is not None:
+                severity, message = found
                 line, column = position(directive.node)
                 yield Diagnostic(path, line, column, "pubspec-missing-dependency", severity,
-                                 f"Package '{package}' is imported but not declared under "
-                                 f"{where} in pubspec.yaml")
+                                 message)
+    pubspec_text = project.files[root.pubspec_path]
     for package in sorted(main - used - IMPLICITLY_USED - SDK_PACKAGES):
-        yield Diagnostic(PUBSPEC, _line_of(project.files[PUBSPEC], package), 1,
+        yield Diagnostic(root.pubspec_path, _line_of(pubspec_text, package), 1,
                          "pubspec-unused-dependency", WARNING,
                          f"Package '{package}' is declared but never imported")
+
+
+def _undeclared(
+    root: PackageRoot, package: str, declared: tuple[set[str], set[str]], public: bool,
+    local: dict[str, frozenset[str]],
+) -> tuple[str, str] | None:
+    """How bad an import of `package` is from this root's public or other code, if at all."""
+    main, dev = declared
+    if package in main or (package in dev and not public):
+        return None
+    if package in dev:
+        return WARNING, DEV_ONLY.format(package=package, pubspec=root.pubspec_path)
+    where = "dependencies" if public else "dependencies or dev_dependencies"
+    message = UNDECLARED.format(package=package, where=where, pubspec=root.pubspec_path)
+    if root.locked is not None:
+        resolves = package in root.locked
+    else:
+        resolves = may_come_through(package, main | dev, local)
+    return (WARNING if resolves else ERROR), message
 
 
 def _line_of(text: str, key: str) -> int:

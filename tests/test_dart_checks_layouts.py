@@ -1,0 +1,61 @@
+"""pipeline.checks on the layouts published projects use: monorepos, apps with an example app,
+flavoured apps, pure-Dart packages (tests/fixtures/published/). Each is analyzer-clean, so it
+gets no error; broken copies still get theirs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.checks import check_files
+from pipeline.checks.checker import read_project
+
+LAYOUTS = Path(__file__).parent / "fixtures" / "published"
+
+
+def layout(name: str) -> dict[str, str]:
+    return read_project(LAYOUTS / name)
+
+
+def errors(files: dict[str, str]) -> list[str]:
+    return [str(d) for d in check_files(files) if d.severity == "error"]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in LAYOUTS.iterdir() if p.is_dir()))
+def test_published_layouts_have_no_errors(name: str) -> None:
+    assert errors(layout(name)) == []
+
+
+def test_each_nested_package_is_judged_by_its_own_pubspec() -> None:
+    files = layout("monorepo")
+    app = "packages/shop_app/pubspec.yaml"
+    files[app] = files[app].replace("  provider: ^6.1.2\n", "")
+    files[app] = files[app].replace("  integration_test:\n    sdk: flutter\n", "")
+    del files["packages/shop_app/integration_test/app_test.dart"]
+    assert errors(files) == [
+        "packages/shop_app/lib/main.dart:2:1: error [pubspec-missing-dependency] Package "
+        "'provider' is imported but not declared under dependencies in "
+        "packages/shop_app/pubspec.yaml",
+        "packages/shop_app/lib/screens/cart_screen.dart:2:1: error [pubspec-missing-dependency] "
+        "Package 'provider' is imported but not declared under dependencies in "
+        "packages/shop_app/pubspec.yaml",
+    ]
+
+
+def test_a_sibling_package_resolves_to_its_own_lib() -> None:
+    files = layout("monorepo")
+    path = "packages/shop_app/lib/main.dart"
+    files[path] = files[path].replace("final Cart cart = Cart();", "final Cart cart = Crat();")
+    assert [d.message for d in check_files(files) if d.file == path and d.severity == "error"] == [
+        "Undefined name 'Crat'. Did you mean 'Cart'?"
+    ]
+
+
+def test_dev_dependencies_serve_outside_lib_and_only_warn_inside() -> None:
+    files = layout("monorepo")
+    path = "packages/shop_models/lib/src/bench.dart"
+    files[path] = "import 'package:benchmark_harness/benchmark_harness.dart';\n"
+    found = [(d.file, d.severity) for d in check_files(files)
+             if d.rule == "pubspec-missing-dependency"]
+    assert found == [(path, "warning")]
