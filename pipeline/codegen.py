@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from pipeline.agents.executor import build_file
@@ -158,15 +159,19 @@ class Codegen:
             ))
         return CodegenResult(dict(self.contents), sorted(failed), sorted(blocked), waits)
 
-    async def retry(self, paths: list[str], note: str | None) -> CodegenResult:
-        """Regenerate `paths` (with the user's note), then every file that was blocked or
-        whose static checks break against the new contents; commit all of it as one commit."""
+    async def retry(self, paths: list[str], note: str | None, *,
+                    notes: Mapping[str, str] | None = None, key: str = "retry",
+                    verb: str = "regenerate") -> CodegenResult:
+        """Regenerate `paths` (with the user's note, or each path's own in `notes`), then every
+        file that was blocked or whose static checks break against the new contents; commit all
+        of it as one commit keyed `<key>-<n>` (a /retry's, or a CI repair round's)."""
         statuses = await self._load()
         before = dict(self.contents)
         targets = set(paths) | {p for p, s in statuses.items() if s is not FileStatus.DONE}
         for path in targets:
             self.contents.pop(path, None)
-        changed = await self._regenerate(targets, paths, note)
+        asked = {p: (notes or {}).get(p, note) for p in paths}
+        changed = await self._regenerate(targets, asked)
         stale = {
             d for p in paths for d in self.dag.dependents(p)
             if d in self.contents and d not in changed
@@ -175,16 +180,16 @@ class Codegen:
         if stale:
             for path in stale:
                 self.contents.pop(path)
-            changed |= await self._regenerate(stale, sorted(stale), None)
+            changed |= await self._regenerate(stale, dict.fromkeys(stale))
         unchanged = {p for p in changed if before.get(p) == self.contents[p]}
         changed -= unchanged
         if changed:
             commits = await self.ctx.store.commits(self.ctx.run_id)
-            key = f"retry-{sum(k.startswith('retry-') for k in commits) + 1}"
+            number = sum(k.startswith(f"{key}-") for k in commits) + 1
             await self.ctx.emit(FilesRegenerated(
-                run_id=self.ctx.run_id, key=key,
+                run_id=self.ctx.run_id, key=f"{key}-{number}",
                 files={p: self.contents[p] for p in sorted(changed)},
-                message="factory: regenerate " + ", ".join(sorted(changed)),
+                message=f"factory: {verb} " + ", ".join(sorted(changed)),
             ))
         missing = (targets | stale) - set(self.contents)
         # Blocked: never generated because a dependency is missing; failed: every attempt lost.
@@ -193,7 +198,8 @@ class Codegen:
         result.unchanged = [] if changed else sorted(unchanged)
         return result
 
-    async def _regenerate(self, targets: set[str], fresh: list[str], note: str | None) -> set[str]:
+    async def _regenerate(self, targets: set[str], fresh: Mapping[str, str | None]) -> set[str]:
+        """Build `targets` along their own DAG; those in `fresh` anew, each with its note."""
         sub = Dag({p: [d for d in self.dag.deps[p] if d in targets] for p in targets})
         missing_deps = {
             p for p in targets for d in self.dag.deps[p]
@@ -206,7 +212,7 @@ class Codegen:
                 return False
             result = await build_file(
                 self.ctx, self.plan, self.plan.spec(path), self.contents,
-                fresh=path in fresh, note=note if path in fresh else None,
+                fresh=path in fresh, note=fresh.get(path),
             )
             if result.ok:
                 self.contents[path] = result.content

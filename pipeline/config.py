@@ -112,6 +112,14 @@ class FactoryConfig(BaseModel):
     panel: list[ReviewerConfig] = Field(default_factory=_default_panel)
     prices: dict[str, ModelPrice] = Field(default_factory=dict)
     """The user's prices; they extend (and for a listed model, replace) the default table."""
+    ci_repair_rounds: int = Field(default=2, ge=0, le=10)
+    """Repair rounds the repository's CI may drive on a GitHub run (one commit each)."""
+    ci_timeout_s: float = Field(default=1800.0, gt=0)
+    """How long a GitHub run waits for the other checks on a head it pushed to complete."""
+    ci_grace_s: float = Field(default=20.0, ge=0)
+    """How long a head without any other check waits before the repository counts as CI-less."""
+    ci_poll_s: float = Field(default=10.0, gt=0)
+    """Seconds between two looks at the checks while waiting (CI events end a wait early)."""
     fault_rate: float = Field(default=0.0, ge=0, le=1)
     requests_per_minute: int = Field(default=1000, ge=1)
     """Model API requests per minute per model class, shared by every process on the key."""

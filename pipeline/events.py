@@ -175,6 +175,23 @@ class Progress(_Event):
     elapsed_s: float
 
 
+class CiWaiting(_Event):
+    """The run waits for the repository's CI on `head`: `done` of `total` checks completed."""
+
+    kind: Literal["ci_waiting"] = "ci_waiting"
+    head: str
+    done: int
+    total: int
+
+
+class CiReported(_Event):
+    """What the repository's CI said on the final head, and what the factory repaired."""
+
+    kind: Literal["ci_reported"] = "ci_reported"
+    state: str
+    lines: list[str]
+
+
 class JudgeReported(_Event):
     kind: Literal["judge_reported"] = "judge_reported"
     score: int
@@ -209,7 +226,8 @@ class RunFinished(_Event):
 Event = Annotated[
     RunStarted | StageStarted | CriticReported | GateDecided | PlanReviewed | PlanApproved
     | FileStarted | FileRetrying | FileDone | FileFailed | FilesBlocked | LevelComplete
-    | FilesRegenerated | Progress | JudgeReported | EngineNoted | RunFinished,
+    | FilesRegenerated | Progress | CiWaiting | CiReported | JudgeReported | EngineNoted
+    | RunFinished,
     Field(discriminator="kind"),
 ]
 

@@ -15,6 +15,10 @@ from pipeline.agents.flutter_sdk import NoExecution, SdkOracle
 from pipeline.agents.judge import JudgeReport, judge, render_judge
 from pipeline.agents.panel import plan_with_panel
 from pipeline.answers import CriticReport, Plan
+from pipeline.ci import CiOracle
+from pipeline.ci_repair import CHECKPOINT as CI_CHECKPOINT
+from pipeline.ci_repair import verify_with_ci
+from pipeline.ci_report import CiReport
 from pipeline.codegen import Codegen, CodegenResult, plan_dag
 from pipeline.config import FactoryConfig
 from pipeline.context import RunContext
@@ -53,12 +57,14 @@ def killed_title(gate: str) -> str:
 
 
 async def execute_run(store: RunStore, run: RunRecord, sink: Sink, engine: Engine,
-                      sdk: SdkOracle | None = None) -> RunStatus:
+                      sdk: SdkOracle | None = None, ci: CiOracle | None = None) -> RunStatus:
     """Execute (or resume) a running run to its end and return its final status.
 
     Failures the user can act on (a gate, a rejected plan, failed files, the budget, an
     engine error) end the run with a status and a RunFinished event; anything else rises.
     `sdk` runs the Flutter SDK's checks for the Judge; without it nothing generated is run.
+    `ci` reads the repository's CI on the pushed head (the GitHub App); without it the CI
+    checkpoint is not verified.
     """
     ctx = RunContext(
         run_id=run.id, idea=run.idea, store=store, engine=engine, sink=sink,
@@ -73,7 +79,7 @@ async def execute_run(store: RunStore, run: RunRecord, sink: Sink, engine: Engin
     await ctx.emit(RunStarted(run_id=run.id, idea=run.idea, engine=engine.name, resumed=resumed,
                               seats=seats))
     try:
-        finished = await _stages(ctx, run)
+        finished = await _stages(ctx, run, ci)
     except Cancelled:
         finished = RunFinished(run_id=run.id, status=RunStatus.CANCELLED,
                                title="Cancelled", summary="The run was cancelled.")
@@ -100,7 +106,7 @@ def _error_text(finished: RunFinished) -> str | None:
     return None if ok else f"{finished.title}: {finished.summary}"
 
 
-async def _stages(ctx: RunContext, run: RunRecord) -> RunFinished:
+async def _stages(ctx: RunContext, run: RunRecord, ci_oracle: CiOracle | None) -> RunFinished:
     critic = await _critic(ctx)
     if (killed := await _gates(ctx, critic)) is not None:
         return killed
@@ -119,13 +125,15 @@ async def _stages(ctx: RunContext, run: RunRecord) -> RunFinished:
     retry = list(run.request.get("retry", []))
     if retry:
         result = await codegen.retry(retry, run.request.get("note"))
-        if not result.changed_nothing:  # identical content: the Judge's report still holds
+        if not result.changed_nothing:  # identical content: CI's and the Judge's reports hold
+            await ctx.store.clear_checkpoint(ctx.run_id, CI_CHECKPOINT)
             await ctx.store.clear_checkpoint(ctx.run_id, Stage.JUDGE.value)
         await ctx.store.update_run(ctx.run_id, request={})
     else:
         result = await codegen.generate()
-    report = await _judge(ctx, plan, plan_data, result, critic.features)
-    return _verdict(ctx, report, result)
+    ci, result = await verify_with_ci(ctx, ci_oracle, codegen, result)
+    report = await _judge(ctx, plan, result, critic.features, ci)
+    return _verdict(ctx, report, result, ci)
 
 
 async def _stage(ctx: RunContext, stage: Stage) -> None:
@@ -202,8 +210,7 @@ async def _plan(ctx: RunContext, features: list[str]) -> dict[str, Any]:
 
 
 async def _judge(
-    ctx: RunContext, plan: Plan, plan_data: dict[str, Any], result: CodegenResult,
-    features: list[str],
+    ctx: RunContext, plan: Plan, result: CodegenResult, features: list[str], ci: CiReport,
 ) -> JudgeReport:
     saved = await ctx.store.load_checkpoint(ctx.run_id, Stage.JUDGE.value)
     if saved is not None:
@@ -211,10 +218,12 @@ async def _judge(
     await _stage(ctx, Stage.JUDGE)
     project = Project(
         plan=plan, files=result.files, failed=result.failed + result.blocked,
-        plan_approved=plan_data["approved"], min_files=ctx.config.min_files,
-        max_files=ctx.config.max_files, levels=plan_dag(plan).level_count, features=features,
+        min_files=ctx.config.min_files, max_files=ctx.config.max_files, features=features,
+        ci=ci.outcome(),
     )
     report = await judge(ctx, project)
+    if ci.state != "local":
+        report.ci = ci.lines()
     markdown = render_judge(report)
     await ctx.store.save_checkpoint(ctx.run_id, Stage.JUDGE.value, report.model_dump(mode="json"))
     await ctx.store.save_report(ctx.run_id, "judge", markdown)
@@ -225,7 +234,8 @@ async def _judge(
     return report
 
 
-def _verdict(ctx: RunContext, report: JudgeReport, result: CodegenResult) -> RunFinished:
+def _verdict(ctx: RunContext, report: JudgeReport, result: CodegenResult,
+             ci: CiReport) -> RunFinished:
     unfinished = result.failed + result.blocked
     if result.failed:
         return RunFinished(
@@ -247,7 +257,7 @@ def _verdict(ctx: RunContext, report: JudgeReport, result: CodegenResult) -> Run
     elif report.blocking:
         summary += " Failed: " + "; ".join(
             f"{r.id} {r.title} ({r.evidence})" for r in report.blocking) + "."
-    return RunFinished(
-        run_id=ctx.run_id, status=status, title=f"Judge {word}: {report.score}/100",
-        summary=summary,
-    )
+    title = f"Judge {word}: {report.score}/100"
+    if ci.red:
+        title, summary = ci.title(), f"{summary} CI: " + "; ".join(ci.lines()) + "."
+    return RunFinished(run_id=ctx.run_id, status=status, title=title, summary=summary)

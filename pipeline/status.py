@@ -52,6 +52,7 @@ class Stage(StrEnum):
     GATES = "gates"
     PLAN = "plan"
     CODEGEN = "codegen"
+    CI = "ci"
     JUDGE = "judge"
 
 

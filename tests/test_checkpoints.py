@@ -12,6 +12,7 @@ from pipeline.agents.flutter_sdk import SdkReport
 from pipeline.agents.outcome import Outcome
 from pipeline.answers import FeatureEvidence
 from pipeline.checks import Diagnostic
+from pipeline.ci_report import CiReport
 from tests.support.scripted import FILES, plan
 
 GOOD = {p: text for p, (text, _, _) in FILES.items()}
@@ -20,8 +21,7 @@ PASS_MARK = 80
 
 def project(files: dict[str, str] | None = None, **changes: object) -> Project:
     fields: dict[str, object] = dict(plan=plan(), files=GOOD if files is None else files,
-                                     failed=[], plan_approved=True, min_files=2, max_files=10,
-                                     levels=4)
+                                     failed=[], min_files=2, max_files=10)
     fields.update(changes)
     return Project(**fields)  # type: ignore[arg-type]
 
@@ -94,7 +94,6 @@ def edit(path: str, old: str, new: str) -> dict[str, str]:
     ("C17", project({**GOOD, ".github/workflows/x.yml": "on: push\n"}), ".github"),
     ("C18", project(edit("lib/models/note.dart", "toJson", "asMap")), "lib/models/note.dart"),
     ("C19", project(failed=["lib/main.dart"]), "lib/main.dart: failed every attempt"),
-    ("C20", project(plan_approved=False), "did not approve"),
 ])
 def test_each_code_checkpoint_fails_with_evidence(cid: str, broken: Project, evidence: str) -> None:
     outcome = decide(cid, broken)
@@ -136,6 +135,22 @@ def test_the_sdk_checkpoints_read_the_sdk_report() -> None:
                                         Outcome(False, "flutter test: 1 failed", blocks=True)))
     assert decide("S21", clean).passed
     assert decide("S22", clean).blocks
+
+
+def test_the_ci_checkpoint_reads_the_repository_ci_report() -> None:
+    local = decide("R20", project())
+    assert not local.verified and "local run has no repository CI" in local.evidence
+    none = CiReport(state="none").outcome()
+    assert not none.verified and none.evidence == "not verified: no CI on this repository"
+    link = "https://github.com/o/r/commit/abc1234/checks"
+    green = decide("R20", project(ci=CiReport(state="passed", head="abc1234def", link=link,
+                                               jobs=["analyze", "test"]).outcome()))
+    assert green.passed and link in green.evidence and "analyze, test" in green.evidence
+    red = decide("R20", project(ci=CiReport(
+        state="failed", head="abc1234def", link=link, failed_jobs=["test"],
+        blamed={"lib/main.dart": ["lib/main.dart:3 analyze: error"]}).outcome()))
+    assert not red.passed and red.blocks and red.verified
+    assert "test" in red.evidence and "lib/main.dart" in red.evidence and link in red.evidence
 
 
 def test_features_are_built_only_with_evidence_that_checks_out() -> None:

@@ -295,8 +295,9 @@ async def test_an_unreadable_judgement_fails_only_the_judged_checkpoints(
     assert await execute_run(store, run, sink, engine) is RunStatus.SUCCEEDED
     report = sink.of(JudgeReported)[0]
     assert "could not be read" in report.markdown and "not JSON" in report.markdown
-    # The three judged checkpoints (8 points) fail; the two SDK ones (10) are not verified.
-    assert report.score == 100 - 8 - 10
+    # The three judged checkpoints (8 points) fail; the two SDK ones (10) and the repository
+    # CI's (1: a local run has none) are not verified.
+    assert report.score == 100 - 8 - 10 - 1
 
 
 async def test_a_cancel_during_codegen_stops_before_the_next_file(store: RunStore) -> None:

@@ -1,10 +1,11 @@
-"""The Judge's 26 checkpoints (100 points): 20 decided by static code checks, 2 by the Flutter
-SDK, 1 by tracing the named features into the code, 3 by the engine's judgement.
+"""The Judge's 26 checkpoints (100 points): 19 decided by static code checks, 2 by the Flutter
+SDK, 1 by the repository's CI, 1 by tracing the named features into the code, 3 by the engine's
+judgement.
 
 Each checkpoint decided by code is a function of the finished project returning an Outcome
 whose evidence names the file (and the line, where a line decides it). docs/judge.md lists
-them all; keep both in step. An app that does not compile (C03, C05, S21) or lacks a feature
-the idea names (F23) fails whatever its total.
+them all; keep both in step. An app that does not compile (C03, C05, S21), whose CI is red on
+the final head (R20) or that lacks a feature the idea names (F23) fails whatever its total.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pipeline.agents.flutter_sdk import NOT_RUN, SdkReport
 from pipeline.agents.outcome import Outcome, failed, passed
 from pipeline.answers import FeatureEvidence, Plan
 from pipeline.checks import Diagnostic, check_files, declared_names, imports_of, project_rules
+from pipeline.ci_report import LOCAL
 
 ERROR = "error"
 WARNING = "warning"
@@ -32,15 +34,15 @@ class Project:
     plan: Plan
     files: dict[str, str]
     failed: list[str]
-    plan_approved: bool
     min_files: int
     max_files: int
-    levels: int
     features: list[str] = field(default_factory=list)
     """The features the idea names (the Critic's list): each must be built."""
     sdk: SdkReport = field(default_factory=lambda: SdkReport.unverified(NOT_RUN))
     claims: list[FeatureEvidence] = field(default_factory=list)
     """The engine's evidence for each feature, checked by F23."""
+    ci: Outcome = field(default_factory=lambda: Outcome.unverified(LOCAL))
+    """The repository's CI on the final head (R20), read by the GitHub App."""
 
     @cached_property
     def diagnostics(self) -> list[Diagnostic]:
@@ -240,12 +242,6 @@ def _no_failed(p: Project) -> Outcome:
     return passed("every file approved by its reviewer")
 
 
-def _plan_approved(p: Project) -> Outcome:
-    verdict = "approved" if p.plan_approved else "did not approve"
-    text = f"the panel {verdict} a plan of {p.levels} DAG levels"
-    return passed(text) if p.plan_approved else failed(text)
-
-
 def _features_built(p: Project) -> Outcome:
     if not p.features:
         return passed("the Critic named no features to trace")
@@ -277,7 +273,8 @@ CHECKPOINTS: tuple[Checkpoint, ...] = (
     Checkpoint("C17", "Nothing under .github/", 1, _rule("github-dir")),
     Checkpoint("C18", "Models round-trip JSON", 2, _json_roundtrip),
     Checkpoint("C19", "Every file passed review", 3, _no_failed),
-    Checkpoint("C20", "Plan approved by the panel", 1, _plan_approved),
+    Checkpoint("R20", "Repository CI passes on the final head", 1, lambda p: p.ci,
+               decided_by="ci"),
     Checkpoint("S21", "flutter analyze: no errors or warnings", 5, lambda p: p.sdk.analyze,
                decided_by="sdk"),
     Checkpoint("S22", "flutter test passes", 5, lambda p: p.sdk.test, decided_by="sdk"),

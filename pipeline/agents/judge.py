@@ -48,6 +48,8 @@ class JudgeReport(BaseModel):
     summary: str
     not_built: list[str] = Field(default_factory=list)
     """Features the idea names that the code does not perform."""
+    ci: list[str] = Field(default_factory=list)
+    """What the repository's CI reported, what was repaired, whether it went green."""
 
     @property
     def blocking(self) -> list[CheckpointResult]:
@@ -128,5 +130,7 @@ def render_judge(report: JudgeReport) -> str:
             f"| {r.id} | {r.title} | {got}/{r.points} | {MARKS[r.status]} | {cell(r.evidence)} "
             f"| {r.decided_by} |"
         )
+    if report.ci:
+        lines += ["", "**Repository CI**", "", *(f"- {cell(line)}" for line in report.ci)]
     lines += ["", report.summary]
     return "\n".join(lines)

@@ -1,0 +1,130 @@
+"""After the last commit: wait for the repository's CI, and repair the files its failures blame.
+
+Each wait is bounded (`ci_timeout_s`); a head on which no other check appears within
+`ci_grace_s` means a repository without CI. A red head whose diagnostics blame planned files
+gets one repair round: exactly those files are regenerated with the diagnostics as the
+reviewer's feedback, through the path a `/retry` takes, and committed as one commit; then CI is
+awaited again, at most `ci_repair_rounds` times. A `/retry` that arrives meanwhile is done first.
+"""
+
+from __future__ import annotations
+
+import time
+
+from pipeline.ci import CiOracle, CiSnapshot
+from pipeline.ci_diagnostics import blame
+from pipeline.ci_report import CiReport
+from pipeline.codegen import Codegen, CodegenResult
+from pipeline.context import RunContext
+from pipeline.events import CiReported, CiWaiting, StageStarted
+from pipeline.status import Stage
+
+CHECKPOINT = "ci"
+WAITING = "ci_waiting"
+"""The request flag that lets a `/retry` in while the run waits for CI."""
+REPAIR_KEY = "ci-repair"
+FEEDBACK = ("The repository's CI failed on this file. Fix every problem it reported, keeping "
+            "the file's planned exports:\n{diagnostics}")
+SHOWN_DIAGNOSTICS = 20
+
+
+async def verify_with_ci(
+    ctx: RunContext, oracle: CiOracle | None, codegen: Codegen, result: CodegenResult
+) -> tuple[CiReport, CodegenResult]:
+    """The CI verdict on the final head, after the repair rounds it drove."""
+    saved = await ctx.store.load_checkpoint(ctx.run_id, CHECKPOINT)
+    if saved is not None:
+        return CiReport.model_validate(saved), result
+    if oracle is None:
+        return CiReport(state="local"), result
+    await ctx.emit(StageStarted(run_id=ctx.run_id, stage=Stage.CI, elapsed_s=ctx.elapsed()))
+    planned = [f.path for f in codegen.plan.files]
+    commits = await ctx.store.commits(ctx.run_id)
+    repaired: list[list[str]] = [[] for k in commits if k.startswith(f"{REPAIR_KEY}-")]
+    while True:
+        state, snapshot, waited = await _wait(ctx, oracle)
+        if state == "retry":
+            result = await _user_retry(ctx, codegen)
+            continue
+        report = CiReport(state=state, head=snapshot.head, link=snapshot.link,
+                          jobs=[j.name for j in snapshot.jobs],
+                          failed_jobs=[j.name for j in snapshot.failed],
+                          repaired=repaired, waited_s=round(waited, 1))
+        if state != "failed":
+            break
+        failures = await oracle.failures(snapshot, planned)
+        blamed, others = blame(failures.diagnostics, planned)
+        report.blamed = {p: [str(d) for d in ds] for p, ds in blamed.items()}
+        report.others = [str(d) for d in others]
+        report.stopped = _why_not_repair(ctx, report, len(repaired))
+        if report.stopped:
+            break
+        result = await codegen.retry(
+            sorted(blamed), None, key=REPAIR_KEY, verb="repair after CI:",
+            notes={p: FEEDBACK.format(diagnostics="\n".join(
+                f"- {d}" for d in ds[:SHOWN_DIAGNOSTICS])) for p, ds in blamed.items()})
+        repaired.append(sorted(blamed))
+        if result.changed_nothing:
+            report.repaired = repaired
+            report.stopped = "the repair regenerated the same content, so CI would say the same"
+            break
+    await ctx.store.save_checkpoint(ctx.run_id, CHECKPOINT, report.model_dump(mode="json"))
+    await ctx.emit(CiReported(run_id=ctx.run_id, state=report.state, lines=report.lines()))
+    return report, result
+
+
+def _why_not_repair(ctx: RunContext, report: CiReport, rounds: int) -> str:
+    """Why a red head gets no repair round; empty when it gets one."""
+    if not report.blamed:
+        return "no repair: CI blamed none of the factory's files"
+    if rounds >= ctx.config.ci_repair_rounds:
+        return f"no more repairs: {rounds} of {ctx.config.ci_repair_rounds} rounds used"
+    if ctx.spent.cost_usd >= ctx.config.budget_usd:
+        return (f"no repair: ${ctx.spent.cost_usd:.2f} of the ${ctx.config.budget_usd:.2f} "
+                "budget is spent")
+    return ""
+
+
+async def _wait(ctx: RunContext, oracle: CiOracle) -> tuple[str, CiSnapshot, float]:
+    """Wait until every check on the head completed, the grace or the timeout passed, or a
+    /retry came in; the state says which ("passed", "failed", "none", "timeout", "retry")."""
+    await _set_waiting(ctx, True)
+    started = time.monotonic()
+    shown = (-1, -1, "")
+    try:
+        while True:
+            await ctx.check_cancelled()
+            if (await ctx.store.get_run(ctx.run_id)).request.get("retry"):
+                return "retry", CiSnapshot(head=""), time.monotonic() - started
+            snapshot = await oracle.snapshot()
+            waited = time.monotonic() - started
+            if (snapshot.done, len(snapshot.jobs), snapshot.head) != shown:
+                shown = (snapshot.done, len(snapshot.jobs), snapshot.head)
+                await ctx.emit(CiWaiting(run_id=ctx.run_id, head=snapshot.head,
+                                         done=snapshot.done, total=len(snapshot.jobs)))
+            if snapshot.complete:
+                return ("failed" if snapshot.failed else "passed"), snapshot, waited
+            if not snapshot.jobs and waited >= ctx.config.ci_grace_s:
+                return "none", snapshot, waited
+            if waited >= ctx.config.ci_timeout_s:
+                return "timeout", snapshot, waited
+            await oracle.pause(ctx.config.ci_poll_s)
+    finally:
+        await _set_waiting(ctx, False)
+
+
+async def _set_waiting(ctx: RunContext, waiting: bool) -> None:
+    request = dict((await ctx.store.get_run(ctx.run_id)).request)
+    if waiting:
+        request[WAITING] = True
+    else:
+        request.pop(WAITING, None)
+    await ctx.store.update_run(ctx.run_id, request=request)
+
+
+async def _user_retry(ctx: RunContext, codegen: Codegen) -> CodegenResult:
+    """Do the /retry that arrived while the run waited for CI, then forget the request."""
+    request = (await ctx.store.get_run(ctx.run_id)).request
+    result = await codegen.retry(list(request["retry"]), request.get("note"))
+    await ctx.store.update_run(ctx.run_id, request={})
+    return result
