@@ -59,3 +59,32 @@ def test_dev_dependencies_serve_outside_lib_and_only_warn_inside() -> None:
     found = [(d.file, d.severity) for d in check_files(files)
              if d.rule == "pubspec-missing-dependency"]
     assert found == [(path, "warning")]
+
+
+def test_files_analysis_options_excludes_are_not_judged() -> None:
+    files = layout("plugin_with_example")
+    generated = "lib/src/generated/tile_messages.dart"
+    files["analysis_options.yaml"] = "include: package:flutter_lints/flutter.yaml\n"
+    assert {d.file for d in check_files(files) if d.severity == "error"} == {
+        generated, "test/tile_cache_test.mocks.dart"}
+    files["analysis_options.yaml"] += "analyzer:\n  exclude: ['lib/**', '**/*.mocks.dart']\n"
+    assert errors(files) == []
+
+
+def test_nothing_under_lib_is_skipped_for_its_folder_name() -> None:
+    files = layout("plugin_with_example")
+    assert "lib/src/web/tile_keys.dart" in files
+    assert "example/web/index.html" not in files
+
+
+def test_a_conditional_import_is_missing_only_when_none_of_its_files_exists() -> None:
+    files = layout("plugin_with_example")
+    path = "lib/src/tile_cache_base.dart"
+    del files["lib/src/tile_store.dart"]
+    assert [str(d) for d in check_files(files) if d.file == path] == []
+    text = files[path]
+    for uri in ("io/tile_store_io.dart", "web/tile_store_web.dart"):
+        text = text.replace(f"'{uri}'", "'nowhere.dart'")
+    files[path] = text
+    assert [d.message for d in check_files(files) if d.file == path and d.severity == "error"] == [
+        "Target of URI doesn't exist: 'tile_store.dart'"]

@@ -9,6 +9,7 @@ from pathlib import Path
 from pipeline.checks.analysis import Analysis
 from pipeline.checks.analyzer import run_analyzer
 from pipeline.checks.diagnostic import Diagnostic, sort_key
+from pipeline.checks.exclusions import Exclusions
 from pipeline.checks.rules import DEFAULT_RULES, FACTORY_RULES, FileRule, ProjectRule
 
 SKIPPED_DIRS = frozenset({".dart_tool", "build", ".git", ".idea", ".vscode", "ios", "android",
@@ -40,12 +41,17 @@ def check_files(
     files: Mapping[str, str], only: Collection[str] | None = None, *, factory_rules: bool = False
 ) -> list[Diagnostic]:
     """What `flutter analyze` would report for the project as given (plus, with
-    `factory_rules`, the factory's own rules); `only` limits which paths are reported."""
+    `factory_rules`, the factory's own rules); `only` limits which paths are reported, and
+    files that analysis_options.yaml excludes are never reported."""
     analysis = Analysis(files)
-    wanted = set(files) if only is None else set(only)
+    exclusions = Exclusions(files)
+    wanted = exclusions.judged(set(files) if only is None else set(only))
     rules = (*DEFAULT_RULES, *FACTORY_RULES) if factory_rules else DEFAULT_RULES
     found = run_rules(analysis, rules, wanted)
-    unique = {d: None for d in found if d.file in wanted or only is None}
+    unique = {
+        d: None for d in found
+        if (d.file in wanted or only is None) and not exclusions.excludes(d.file)
+    }
     return sorted(unique, key=sort_key)
 
 

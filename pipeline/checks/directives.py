@@ -21,7 +21,11 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True)
 class Directive:
-    """One directive; `show` is None when the directive has no `show` combinator."""
+    """One directive; `show` is None when the directive has no `show` combinator.
+
+    `uri` is a conditional import's default URI (where its names come from); `configured`
+    holds the URIs of its `if (dart.library.x) '...'` clauses.
+    """
 
     kind: Kind
     uri: str
@@ -30,6 +34,7 @@ class Directive:
     show: frozenset[str] | None = None
     hide: frozenset[str] = frozenset()
     deferred: bool = False
+    configured: tuple[str, ...] = ()
 
     def admits(self, name: str) -> bool:
         """Whether the combinators let `name` through."""
@@ -54,6 +59,20 @@ def _uri_of(node: Node) -> str | None:
         if child.type == "configurable_uri":
             return _uri_of(child)
     return None
+
+
+def _configured(node: Node) -> tuple[str, ...]:
+    """The URIs of a conditional import's or export's `if (...)` clauses."""
+    configurable = next((c for c in node.children if c.type == "configurable_uri"), None)
+    if configurable is None:
+        return ()
+    found = []
+    for clause in configurable.children:
+        if clause.type == "configuration_uri":
+            uri = next((c for c in clause.children if c.type == "uri"), None)
+            if uri is not None:
+                found.append(string_value(uri))
+    return tuple(found)
 
 
 def _combinators(node: Node) -> tuple[frozenset[str] | None, frozenset[str]]:
@@ -84,7 +103,7 @@ def _import(node: Node) -> Directive | None:
             prefix = text_of(children[index + 1])
     show, hide = _combinators(spec)
     deferred = any(c.type == "deferred" for c in children)
-    return Directive(Kind.IMPORT, uri, node, prefix, show, hide, deferred)
+    return Directive(Kind.IMPORT, uri, node, prefix, show, hide, deferred, _configured(spec))
 
 
 def _export(node: Node) -> Directive | None:
@@ -92,7 +111,7 @@ def _export(node: Node) -> Directive | None:
     if uri is None:
         return None
     show, hide = _combinators(node)
-    return Directive(Kind.EXPORT, uri, node, None, show, hide)
+    return Directive(Kind.EXPORT, uri, node, None, show, hide, configured=_configured(node))
 
 
 def directives(tree: Tree) -> list[Directive]:

@@ -102,6 +102,17 @@ class Project:
                 found.append((directive, self.resolve(path, directive.uri)))
         return found
 
+    def names_from(self, path: str, directive: Directive, default: str | None) -> str | None:
+        """Where a directive's names come from: its default URI, or for a conditional one
+        whose default file is absent, the first of its configured files that exists."""
+        if default is None or default in self.dart:
+            return default
+        for uri in directive.configured:
+            target = self.resolve(path, uri)
+            if target in self.dart:
+                return target
+        return default
+
     @cached_property
     def library_of(self) -> dict[str, str | None]:
         """Each file's library: itself, or for a `part of` file the file that includes it."""

@@ -93,9 +93,10 @@ class Scopes:
         return namespace
 
     def _take(self, namespace: Namespace, library: str, kind: Kind) -> None:
-        for directive, target in self.project.targets(library, (kind,)):
+        for directive, default in self.project.targets(library, (kind,)):
             if kind == Kind.IMPORT and directive.prefix is not None:
                 continue
+            target = self.project.names_from(library, directive, default)
             if target is None:
                 namespace.add_external(external(directive.uri, self.index), directive)
             elif self.project.library_of.get(target) == target:

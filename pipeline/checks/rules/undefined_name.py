@@ -4,8 +4,9 @@ Why: the analyzer's `undefined_identifier`, `undefined_class`, `undefined_functi
 `undefined_prefixed_name`. A name the project declares elsewhere is a missing import (and says
 which); a near miss of a visible name is a misspelling (and says of what); a lower-case receiver
 before an upper-case member that no import names is an undefined prefix. A file that imports a
-library we only partly know is judged only on names that library could not export; names of
-libraries we do not know at all are never reported.
+library we only partly know is judged only on names that library could not export; a name that
+may come from a library we do not know at all (an unknown package, a missing generated part) is
+never reported, not even as a near miss of a known name.
 
 Example::
 
@@ -123,6 +124,8 @@ class NameCheck:
         openings = [o for o in namespace.openings if o.may_export(name)]
         if not openings:
             return self._undefined(path, reference, namespace)
+        if any(o.library.family == Family.UNKNOWN for o in openings):
+            return None  # it may well come from there (`XFile` is not a misspelt `File`)
         if name in self.analysis.everything_known:
             return None
         suggestion = closest(name, self.analysis.near_indexes(namespace))

@@ -3,7 +3,9 @@
 Why: the analyzer reports `uri_does_not_exist` for a project file that is not there and for a
 `dart:` or `package:flutter/` library that does not exist, and `import_of_non_library` for an
 import of a part file. A `part` that a code generator writes (`user.g.dart`) is only a warning:
-it appears once build_runner runs. URIs of other packages are never judged here.
+it appears once build_runner runs. URIs of other packages are never judged here. A conditional
+import (`import 'a.dart' if (dart.library.io) 'b.dart';`) is missing only when none of its
+URIs leads to a file.
 
 Example::
 
@@ -20,6 +22,7 @@ from pipeline.checks.diagnostic import ERROR, WARNING, Diagnostic
 from pipeline.checks.directives import Directive, Kind
 from pipeline.checks.libraries import library_exists
 from pipeline.checks.parsing import position
+from pipeline.checks.project import Project
 from pipeline.checks.rules.base import FileRule
 
 GENERATED_SUFFIXES = (".g.dart", ".freezed.dart", ".gr.dart", ".config.dart", ".mocks.dart",
@@ -36,6 +39,11 @@ def _at(path: str, directive: Directive, rule: str, severity: str, message: str)
     return Diagnostic(path, line, column, rule, severity, message)
 
 
+def _configured_exists(project: Project, path: str, directive: Directive) -> bool:
+    """Whether one of a conditional directive's other URIs names a project file."""
+    return any(project.resolve(path, uri) in project.dart for uri in directive.configured)
+
+
 def check(analysis: Analysis, path: str) -> Iterator[Diagnostic]:
     """Diagnostics for the directives of one file."""
     project = analysis.project
@@ -48,6 +56,8 @@ def check(analysis: Analysis, path: str) -> Iterator[Diagnostic]:
                 yield _at(path, directive, "unresolved-import", ERROR,
                           UNKNOWN_LIBRARY.format(uri=uri))
         elif target not in project.dart:
+            if _configured_exists(project, path, directive):
+                continue
             if directive.kind == Kind.PART and uri.endswith(GENERATED_SUFFIXES):
                 yield _at(path, directive, "unresolved-part", WARNING,
                           NOT_GENERATED.format(uri=uri))
@@ -56,7 +66,6 @@ def check(analysis: Analysis, path: str) -> Iterator[Diagnostic]:
                 yield _at(path, directive, rule, ERROR, MISSING_TARGET.format(uri=uri))
         elif directive.kind != Kind.PART and project.library_of.get(target) != target:
             yield _at(path, directive, "unresolved-import", ERROR, NOT_A_LIBRARY.format(uri=uri))
-
 
 
 RULE = FileRule(("unresolved-import", "unresolved-part"), check)
