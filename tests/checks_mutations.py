@@ -28,6 +28,8 @@ KINDS = (
     "missing-file-import",
     "undeclared-package",
     "broken-syntax",
+    "reserved-word",
+    "duplicate-member",
 )
 PACKAGE_USES = {
     "provider": ("ChangeNotifierProvider", "Consumer", "Provider", "watch", "read"),
@@ -40,6 +42,9 @@ PACKAGE_USES = {
 """Words whose presence shows a package import is used (names and extension members)."""
 WORD = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 CLOSERS = (";", ")", "}", "]")
+RESERVED_NAMES = ("case", "class", "default", "new", "switch", "in", "is", "with", "var", "do")
+"""Reserved words a model reaches for as names (`final case = ...`, `String default`)."""
+NAMED_DECLARATIONS = ("initialized_variable_definition", "formal_parameter")
 
 
 @dataclass(frozen=True)
@@ -229,6 +234,48 @@ def broken_syntax(project: str, files: dict[str, str]) -> Iterator[Mutation]:
             yield Mutation(project, "broken-syntax", f"{path}: -{node.type}", mutated)
 
 
+def reserved_words(project: str, files: dict[str, str]) -> Iterator[Mutation]:
+    """Name each local variable and parameter with a reserved word, at its declaration."""
+    rng = random.Random(SEED)
+    for path, text in sorted(files.items()):
+        if not path.endswith(".dart"):
+            continue
+        for node in walk(parse(text).root_node):
+            if node.type not in NAMED_DECLARATIONS:
+                continue
+            name = next((c for c in reversed(node.children) if c.type == "identifier"), None)
+            if node.type == "initialized_variable_definition":
+                name = next((c for c in node.children if c.type == "identifier"), None)
+            if name is None or not text_of(name):
+                continue
+            word = rng.choice(RESERVED_NAMES)
+            raw = text.encode()
+            mutated = dict(files)
+            mutated[path] = (raw[: name.start_byte] + word.encode() + raw[name.end_byte :]).decode()
+            yield Mutation(project, "reserved-word", f"{path}: {text_of(name)}->{word}", mutated)
+
+
+def duplicate_members(project: str, files: dict[str, str]) -> Iterator[Mutation]:
+    """Declare each method of each class twice, as a model pasting a member again does."""
+    for path, text in sorted(files.items()):
+        if not path.endswith(".dart"):
+            continue
+        for node in walk(parse(text).root_node):
+            if node.type != "method_signature" or node.parent is None:
+                continue
+            if node.parent.type != "class_body" or node.next_sibling is None:
+                continue
+            body = node.next_sibling
+            if body.type != "function_body":
+                continue
+            raw = text.encode()
+            member = raw[node.start_byte : body.end_byte]
+            mutated = dict(files)
+            pasted = raw[: body.end_byte] + b"\n  " + member + raw[body.end_byte :]
+            mutated[path] = pasted.decode()
+            yield Mutation(project, "duplicate-member", f"{path}: {text_of(node)[:40]}", mutated)
+
+
 GENERATORS = {
     "deleted-import": deleted_imports,
     "renamed-class": renamed_classes,
@@ -236,6 +283,8 @@ GENERATORS = {
     "missing-file-import": missing_file_imports,
     "undeclared-package": undeclared_packages,
     "broken-syntax": broken_syntax,
+    "reserved-word": reserved_words,
+    "duplicate-member": duplicate_members,
 }
 
 

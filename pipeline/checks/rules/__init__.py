@@ -24,8 +24,11 @@ from __future__ import annotations
 
 from pipeline.checks.rules import (
     constructor_name,
+    duplicate_argument,
+    duplicate_definition,
     factory_rules,
     pubspec,
+    reserved_word,
     syntax,
     undefined_name,
     unimported_extension,
@@ -39,6 +42,10 @@ DEFAULT_RULES: tuple[FileRule | ProjectRule, ...] = (
     undefined_name.RULE,
     constructor_name.RULE,
     unimported_extension.RULE,
+    reserved_word.RULE,
+    duplicate_definition.FILE_RULE,
+    duplicate_definition.PROJECT_RULE,
+    duplicate_argument.RULE,
     pubspec.RULE,
 )
 """What `flutter analyze` would report, and what `factory check` runs by default."""
