@@ -79,7 +79,8 @@ class FileNames:
     members: list[MemberUse] = field(default_factory=list)
 
 
-def _declared_by(node: Node) -> list[Node]:
+def declared_by(node: Node) -> list[Node]:
+    """The identifiers a node declares (a variable, a parameter, a named constructor...)."""
     kind = node.type
     names: list[Node] = []
     if kind in NAMED_DECLARATIONS:
@@ -163,7 +164,7 @@ def collect(tree: Tree) -> FileNames:
             prefix = next((c for c in node.children if c.type == "identifier"), None)
             if prefix is not None:
                 names.prefixes.add(text_of(prefix))
-        for declared in _declared_by(node):
+        for declared in declared_by(node):
             names.declared.add(text_of(declared))
         inner = in_class or kind in CLASS_BODIES
         stack.extend((child, inner) for child in reversed(node.children))
