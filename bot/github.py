@@ -26,6 +26,8 @@ TRANSIENT_CONNECTION_ERRORS = (aiohttp.ClientConnectionError, asyncio.TimeoutErr
 REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=60, sock_connect=10)
 """One request to GitHub; aiohttp's own default (300 s) would hold a run on a stalled socket.
 A timeout is a transient error, retried as a 5xx is."""
+ACCEPTED_PERMISSIONS = "x-accepted-github-permissions"
+"""On a 403 for a missing permission, the permission sets that would have allowed the call."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,9 @@ def _mapped(exc: gidgethub.GitHubException) -> GitHubError:
     """Our error for one of gidgethub's (one place, like gidgethub's `decipher_response`)."""
     status = int(getattr(exc, "status_code", 0) or 0)
     message = str(exc) or type(exc).__name__
+    accepted = getattr(exc, "headers", {}).get(ACCEPTED_PERMISSIONS)
+    if status == 403 and accepted:
+        message = f"{message} (the App needs {accepted}: see app.yml and the installation)"
     if isinstance(exc, gidgethub.RateLimitExceeded):
         return RateLimited(status, message)
     if status == 404:

@@ -1,6 +1,7 @@
 """The GitHub publisher: a pipeline sink that turns a run's events into GitHub calls.
 
-Branch `factory/issue-<n>-<slug>`, a draft PR that closes the issue, one commit per DAG level
+Branch `factory/issue-<n>-<slug>`, a draft PR that closes the issue (titled "WIP: " where the
+repository has no drafts), one commit per DAG level
 (never twice: the store's commit keys and the head's trailer are both checked), the live
 check run, the critic and judge comments, and the verdict (ready for review, or a failed check).
 """
@@ -17,6 +18,7 @@ from bot.check_output import CONCLUSION, Display, annotations_for
 from bot.check_run import MIN_INTERVAL_S, CheckRun
 from bot.comments import post_comment, upsert_comment
 from bot.github import GitHub
+from bot.pull_request import PullRequest, mark_ready, open_pull
 from pipeline.events import (
     CriticReported,
     EngineNoted,
@@ -40,8 +42,6 @@ from pipeline.events import (
 from pipeline.status import RunStatus
 from pipeline.store.base import RunRecord, RunStore
 
-PULLS_URL = "/repos/{owner}/{repo}/pulls{?head,state}"
-CREATE_PULL_URL = "/repos/{owner}/{repo}/pulls"
 PR_TITLE = "Code Factory: {idea}"
 PR_TITLE_MAX = 100
 PR_BODY = (
@@ -52,13 +52,6 @@ PR_BODY = (
     "Run `{run_id}`."
 )
 GATE_COMMENT = "**Code Factory stopped: {title}**\n\n{summary}\n\nNo code was generated."
-READY_MUTATION = """
-mutation($id: ID!) {
-  markPullRequestReadyForReview(input: {pullRequestId: $id}) {
-    pullRequest { isDraft }
-  }
-}
-"""
 
 log = logging.getLogger(__name__)
 
@@ -103,28 +96,21 @@ class GitHubPublisher:
         await self.store.update_run(self.run.id, origin=self.origin)
 
     # -- opening ------------------------------------------------------------------------------
-    async def _pull_request(self) -> dict[str, Any]:
-        if self.origin.get("pr") and self.origin.get("pr_node_id"):
-            return {"number": self.origin["pr"], "node_id": self.origin["pr_node_id"]}
-        where = {"owner": self.owner, "repo": self.name}
-        found = await self.gh.get(PULLS_URL, {**where, "state": "open",
-                                              "head": f"{self.owner}:{self.branch.name}"})
-        if found:
-            return dict(found[0])
+    async def _pull_request(self) -> PullRequest:
+        remembered = PullRequest.remembered(self.origin)
+        if remembered is not None:
+            return remembered
         idea = self.run.idea.splitlines()[0] if self.run.idea else "app"
-        title = PR_TITLE.format(idea=idea)[:PR_TITLE_MAX]
-        answer = await self.gh.post(CREATE_PULL_URL, where, data={
-            "title": title, "head": self.branch.name, "base": self.branch.base, "draft": True,
-            "body": PR_BODY.format(issue=self.origin["issue"], run_id=self.run.id)})
-        return dict(answer)
+        return await open_pull(self.gh, self.repo, self.branch.name, self.branch.base,
+                               PR_TITLE.format(idea=idea)[:PR_TITLE_MAX],
+                               PR_BODY.format(issue=self.origin["issue"], run_id=self.run.id))
 
     async def _started(self, event: RunStarted) -> None:
         self.display.engine = event.engine
         self.display.models = [seat.line() for seat in event.seats]
         self.display.stage = "starting"
         head = await self.branch.ensure()
-        pull = await self._pull_request()
-        await self._save_origin(pr=pull["number"], pr_node_id=pull["node_id"])
+        await self._save_origin(**(await self._pull_request()).origin())
         for key, sha in sorted((await self.store.commits(self.run.id)).items()):
             self.display.commits.append((key, sha))
         check_id = await self.check.start(head.sha)
@@ -215,7 +201,9 @@ class GitHubPublisher:
             await post_comment(self.gh, self.repo, self.origin["issue"],
                                GATE_COMMENT.format(title=event.title, summary=event.summary))
         if event.status is RunStatus.SUCCEEDED:
-            await self.gh.graphql(READY_MUTATION, id=self.origin["pr_node_id"])
+            pull = PullRequest.remembered(self.origin)
+            assert pull is not None, "a run that succeeded has opened its PR"
+            await mark_ready(self.gh, self.repo, pull)
         log.info("run published", extra={"run_id": self.run.id, "status": event.status.value})
 
     async def fail(self, reason: str) -> None:

@@ -213,3 +213,40 @@ def _doomed(dag: Dag) -> str:
     """The level-3 Dart file with the most dependents."""
     third = [p for p, n in dag.levels.items() if n == 3 and p.endswith(".dart")]
     return max(third, key=lambda p: (len(dag.dependents(p)), p))
+
+
+async def test_where_drafts_are_refused_the_pr_opens_wip_titled_and_is_retitled_on_a_pass(
+    server: Server, fake_github: FakeGitHub, repo: Repo
+) -> None:
+    repo.drafts_allowed = False
+    number = repo.open_issue(*IDEA)["number"]
+    assert await server.deliver("issues", labeled(number, *IDEA)) == 202
+    run = await server.settle(number)
+    assert run.status is RunStatus.SUCCEEDED, run.error
+    [pull] = repo.pulls.values()
+    assert (pull["number"], run.origin["pr_wip"]) == (run.origin["pr"], True)
+    created = [c for c in fake_github.calls if c.operation == "pulls/create"]
+    assert [(c.status, c.body.get("draft")) for c in created] == [(422, True), (201, None)]
+    assert created[1].body["title"] == "WIP: " + pull["title"]
+    assert not pull["title"].startswith("WIP") and pull["draft"] is False
+    assert [c.body for c in fake_github.called("pulls/update")] == [{"title": pull["title"]}]
+    assert (pull["state"], pull["body"]) == ("open", created[1].body["body"])
+    assert fake_github.called("graphql") == []
+    assert latest_check(repo)["conclusion"] == "success"
+
+
+async def test_a_token_without_a_permission_the_run_needs_fails_it_saying_which(
+    server: Server, fake_github: FakeGitHub, repo: Repo
+) -> None:
+    granted = fake_github.state.granted[repo.installation_id]
+    fake_github.state.granted[repo.installation_id] = {
+        k: v for k, v in granted.items() if k != "checks"}
+    number = repo.open_issue(*IDEA)["number"]
+    assert await server.deliver("issues", labeled(number, *IDEA)) == 202
+    run = await server.settle(number)
+    assert run.status is RunStatus.ERROR
+    assert run.error is not None and "403" in run.error and "checks=write" in run.error
+    [refused] = [c for c in fake_github.calls if c.operation == "checks/create"]
+    assert refused.status == 403
+    [told] = repo.comments_on(number)
+    assert "checks=write" in told["body"]

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import aiohttp
 import git
 import pytest
 
+from bot.auth import AppAuth
 from bot.errors import GitHubError, NotFound, Unprocessable
 from bot.github import GitHub
 from tests.fakes.github_api import FakeGitHub
+from tests.fakes.github_permissions import manifest_permissions
 from tests.fakes.github_state import Repo
 from tests.fakes.openapi import OpenAPI, SpecViolation
+from tests.github_values import INSTALLATION_ID
 
 pytest_plugins = ["tests.github_fixtures"]
 
 REPO_URL = "/repos/octo-org/recipes"
+READY = ("mutation($id: ID!) { markPullRequestReadyForReview(input: {pullRequestId: $id}) "
+         "{ pullRequest { isDraft } } }")
 
 
 def test_spec_matches_multi_segment_refs_and_rejects_unknown_paths() -> None:
@@ -106,11 +112,103 @@ async def test_pull_needs_commits_and_graphql_marks_it_ready(
     pull = await gh.post(f"{REPO_URL}/pulls", data={
         "title": "t", "head": "work", "base": "main", "draft": True, "body": "Closes #1"})
     assert pull["draft"] is True
-    data = await gh.graphql(
-        "mutation($id: ID!) { markPullRequestReadyForReview(input: {pullRequestId: $id}) "
-        "{ pullRequest { isDraft } } }", id=pull["node_id"])
+    data = await gh.graphql(READY, id=pull["node_id"])
     assert data["markPullRequestReadyForReview"]["pullRequest"]["isDraft"] is False
     assert repo.pulls[pull["number"]]["draft"] is False
     with pytest.raises(Unprocessable, match="GraphQL"):
         await gh.graphql("mutation($id: ID!) { markPullRequestReadyForReview("
                          "input: {pullRequestId: $id}) { clientMutationId } }", id="PR_nope")
+
+
+def _work_branch(repo: Repo, name: str = "work") -> None:
+    """A branch one commit ahead of main, so a pull request can open from it (made in the
+    fake's git directly: a token minted before a test narrows the grant keeps its permissions)."""
+    main = repo.git.ref("refs/heads/main")
+    repo.git.seed({f"{name}.txt": name})
+    ahead = repo.git.ref("refs/heads/main")
+    assert main is not None and ahead is not None
+    repo.git.set_ref("refs/heads/main", main)
+    repo.git.set_ref(f"refs/heads/{name}", ahead)
+
+
+async def test_a_repository_without_drafts_refuses_a_draft_with_githubs_422(
+    fake_github: FakeGitHub, repo: Repo, gh: GitHub, auth: AppAuth,
+    session: aiohttp.ClientSession,
+) -> None:
+    repo.drafts_allowed = False
+    _work_branch(repo)
+    token = await auth.installation_token(INSTALLATION_ID)
+    async with session.post(f"{fake_github.url}{REPO_URL}/pulls", json={
+            "title": "t", "head": "work", "base": "main", "draft": True},
+            headers={"Authorization": f"token {token}"}) as answer:
+        assert answer.status == 422
+        assert await answer.json() == {
+            "message": "Draft pull requests are not supported in this repository.",
+            "documentation_url": "https://docs.github.com/rest/pulls/pulls#create-a-pull-request"}
+    with pytest.raises(Unprocessable, match="Draft pull requests are not supported"):
+        await gh.post(f"{REPO_URL}/pulls", data={
+            "title": "t", "head": "work", "base": "main", "draft": True})
+    assert repo.pulls == {}
+    pull = await gh.post(f"{REPO_URL}/pulls", data={"title": "t", "head": "work", "base": "main"})
+    assert pull["draft"] is False
+
+
+async def test_tokens_carry_the_manifests_permissions_and_can_be_minted_narrower(
+    fake_github: FakeGitHub, repo: Repo, auth: AppAuth, session: aiohttp.ClientSession,
+) -> None:
+    url = f"{fake_github.url}/app/installations/{INSTALLATION_ID}/access_tokens"
+    headers = {"Authorization": f"Bearer {auth.app_jwt()}"}
+    async with session.post(url, json={}, headers=headers) as answer:
+        assert (await answer.json())["permissions"] == manifest_permissions()
+    async with session.post(url, json={"permissions": {"checks": "write"}},
+                            headers=headers) as answer:
+        narrow = await answer.json()
+    assert narrow["permissions"] == {"checks": "write"}
+    async with session.post(url, json={"permissions": {"administration": "write"}},
+                            headers=headers) as answer:
+        assert answer.status == 422
+    async with session.get(f"{fake_github.url}{REPO_URL}/git/ref/heads/main",
+                           headers={"Authorization": f"token {narrow['token']}"}) as answer:
+        assert answer.status == 403
+        assert (await answer.json())["message"] == "Resource not accessible by integration"
+        assert answer.headers["x-accepted-github-permissions"] == "contents=read"
+
+
+async def test_a_call_without_its_permission_gets_403_naming_the_permission(
+    fake_github: FakeGitHub, repo: Repo, gh: GitHub
+) -> None:
+    fake_github.state.granted[INSTALLATION_ID] = {"metadata": "read", "contents": "read"}
+    assert (await gh.get(f"{REPO_URL}/git/ref/{{+ref}}", {"ref": "heads/main"}))["object"]
+    with pytest.raises(GitHubError, match="contents=write") as caught:
+        await gh.post(f"{REPO_URL}/git/refs", data={"ref": "refs/heads/x", "sha": "0" * 40})
+    assert caught.value.status == 403 and "Resource not accessible" in str(caught.value)
+    assert fake_github.calls[-1].needs == ({"contents": "write"},)
+
+
+async def test_issue_endpoints_need_issues_on_an_issue_and_either_on_a_pull_request(
+    fake_github: FakeGitHub, repo: Repo, gh: GitHub
+) -> None:
+    fake_github.state.granted[INSTALLATION_ID] = {"metadata": "read", "pull_requests": "write"}
+    _work_branch(repo)
+    pull = await gh.post(f"{REPO_URL}/pulls", data={"title": "t", "head": "work", "base": "main"})
+    issue = repo.open_issue("Idea", "An app")["number"]
+    comments = f"{REPO_URL}/issues/{{number}}/comments"
+    await gh.post(comments, {"number": pull["number"]}, data={"body": "on the PR"})
+    with pytest.raises(GitHubError, match="issues=write") as caught:
+        await gh.post(comments, {"number": issue}, data={"body": "on the issue"})
+    assert "pull_requests" not in str(caught.value)
+    with pytest.raises(GitHubError, match="issues=write"):
+        await gh.post(f"{REPO_URL}/issues/{{number}}/reactions", {"number": issue},
+                      data={"content": "eyes"})
+
+
+async def test_marking_ready_needs_pull_requests_and_contents_write(
+    fake_github: FakeGitHub, repo: Repo, gh: GitHub
+) -> None:
+    fake_github.state.granted[INSTALLATION_ID] = {"metadata": "read", "pull_requests": "write"}
+    _work_branch(repo)
+    pull = await gh.post(f"{REPO_URL}/pulls", data={
+        "title": "t", "head": "work", "base": "main", "draft": True})
+    with pytest.raises(Unprocessable, match="Resource not accessible by integration"):
+        await gh.graphql(READY, id=pull["node_id"])
+    assert repo.pulls[pull["number"]]["draft"] is True

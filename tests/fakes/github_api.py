@@ -1,5 +1,6 @@
-"""A GitHub API fake on loopback: real git objects behind the Git Data API, and every request
-checked against GitHub's OpenAPI description (a request it does not allow is refused and noted).
+"""A GitHub API fake on loopback: real git objects behind the Git Data API, every request
+checked against GitHub's OpenAPI description (a request it does not allow is refused and noted)
+and its token's permissions against what the endpoint needs (a 403 as GitHub gives it).
 """
 
 from __future__ import annotations
@@ -16,7 +17,18 @@ from aiohttp import web
 
 from tests.fakes import github_git as git_api
 from tests.fakes.github_git import Answer, Refused
-from tests.fakes.github_state import PERMISSION_OF_ROLE, Call, Repo, State, next_id
+from tests.fakes.github_permissions import (
+    ISSUE_OR_PULL,
+    NEEDS,
+    NOT_ACCESSIBLE,
+    ON_ISSUE,
+    READY_OPERATION,
+    Need,
+    accepted_header,
+    allows,
+    narrowed,
+)
+from tests.fakes.github_state import PERMISSION_OF_ROLE, Call, Repo, State, Token, next_id
 from tests.fakes.openapi import OpenAPI, SpecViolation
 
 COMMENT_LIMIT = 65536
@@ -24,6 +36,8 @@ OUTPUT_LIMIT = 65535
 ANNOTATIONS_PER_REQUEST = 50
 READY_MUTATION = re.compile(r"mutation\b.*\bmarkPullRequestReadyForReview\s*\(", re.S)
 TOKEN_LIFETIME_S = 3600
+NO_DRAFTS = "Draft pull requests are not supported in this repository."
+PULLS_DOCS = "https://docs.github.com/rest/pulls/pulls#create-a-pull-request"
 
 Handler = Callable[[Repo, dict[str, str], dict[str, str], Any], Awaitable[Answer]]
 
@@ -107,7 +121,7 @@ class FakeGitHub:
             if request.method == "POST" and raw_path == "/graphql":
                 call.operation = "graphql"
                 self._inject_fault(call)
-                status, answer = await self._graphql(request, body)
+                status, answer = await self._graphql(request, call, body)
             else:
                 status, answer = await self._rest(request, call, raw_path, query, body)
         except SpecViolation as exc:
@@ -129,15 +143,16 @@ class FakeGitHub:
         call.body = data
         self._inject_fault(call)
         if op.operation_id == "apps/create-installation-access-token":
-            return self._issue_token(request, int(params["installation_id"]))
+            return self._issue_token(request, int(params["installation_id"]), data)
         repo = self.state.repo(params["owner"], params["repo"])
         if repo is None:
             raise Refused(404, "Not Found")
-        self._authorize(request, repo)
+        token = self._authorize(request, repo)
+        self._permit(call, token, _narrow_to_target(NEEDS[op.operation_id], repo, params))
         return await self.handlers[op.operation_id](repo, params, query, data)
 
     # -- auth ---------------------------------------------------------------------------------
-    def _issue_token(self, request: web.Request, installation_id: int) -> Answer:
+    def _issue_token(self, request: web.Request, installation_id: int, body: Any) -> Answer:
         scheme, _, credential = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer":
             raise Refused(401, "A JSON web token could not be decoded")
@@ -149,21 +164,32 @@ class FakeGitHub:
             raise Refused(401, "'Issuer' claim ('iss') or expiry is wrong")
         if installation_id not in self.state.installations:
             raise Refused(404, "Not Found")
+        granted = self.state.granted[installation_id]
+        permissions = narrowed(granted, (body or {}).get("permissions") or granted)
+        if permissions is None:
+            raise Refused(422, "The permissions requested are not granted to this installation.")
         token = f"ghs_{next_id()}"
         expires = time.time() + self.token_lifetime_s
-        self.state.tokens[token] = (installation_id, expires)
+        self.state.tokens[token] = Token(installation_id, expires, permissions)
         stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(expires))
-        return 201, {"token": token, "expires_at": stamp, "permissions": {},
+        return 201, {"token": token, "expires_at": stamp, "permissions": permissions,
                      "repository_selection": "all"}
 
-    def _authorize(self, request: web.Request, repo: Repo | None) -> int:
+    def _authorize(self, request: web.Request, repo: Repo | None) -> Token:
         scheme, _, credential = request.headers.get("Authorization", "").partition(" ")
         held = self.state.tokens.get(credential) if scheme.lower() in ("token", "bearer") else None
-        if held is None or held[1] < time.time():
+        if held is None or held.expires < time.time():
             raise Refused(401, "Bad credentials")
-        if repo is not None and held[0] != repo.installation_id:
+        if repo is not None and held.installation_id != repo.installation_id:
             raise Refused(404, "Not Found")
-        return held[0]
+        return held
+
+    def _permit(self, call: Call, token: Token, need: Need) -> None:
+        """Refuse, as GitHub does, a token that holds none of the permission sets `need` names."""
+        call.needs = need
+        if not allows(token.permissions, need):
+            raise Refused(403, NOT_ACCESSIBLE,
+                          headers={"x-accepted-github-permissions": accepted_header(need)})
 
     # -- repos and contents -------------------------------------------------------------------
     async def _get_repo(self, repo: Repo, params: dict[str, str], query: dict[str, str],
@@ -208,6 +234,8 @@ class FakeGitHub:
 
     async def _create_pull(self, repo: Repo, params: dict[str, str], query: dict[str, str],
                            body: Any) -> Answer:
+        if body.get("draft") and not repo.drafts_allowed:
+            raise Refused(422, NO_DRAFTS, documentation_url=PULLS_DOCS)
         head, base = body["head"].split(":")[-1], body["base"]
         if repo.git.ref(f"refs/heads/{head}") is None:
             raise Refused(422, "Validation Failed", [{"field": "head", "code": "invalid"}])
@@ -334,7 +362,7 @@ class FakeGitHub:
         return 200, self._check_json(repo, run)
 
     # -- graphql ------------------------------------------------------------------------------
-    async def _graphql(self, request: web.Request, body: bytes) -> Answer:
+    async def _graphql(self, request: web.Request, call: Call, body: bytes) -> Answer:
         self._authorize(request, None)
         try:
             data = json.loads(body)
@@ -350,10 +378,28 @@ class FakeGitHub:
         if found is None:
             return 200, {"data": None, "errors": [{"type": "NOT_FOUND",
                                                    "message": f"Could not resolve {node_id}"}]}
-        _, pull = found
+        repo, pull = found
+        call.needs = NEEDS[READY_OPERATION]
+        if not allows(self._authorize(request, repo).permissions, call.needs):
+            return 200, {"data": {"markPullRequestReadyForReview": None}, "errors": [{
+                "type": "FORBIDDEN", "path": ["markPullRequestReadyForReview"],
+                "message": NOT_ACCESSIBLE}]}
         pull["draft"] = False
         return 200, {"data": {"markPullRequestReadyForReview": {
             "pullRequest": {"number": pull["number"], "isDraft": False}}}}
+
+
+def _narrow_to_target(need: Need, repo: Repo, params: dict[str, str]) -> Need:
+    """An issue endpoint aimed at an issue, not a pull request, takes only the issues permission."""
+    if need != ISSUE_OR_PULL:
+        return need
+    number: int | None = None
+    if "issue_number" in params:
+        number = int(params["issue_number"])
+    elif "comment_id" in params:
+        comment = repo.comments.get(int(params["comment_id"]))
+        number = comment["issue_number"] if comment else None
+    return ON_ISSUE if number in repo.issues else need
 
 
 def _git(handler: Callable[[Repo, dict[str, str], Any], Awaitable[Answer]]) -> Handler:

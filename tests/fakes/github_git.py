@@ -14,12 +14,12 @@ class Refused(Exception):
     """GitHub would answer this request with an error status."""
 
     def __init__(self, status: int, message: str, errors: list[Any] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None,
+                 documentation_url: str = "https://docs.github.com/rest") -> None:
         super().__init__(message)
         self.status = status
         self.headers = headers or {}
-        self.body: dict[str, Any] = {"message": message,
-                                     "documentation_url": "https://docs.github.com/rest"}
+        self.body: dict[str, Any] = {"message": message, "documentation_url": documentation_url}
         if errors is not None:
             self.body["errors"] = errors
 

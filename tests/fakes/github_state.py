@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.fakes.github_permissions import Permissions, manifest_permissions
 from tests.fakes.gitrepo import GitRepo
 
 PERMISSION_OF_ROLE = {"admin": "admin", "maintain": "write", "write": "write",
@@ -30,6 +31,17 @@ class Call:
     query: dict[str, str]
     body: Any
     status: int = 0
+    needs: tuple[Permissions, ...] = ()
+    """The permission sets the fake asked of the call's token (any one of them would do)."""
+
+
+@dataclass(frozen=True)
+class Token:
+    """An installation access token the fake issued."""
+
+    installation_id: int
+    expires: float
+    permissions: Permissions
 
 
 @dataclass
@@ -46,6 +58,8 @@ class Repo:
     reactions: list[dict[str, Any]] = field(default_factory=list)
     check_runs: dict[int, dict[str, Any]] = field(default_factory=dict)
     numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    drafts_allowed: bool = True
+    """False: a private repository on a plan without draft pull requests (GitHub Free, Pro)."""
 
     @property
     def full_name(self) -> str:
@@ -81,13 +95,15 @@ class Repo:
 
 
 class State:
-    """Every repository the fake serves, by full name, and the tokens it issued."""
+    """Every repository the fake serves, by full name, the tokens it issued, and what each
+    installation granted (app.yml's permissions unless a test narrows them)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.repos: dict[str, Repo] = {}
-        self.tokens: dict[str, tuple[int, float]] = {}
+        self.tokens: dict[str, Token] = {}
         self.installations: dict[int, str] = {}
+        self.granted: dict[int, Permissions] = {}
 
     def add_repo(
         self, full_name: str, installation_id: int, files: dict[str, str] | None = None,
@@ -100,6 +116,7 @@ class State:
                     roles=dict(roles or {}))
         self.repos[full_name.lower()] = repo
         self.installations[installation_id] = owner
+        self.granted.setdefault(installation_id, manifest_permissions())
         return repo
 
     def repo(self, owner: str, name: str) -> Repo | None:
