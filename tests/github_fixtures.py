@@ -1,4 +1,5 @@
-"""Shared pytest fixtures for the bot: an App key pair, the GitHub fake, and a client on it.
+"""Shared pytest fixtures for the bot: an App key pair, the GitHub fake, a client on it, and
+the whole server on loopback.
 
 Test modules load these with `pytest_plugins = ["tests.github_fixtures"]`.
 """
@@ -26,8 +27,10 @@ from bot.metrics import Metrics
 from bot.settings import BotSettings
 from pipeline.store.base import RunStore
 from pipeline.store.open import open_store
+from pipeline.worker import WorkerOptions
 from tests.fakes.github_api import FakeGitHub
 from tests.fakes.github_state import Repo
+from tests.github_server import Server
 from tests.github_values import APP_ID, FAST, INSTALLATION_ID, REPO, WEBHOOK_SECRET, KeyPair
 
 
@@ -130,3 +133,23 @@ def dispatch(ctx: BotContext, auth: AppAuth) -> Callable[[str, dict[str, Any]], 
         await queue.handle(sansio.Event(data, event=event, delivery_id="test"))
 
     return handle
+
+
+@pytest.fixture
+async def server(
+    settings: BotSettings, repo: Repo, tmp_path: Path
+) -> AsyncIterator[Server]:
+    options = ServerOptions(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}", engine="offline",
+        policy=FAST, check_interval_s=0.2,
+        worker=WorkerOptions(max_runs=2, poll_seconds=0.02, sweep_seconds=5.0),
+    )
+    app = make_app(settings, options)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    async with aiohttp.ClientSession() as http:
+        yield Server(f"http://127.0.0.1:{port}", app, http)
+    await runner.cleanup()

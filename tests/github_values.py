@@ -1,4 +1,5 @@
-"""Names and numbers the bot tests share: the App, its installation, its repository."""
+"""Names and numbers the bot tests share: the App, its installation, its repository, and two
+ideas (the second one a kill gate stops)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ APP_ID = 4242
 INSTALLATION_ID = 77
 REPO = "octo-org/recipes"
 WEBHOOK_SECRET = "it's a secret to everybody"
+IDEA = ("Recipe box", "A recipe box app to save and search family recipes with notes, "
+        "ingredients and cooking steps.")
+KILLED_IDEA = ("Casino night", "An online casino app for sports betting and poker with "
+               "real-money wagers.")
 FAST = RetryPolicy(attempts=4, backoff_s=0.001, max_backoff_s=0.01, secondary_wait_s=0.001,
                    max_wait_s=1.0)
 

@@ -2,90 +2,29 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
-import time
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
-from aiohttp import web
 
-from bot.app import EVENTS, STORE, ServerOptions, make_app
-from bot.settings import BotSettings
+from bot.app import STORE
 from pipeline.answers import FileBody
 from pipeline.asks import FileAsk
 from pipeline.codegen import plan_dag
 from pipeline.dag import Dag
 from pipeline.engines.offline import engine as offline
 from pipeline.engines.offline.faults import FAULTS, inject
-from pipeline.status import TERMINAL, RunStatus
-from pipeline.store.base import RunRecord
-from pipeline.worker import WorkerOptions
+from pipeline.status import RunStatus
 from tests.fakes.github_api import FakeGitHub
 from tests.fakes.github_state import Repo
-from tests.github_values import FAST
-from tests.webhook_events import labeled, pr_comment, signed
+from tests.github_server import Server
+from tests.github_values import IDEA, KILLED_IDEA
+from tests.webhook_events import labeled, pr_comment
 
 pytest_plugins = ["tests.github_fixtures"]
 
-IDEA = ("Recipe box", "A recipe box app to save and search family recipes with notes, "
-        "ingredients and cooking steps.")
-KILLED_IDEA = ("Casino night", "An online casino app for sports betting and poker with "
-               "real-money wagers.")
-RUN_TIMEOUT_S = 90
 GATE_TITLE = re.compile(r"^Killed by the (?P<gate>\w+) gate$")
 KILL_GATES = {"min_critic_score", "compliance_risk", "cannibalization", "budget"}
-
-
-@dataclass
-class Server:
-    url: str
-    app: web.Application
-    http: aiohttp.ClientSession
-
-    async def deliver(self, event: str, data: dict[str, Any],
-                      delivery: str | None = None) -> int:
-        body, headers = signed(event, data, delivery)
-        async with self.http.post(f"{self.url}/webhook", data=body, headers=headers) as answer:
-            return answer.status
-
-    async def settle(self, issue: int) -> RunRecord:
-        """Wait for the events to be handled and the issue's run to reach a final state with
-        its lease released: the worker lets go only once every sink (the check run's last
-        update among them) has had the run's end, which a loaded machine may take a while to
-        send after the status is written."""
-        await self.app[EVENTS].drain()
-        deadline = time.monotonic() + RUN_TIMEOUT_S
-        while time.monotonic() < deadline:
-            runs = await self.app[STORE].find_runs({"kind": "github", "issue": issue})
-            if runs and runs[0].status in TERMINAL and runs[0].lease_owner is None:
-                return runs[0]
-            await asyncio.sleep(0.05)
-        raise AssertionError(f"the run for issue {issue} did not finish in time")
-
-
-@pytest.fixture
-async def server(
-    settings: BotSettings, repo: Repo, tmp_path: Path
-) -> AsyncIterator[Server]:
-    options = ServerOptions(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}", engine="offline",
-        policy=FAST, check_interval_s=0.2,
-        worker=WorkerOptions(max_runs=2, poll_seconds=0.02, sweep_seconds=5.0),
-    )
-    app = make_app(settings, options)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    async with aiohttp.ClientSession() as http:
-        yield Server(f"http://127.0.0.1:{port}", app, http)
-    await runner.cleanup()
 
 
 def code_commits(repo: Repo, branch: str) -> list[str]:

@@ -23,7 +23,8 @@ Need = tuple[Permissions, ...]
 MANIFEST = Path(__file__).resolve().parents[2] / "app.yml"
 LEVELS = {"read": 1, "write": 2, "admin": 3}
 NOT_ACCESSIBLE = "Resource not accessible by integration"
-READY_OPERATION = "graphql/markPullRequestReadyForReview"
+READY_OPERATION = "graphql"
+"""The fake's GraphQL knows one mutation: markPullRequestReadyForReview."""
 
 _METADATA: Need = ({"metadata": "read"},)
 _READ_CODE: Need = ({"contents": "read"},)
