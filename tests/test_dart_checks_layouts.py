@@ -10,6 +10,7 @@ import pytest
 
 from pipeline.checks import check_files
 from pipeline.checks.checker import read_project
+from pipeline.checks.project import Project
 
 LAYOUTS = Path(__file__).parent / "fixtures" / "published"
 
@@ -88,3 +89,38 @@ def test_a_conditional_import_is_missing_only_when_none_of_its_files_exists() ->
     files[path] = text
     assert [d.message for d in check_files(files) if d.file == path and d.severity == "error"] == [
         "Target of URI doesn't exist: 'tile_store.dart'"]
+
+
+def test_gen_l10n_output_is_synthesized_in_its_output_dir() -> None:
+    files = layout("l10n_output_dir")
+    assert "lib/src/generated/strings.dart" not in files
+    files["lib/main.dart"] = files["lib/main.dart"].replace("Strings.of(", "String.of(", 1)
+    assert [d.message for d in check_files(files) if d.severity == "error"] == []
+    files["lib/main.dart"] = files["lib/main.dart"].replace("Strings.delegate", "Stings.delegate")
+    assert [d.message for d in check_files(files) if d.severity == "error"] == [
+        "Undefined name 'Stings'. Did you mean 'Strings'?"]
+
+
+def test_the_synthetic_flutter_gen_package_is_known_not_just_tolerated() -> None:
+    files = layout("flavoured_l10n_app")
+    path = "lib/bootstrap.dart"
+    files[path] = files[path].replace("AppLocalizations.supportedLocales",
+                                      "AppLocalisations.supportedLocales")
+    assert [d.message for d in check_files(files) if d.severity == "error"] == [
+        "Undefined name 'AppLocalisations'. Did you mean 'AppLocalizations'?"]
+
+
+def test_the_synthesized_class_has_a_getter_or_method_per_key() -> None:
+    project = Project(layout("l10n_output_dir"))
+    source = project.synthesized["lib/src/generated/strings.dart"]
+    assert "abstract class Strings {" in source
+    assert "  static Strings of(BuildContext context) =>" in source
+    assert "  String get notesTitle;" in source
+    assert "  String deleted(int count, DateTime day);" in source
+    assert "<Locale>[Locale('en'), Locale('fr')]" in source
+    assert "localizationsDelegates" in source and "delegate =" in source
+    flavoured = Project(layout("flavoured_l10n_app")).synthesized
+    source = flavoured[".dart_tool/flutter_gen/gen_l10n/app_localizations.dart"]
+    assert "  static AppLocalizations? of(BuildContext context) =>" in source
+    assert "  String itemCount(int count);" in source
+    assert "  String greeting(Object name, Object flavor);" in source

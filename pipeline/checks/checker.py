@@ -51,6 +51,7 @@ def check_files(
     unique = {
         d: None for d in found
         if (d.file in wanted or only is None) and not exclusions.excludes(d.file)
+        and d.file not in analysis.project.synthesized
     }
     return sorted(unique, key=sort_key)
 

@@ -24,6 +24,9 @@ PACKAGE_NAMES: dict[str, frozenset[str]] = {
         ClientException ByteStream
     """),
     "shared_preferences": word_set("SharedPreferences SharedPreferencesAsync"),
+    "flutter_localizations": word_set("""
+        GlobalMaterialLocalizations GlobalCupertinoLocalizations GlobalWidgetsLocalizations
+    """),
     "intl": word_set("DateFormat NumberFormat Intl Bidi BidiFormatter toBeginningOfSentenceCase"),
     "uuid": word_set("Uuid UuidValue"),
     "equatable": word_set("Equatable EquatableMixin EquatableConfig"),

@@ -11,6 +11,7 @@ from tree_sitter import Tree
 
 from pipeline.checks.declarations import Declaration, top_level_declarations
 from pipeline.checks.directives import Directive, Kind, directives, library_name
+from pipeline.checks.gen_l10n import SYNTHETIC_PACKAGE, SYNTHETIC_ROOT, synthesized
 from pipeline.checks.package_roots import PackageRoot, PackageRoots
 from pipeline.checks.parsing import parse
 from pipeline.checks.usages import FileNames, collect
@@ -62,9 +63,11 @@ class Project:
     def __init__(self, files: Mapping[str, str]) -> None:
         self.files = files
         self.packages = PackageRoots(files)
+        self.synthesized = synthesized(files, self.packages)
+        """Files a build would generate (gen-l10n output): read, never reported on."""
         self.dart = {
             path: DartFile(path, text)
-            for path, text in sorted(files.items())
+            for path, text in sorted({**files, **self.synthesized}.items())
             if path.endswith(DART_SUFFIX)
         }
 
@@ -84,6 +87,10 @@ class Project:
         """`package:own/x.dart` -> own lib/x.dart; a sibling package of the project alike."""
         package, _, rest = uri[len("package:") :].partition("/")
         own = self.packages.of(from_path)
+        if package == SYNTHETIC_PACKAGE:
+            local = f"{SYNTHETIC_ROOT}/{rest}"
+            candidate = own.path_of(local) if own is not None else local
+            return candidate if candidate in self.dart else None
         if own is None or own.name is None:
             # No readable name to match: the project's own lib/ if the file is there.
             local = f"lib/{rest}" if own is None else own.path_of(f"lib/{rest}")

@@ -23,6 +23,7 @@ from typing import Any
 from pipeline.checks.analysis import Analysis
 from pipeline.checks.diagnostic import ERROR, WARNING, Diagnostic
 from pipeline.checks.directives import Kind
+from pipeline.checks.gen_l10n import SYNTHETIC_PACKAGE
 from pipeline.checks.libraries import SDK_PACKAGES
 from pipeline.checks.package_roots import PUBSPEC, PackageRoot, load_pubspec, section
 from pipeline.checks.packages import may_come_through, package_of
@@ -37,8 +38,6 @@ IMPLICITLY_USED = frozenset({
     "integration_test", "flutter_localizations",
 })
 """Packages a project declares without importing them from lib/ (assets, tooling, generators)."""
-SYNTHETIC_PACKAGES = frozenset({"flutter_gen"})
-"""Packages `flutter gen-l10n` synthesises; never declared in pubspec.yaml."""
 UNDECLARED = "Package '{package}' is imported but not declared under {where} in {pubspec}"
 DEV_ONLY = ("Package '{package}' is only a dev dependency in {pubspec}: published code "
             "(lib/, bin/) needs it under dependencies")
@@ -88,7 +87,7 @@ def _dependencies(
             if directive.kind not in (Kind.IMPORT, Kind.EXPORT):
                 continue
             package = package_of(directive.uri)
-            if package is None or package == root.name or package in SYNTHETIC_PACKAGES:
+            if package is None or package == root.name or package == SYNTHETIC_PACKAGE:
                 continue
             used.add(package)
             found = _undeclared(root, package, (main, dev), public, local)
