@@ -189,7 +189,7 @@ class FakeGitHub:
         call.needs = need
         if not allows(token.permissions, need):
             raise Refused(403, NOT_ACCESSIBLE,
-                          headers={"x-accepted-github-permissions": accepted_header(need)})
+                          headers={"X-Accepted-GitHub-Permissions": accepted_header(need)})
 
     # -- repos and contents -------------------------------------------------------------------
     async def _get_repo(self, repo: Repo, params: dict[str, str], query: dict[str, str],
