@@ -24,14 +24,13 @@ from pipeline.events import (
 from pipeline.orchestrator import execute_run
 from pipeline.status import RunStatus, Stage
 from pipeline.store.open import open_store
-from tests import test_github_e2e
 from tests.fakes.github_state import Repo
+from tests.github_server import Server
+from tests.github_values import IDEA
 from tests.webhook_events import labeled
 
 pytest_plugins = ["tests.github_fixtures"]
 
-server = test_github_e2e.server
-"""The whole server on loopback with its in-process worker (test_github_e2e.py's fixture)."""
 RUN = "r-metrics001"
 METRICS_TIMEOUT_S = 10.0
 
@@ -96,10 +95,10 @@ def _sample(text: str, name: str) -> float:
 
 
 async def test_a_github_run_moves_the_counters(
-    server: test_github_e2e.Server, repo: Repo
+    server: Server, repo: Repo
 ) -> None:
-    number = repo.open_issue(*test_github_e2e.IDEA)["number"]
-    assert await server.deliver("issues", labeled(number, *test_github_e2e.IDEA)) == 202
+    number = repo.open_issue(*IDEA)["number"]
+    assert await server.deliver("issues", labeled(number, *IDEA)) == 202
     run = await server.settle(number)
     assert run.status is RunStatus.SUCCEEDED, run.error
     finished = 'factory_runs_finished_total{status="succeeded"}'
