@@ -20,6 +20,8 @@ from bot.runner import GitHubRunner
 from bot.settings import BotSettings
 from bot.webhook import WebhookEndpoint
 from pipeline.config import FactoryConfig
+from pipeline.errors import ConfigError
+from pipeline.offload import cpu_processes
 from pipeline.status import RunStatus
 from pipeline.store.base import RunStore
 from pipeline.store.open import open_store
@@ -42,7 +44,18 @@ class ServerOptions:
     """How long an unhandled delivery stays this server's after it stops renewing it."""
     payload_retention_days: float = PAYLOAD_RETENTION_DAYS
     """How long handled deliveries keep their payloads (FACTORY_PAYLOAD_RETENTION_DAYS)."""
+    cpu_workers: int = 0
+    """Child processes for the CPU-heavy steps of the runs executing in this process
+    (`pipeline.offload`), so that they never hold up the webhook edge; 0 runs them in a
+    thread (`serve` uses CPU_WORKERS with its in-process worker)."""
 
+    def __post_init__(self) -> None:
+        if self.cpu_workers < 0:
+            raise ConfigError(f"cpu workers must be 0 or more, not {self.cpu_workers}")
+
+
+CPU_WORKERS = 2
+"""`factory serve`'s default: one per core of the 2-core machines it was measured on."""
 
 SETTINGS = web.AppKey("settings", BotSettings)
 OPTIONS = web.AppKey("options", ServerOptions)
@@ -81,6 +94,14 @@ async def _events(app: web.Application) -> AsyncIterator[None]:
     yield
     await queue.stop()
     await claims.release()  # what still waits here goes to the next server at once
+
+
+async def _cpu(app: web.Application) -> AsyncIterator[None]:
+    if app[OPTIONS].cpu_workers == 0:
+        yield
+        return
+    with cpu_processes(app[OPTIONS].cpu_workers):
+        yield
 
 
 async def _worker(app: web.Application) -> AsyncIterator[None]:
@@ -139,7 +160,7 @@ def make_app(settings: BotSettings, options: ServerOptions) -> web.Application:
     app[SETTINGS] = settings
     app[OPTIONS] = options
     app[METRICS] = Metrics()
-    app.cleanup_ctx.extend([_store, _github, _events, _worker])
+    app.cleanup_ctx.extend([_store, _github, _events, _cpu, _worker])
     app.on_startup.append(_freeze_heap)  # after the contexts above have opened their resources
     app.router.add_post("/webhook", webhook)
     app.router.add_get("/healthz", healthz)

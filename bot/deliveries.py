@@ -48,9 +48,10 @@ class DeliveryClaims:
         self._pruned_at = time.monotonic()
         return await self.store.forget_payloads(datetime.now(UTC) - self.retention)
 
-    async def record(self, event: sansio.Event) -> bool:
-        """Store the delivery under this server's claim; False for a duplicate."""
-        delivery = Delivery(event.delivery_id, event.event, event.data)
+    async def record(self, event: sansio.Event, body: str | None = None) -> bool:
+        """Store the delivery (its `body`, the JSON text received, where given) under this
+        server's claim; False for a duplicate."""
+        delivery = Delivery(event.delivery_id, event.event, event.data, body)
         if not await self.store.record_delivery(delivery, self.owner, self.lease_s):
             return False
         self.held.add(delivery.id)

@@ -61,13 +61,14 @@ class EventQueue:
     def full(self) -> bool:
         return self._queue.full()
 
-    async def accept(self, event: sansio.Event) -> bool:
-        """Record the delivery and queue it; False for a duplicate.
+    async def accept(self, event: sansio.Event, body: str | None = None) -> bool:
+        """Record the delivery (with `body`, its payload as received) and queue it; False for
+        a duplicate.
 
         Check `full` first; a queue that filled up meanwhile raises asyncio.QueueFull, with
         the claim released so that the delivery is replayed when there is room.
         """
-        if not await self.claims.record(event):
+        if not await self.claims.record(event, body):
             return False
         try:
             self._queue.put_nowait(event)

@@ -12,6 +12,7 @@ import hmac
 import json
 import logging
 import time
+from typing import Any
 
 from aiohttp import web
 from gidgethub import sansio
@@ -29,6 +30,14 @@ BODY_TIMEOUT_S = 10.0
 """GitHub sends a whole delivery at once; a body that trickles in longer is not its."""
 
 log = logging.getLogger(__name__)
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")  # Python's parser takes it; no database does
+
+
+_JSON = json.JSONDecoder(parse_constant=_not_json)
+"""JSON as RFC 8259 has it: NaN and Infinity are refused, as the stored text must be JSON."""
 
 
 def signature_of(secret: str, body: bytes) -> str:
@@ -91,9 +100,10 @@ class WebhookEndpoint:
         if not delivery or event_name == "unknown":
             return 400, "bad_request", "missing X-GitHub-Event or X-GitHub-Delivery"
         try:
-            data = json.loads(body)
-        except ValueError:
-            return 400, "bad_request", "the payload is not JSON"
+            text = body.decode("utf-8")  # GitHub sends UTF-8; the text is stored as it came
+            data = _JSON.decode(text)
+        except ValueError:  # UnicodeDecodeError and JSONDecodeError alike
+            return 400, "bad_request", "the payload is not UTF-8 JSON"
         except RecursionError:
             return 400, "bad_request", "the payload's JSON is nested too deeply"
         if not isinstance(data, dict):
@@ -106,7 +116,7 @@ class WebhookEndpoint:
             return 503, "queue_full", QUEUE_FULL
         event = sansio.Event(data, event=event_name, delivery_id=delivery)
         try:
-            if not await self._queue.accept(event):
+            if not await self._queue.accept(event, text):
                 return 200, "duplicate", "delivery already received"
         except asyncio.QueueFull:  # filled up while recording: it is replayed when there is room
             return 503, "queue_full", QUEUE_FULL

@@ -17,6 +17,7 @@ import gc
 import json
 import math
 import multiprocessing
+import os
 import secrets
 import tempfile
 import time
@@ -30,7 +31,7 @@ from aiohttp import web
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from bot.app import STORE, ServerOptions, make_app
+from bot.app import CPU_WORKERS, STORE, ServerOptions, make_app
 from bot.settings import BotSettings
 from bot.webhook import SIGNATURE_HEADER, signature_of
 from pipeline.config import FactoryConfig
@@ -47,7 +48,12 @@ UNUSED_API_URL = "http://127.0.0.1:9"
 """No handler calls GitHub for these events; the discard port makes any call fail at once."""
 Burst = tuple[list[float], "Counter[int]", float]
 """One burst: each delivery's seconds, the status codes, and the burst's wall seconds."""
-COLUMNS: tuple[str, ...] = ("round", "deliveries", "p50 ms", "p99 ms", "max ms", "per s")
+DEFAULT_BUSY = 3
+BURST_GAP_S = 0.3
+"""The pause between bursts, so that the bursts of the busy phase meet the runs at different
+steps (a run takes a few seconds)."""
+COLUMNS: tuple[str, ...] = ("phase", "runs executing", "runs ended", "load 1m", "p50 ms",
+                            "p99 ms", "max ms", "per s")
 
 
 def _throwaway_key() -> str:
@@ -75,14 +81,21 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[rank - 1]
 
 
-async def _deliver(session: aiohttp.ClientSession, url: str, secret: str,
-                   number: int) -> tuple[float, int]:
-    body = _payload(_EXAMPLE, number)
-    headers = {
+Signed = tuple[bytes, dict[str, str]]
+"""A delivery ready to send: its body and headers, signature included."""
+
+
+def _signed(example: dict[str, Any], secret: str, number: int) -> Signed:
+    body = _payload(example, number)
+    return body, {
         "Content-Type": "application/json", "X-GitHub-Event": "issues",
         "X-GitHub-Delivery": f"bench-{number}-{secrets.token_hex(8)}",
         SIGNATURE_HEADER: signature_of(secret, body),
     }
+
+
+async def _deliver(session: aiohttp.ClientSession, url: str, delivery: Signed) -> tuple[float, int]:
+    body, headers = delivery
     started = time.perf_counter()
     async with session.post(url, data=body, headers=headers) as response:
         await response.read()
@@ -91,14 +104,16 @@ async def _deliver(session: aiohttp.ClientSession, url: str, secret: str,
 
 async def _burst(session: aiohttp.ClientSession, url: str, secret: str, first: int,
                  count: int) -> Burst:
+    # Encoded and signed before the clock starts, as GitHub's are before they are sent: the
+    # sender's own JSON encoding (~0.2 ms each) would otherwise be counted as the server's.
+    deliveries = [_signed(_EXAMPLE, secret, first + i) for i in range(count)]
     # The sender's own garbage collection would pause its clock mid-burst and be counted as
     # the server's latency (seen: ~70 ms on one round in ten); it collects between bursts.
     gc.collect()
     gc.disable()
     try:
         started = time.perf_counter()
-        answers = await asyncio.gather(*(_deliver(session, url, secret, first + i)
-                                         for i in range(count)))
+        answers = await asyncio.gather(*(_deliver(session, url, d) for d in deliveries))
         wall = time.perf_counter() - started
     finally:
         gc.enable()
@@ -114,88 +129,133 @@ def _summary(latencies: list[float], wall: float) -> dict[str, float]:
     }
 
 
-async def _send_all(url: str, secret: str, deliveries: int, rounds: int) -> list[Burst]:
+async def _send_all(url: str, secret: str, first: int, deliveries: int,
+                    rounds: int) -> list[Burst]:
     connector = aiohttp.TCPConnector(limit=0, force_close=True)
     async with aiohttp.ClientSession(connector=connector) as session:
-        await _burst(session, url, secret, 0, WARMUP)
-        return [await _burst(session, url, secret, WARMUP + r * deliveries, deliveries)
-                for r in range(rounds)]
+        await _burst(session, url, secret, first, WARMUP)
+        bursts = []
+        for r in range(rounds):
+            await asyncio.sleep(BURST_GAP_S)
+            bursts.append(await _burst(session, url, secret, first + WARMUP + r * deliveries,
+                                       deliveries))
+        return bursts
 
 
 _EXAMPLE: dict[str, Any] = {}
 
 
-def _client_process(url: str, secret: str, deliveries: int, rounds: int) -> list[Burst]:
-    """The sender, in a process of its own (as GitHub is), so it takes no CPU from the server."""
+def _client_process(url: str, secret: str, first: int, deliveries: int,
+                    rounds: int) -> list[Burst]:
+    """The sender, in a process of its own (as GitHub is), so it takes no CPU from the server;
+    its deliveries are numbered from `first`."""
     _EXAMPLE.update(json.loads(EXAMPLE.read_text(encoding="utf-8")))
-    return asyncio.run(_send_all(url, secret, deliveries, rounds))
+    return asyncio.run(_send_all(url, secret, first, deliveries, rounds))
 
 
-async def _keep_busy(store: RunStore, done: asyncio.Event) -> int:
-    """Execute offline runs one after another in this event loop until `done`; how many ended."""
-    ended = 0
-    config = FactoryConfig()
-    while not done.is_set():
-        run = await store.create_run(BUSY_IDEA, "offline", config.model_dump(mode="json"),
-                                     {"kind": "bench"})
-        run = await store.set_status(run.id, RunStatus.RUNNING)
-        engine = make_engine("offline", config)
-        try:
-            await execute_run(store, run, FanOut([]), engine)
-        finally:
-            await engine.aclose()
-        ended += 1
-    return ended
+class BusyRuns:
+    """Offline runs executing in this process and event loop, one more starting as each ends,
+    as the in-process worker's do."""
+
+    def __init__(self, store: RunStore, count: int) -> None:
+        self.ended = 0
+        self.first_ended = asyncio.Event()
+        self._store = store
+        self._done = asyncio.Event()
+        self._tasks = [asyncio.create_task(self._keep_one()) for _ in range(count)]
+
+    async def _keep_one(self) -> None:
+        config = FactoryConfig()
+        while not self._done.is_set():
+            run = await self._store.create_run(BUSY_IDEA, "offline", config.model_dump(
+                mode="json"), {"kind": "bench"})
+            run = await self._store.set_status(run.id, RunStatus.RUNNING)
+            engine = make_engine("offline", config)
+            try:
+                await execute_run(self._store, run, FanOut([]), engine)
+            finally:
+                await engine.aclose()
+            self.ended += 1
+            self.first_ended.set()
+
+    async def stop(self) -> int:
+        """Let the runs in flight finish, start no more; how many ended in all."""
+        self._done.set()
+        await asyncio.gather(*self._tasks)
+        return self.ended
 
 
-async def run(*, deliveries: int = DEFAULT_DELIVERIES, rounds: int = DEFAULT_ROUNDS,
-              database_url: str | None = None, busy: int = 0) -> dict[str, Any]:
-    """Send `rounds` bursts of `deliveries` concurrent deliveries after a short warm-up, with
-    `busy` runs executing in the server's process meanwhile.
-
-    The store is a fresh SQLite file unless `database_url` names another (already migrated).
-    """
-    if deliveries < 1 or rounds < 1 or busy < 0:
-        raise ValueError("deliveries and rounds must be at least 1, busy at least 0")
-    secret = secrets.token_hex(16)
-    with tempfile.TemporaryDirectory(prefix="factory-bench-") as tmp:
-        settings = BotSettings(app_id=1, private_key=_throwaway_key(), webhook_secret=secret,
-                               api_url=UNUSED_API_URL)
-        url = database_url or f"sqlite+aiosqlite:///{Path(tmp) / 'factory.db'}"
-        options = ServerOptions(database_url=url, engine="offline")
-        runner = web.AppRunner(make_app(settings, options), access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        endpoint = f"http://127.0.0.1:{runner.addresses[0][1]}/webhook"
-        done = asyncio.Event()
-        workers = [asyncio.create_task(_keep_busy(runner.app[STORE], done))
-                   for _ in range(busy)]
-        try:
-            spawn = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
-                bursts = await asyncio.get_running_loop().run_in_executor(
-                    pool, _client_process, endpoint, secret, deliveries, rounds)
-        finally:
-            done.set()
-            ended = sum(await asyncio.gather(*workers))
-            await runner.cleanup()
+def _phase(bursts: list[Burst], busy: int, ended: int, load: float) -> dict[str, Any]:
     every = [seconds for latencies, _, _ in bursts for seconds in latencies]
     statuses: Counter[int] = sum((c for _, c, _ in bursts), Counter())
     return {
+        "busy_runs": busy, "runs_ended": ended, "load_1m": load,
         **_summary(every, sum(wall for _, _, wall in bursts)),
-        "deliveries": deliveries, "rounds": rounds, "busy_runs": busy, "runs_ended": ended,
-        "payload_bytes": len(_payload(json.loads(EXAMPLE.read_text(encoding="utf-8")), 1)),
-        "store": "sqlite (temporary file)" if database_url is None else url.split(":", 1)[0],
         "statuses": {str(code): n for code, n in sorted(statuses.items())},
         "by_round": [_summary(latencies, wall) for latencies, _, wall in bursts],
     }
 
 
-def rows(result: dict[str, Any]) -> list[list[str]]:
-    """One row per burst, then all of them together."""
-    def row(name: str, r: dict[str, Any]) -> list[str]:
-        return [name, str(result["deliveries"]), f"{r['p50_ms']:.1f}", f"{r['p99_ms']:.1f}",
-                f"{r['max_ms']:.1f}", f"{r['per_s']:.0f}"]
+async def run(*, deliveries: int = DEFAULT_DELIVERIES, rounds: int = DEFAULT_ROUNDS,
+              database_url: str | None = None, busy: int = DEFAULT_BUSY,
+              cpu_workers: int = CPU_WORKERS) -> dict[str, Any]:
+    """Send `rounds` bursts of `deliveries` concurrent deliveries after a short warm-up, first
+    with no run executing in the server ("idle"), then with `busy` runs executing in its
+    process ("busy", measured once the first of them has ended; skipped for 0).
 
-    return [row(str(i), r) for i, r in enumerate(result["by_round"], 1)] + [row("all", result)]
+    The server offloads the runs' CPU-heavy steps to `cpu_workers` child processes as
+    `factory serve` does (0: a thread). The store is a fresh SQLite file unless
+    `database_url` names another (already migrated).
+    """
+    if deliveries < 1 or rounds < 1 or busy < 0 or cpu_workers < 0:
+        raise ValueError("deliveries and rounds must be at least 1, busy and cpu_workers "
+                         "at least 0")
+    secret = secrets.token_hex(16)
+    with tempfile.TemporaryDirectory(prefix="factory-bench-") as tmp:
+        settings = BotSettings(app_id=1, private_key=_throwaway_key(), webhook_secret=secret,
+                               api_url=UNUSED_API_URL)
+        url = database_url or f"sqlite+aiosqlite:///{Path(tmp) / 'factory.db'}"
+        # The bench's own runs stand in for the in-process worker's (which would claim them).
+        options = ServerOptions(database_url=url, engine="offline", worker=None,
+                                cpu_workers=cpu_workers)
+        runner = web.AppRunner(make_app(settings, options), access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        endpoint = f"http://127.0.0.1:{runner.addresses[0][1]}/webhook"
+        loop = asyncio.get_running_loop()
+        phases: dict[str, dict[str, Any]] = {}
+        try:
+            spawn = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as sender:
+                async def send(first: int) -> list[Burst]:
+                    return await loop.run_in_executor(sender, _client_process, endpoint, secret,
+                                                      first, deliveries, rounds)
+
+                phases["idle"] = _phase(await send(0), 0, 0, os.getloadavg()[0])
+                if busy:
+                    runs = BusyRuns(runner.app[STORE], busy)
+                    try:
+                        await runs.first_ended.wait()  # warmed up: every step has run once
+                        load = os.getloadavg()[0]
+                        bursts = await send(1 + WARMUP + rounds * deliveries)
+                    finally:
+                        ended = await runs.stop()
+                    phases["busy"] = _phase(bursts, busy, ended, load)
+        finally:
+            await runner.cleanup()
+    return {
+        "deliveries": deliveries, "rounds": rounds, "cpu_workers": cpu_workers,
+        "payload_bytes": len(_payload(json.loads(EXAMPLE.read_text(encoding="utf-8")), 1)),
+        "store": "sqlite (temporary file)" if database_url is None else url.split(":", 1)[0],
+        **phases,
+    }
+
+
+def rows(result: dict[str, Any]) -> list[list[str]]:
+    """One row per phase: idle, then busy."""
+    return [
+        [name, str(r["busy_runs"]), str(r["runs_ended"]), f"{r['load_1m']:.1f}",
+         f"{r['p50_ms']:.1f}", f"{r['p99_ms']:.1f}", f"{r['max_ms']:.1f}", f"{r['per_s']:.0f}"]
+        for name in ("idle", "busy") if (r := result.get(name)) is not None
+    ]

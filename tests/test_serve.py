@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import CPU_WORKERS
 from factory.cli import main
 from factory.commands import serve
 from pipeline.config import Settings
@@ -41,14 +42,18 @@ def test_a_missing_setting_is_one_line_and_exit_3(
     assert err.strip() == "factory: error: GITHUB_APP_ID is not set"
 
 
-def test_serve_takes_the_in_process_worker_s_lease_and_heartbeat(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], app_key: KeyPair,
-    tmp_path: Path,
-) -> None:
+def _set_app_env(monkeypatch: pytest.MonkeyPatch, app_key: KeyPair, tmp_path: Path) -> None:
     for name, value in {"GITHUB_APP_ID": "1", "GITHUB_PRIVATE_KEY": app_key.private,
                         "GITHUB_WEBHOOK_SECRET": "s", "FACTORY_DATA_DIR": str(tmp_path),
                         "FACTORY_ENGINE": "offline"}.items():
         monkeypatch.setenv(name, value)
+
+
+def test_serve_takes_the_in_process_worker_s_lease_and_heartbeat(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], app_key: KeyPair,
+    tmp_path: Path,
+) -> None:
+    _set_app_env(monkeypatch, app_key, tmp_path)
     assert main(["serve", "--port", "1", "--lease", "10", "--heartbeat", "5"]) == 3
     assert "must exceed 3 heartbeats" in capsys.readouterr().err
     parser = argparse.ArgumentParser()
@@ -57,6 +62,24 @@ def test_serve_takes_the_in_process_worker_s_lease_and_heartbeat(
                                  Settings())
     assert options.worker is not None
     assert (options.worker.lease_seconds, options.worker.heartbeat_seconds) == (20, 2)
+
+
+def test_serve_s_worker_checks_in_low_priority_child_processes(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], app_key: KeyPair,
+    tmp_path: Path,
+) -> None:
+    _set_app_env(monkeypatch, app_key, tmp_path)
+    parser = argparse.ArgumentParser()
+    serve.configure(parser)
+
+    def cpu_workers(*flags: str) -> int:
+        return serve.options_from(parser.parse_args(list(flags)), Settings()).cpu_workers
+
+    assert cpu_workers() == CPU_WORKERS
+    assert cpu_workers("--cpu-workers", "1") == 1
+    assert cpu_workers("--cpu-workers", "1", "--no-worker") == 0  # no runs here to check
+    assert main(["serve", "--port", "1", "--cpu-workers", "-1"]) == 3
+    assert "cpu workers must be 0 or more" in capsys.readouterr().err
 
 
 def test_serve_answers_healthz_and_stops_on_sigterm(tmp_path: Path, app_key: KeyPair) -> None:

@@ -135,3 +135,15 @@ async def test_payloads_past_the_retention_are_forgotten_and_ids_kept(
         ("d-1", True), ("d-2", True), ("d-3", False)]  # the unhandled one keeps its payload
     assert await store.record_delivery(delivery(1), "s2", LEASE) is False  # still a duplicate
     assert await store.forget_payloads(datetime.now(UTC) - timedelta(days=1)) == 0
+
+
+async def test_a_delivery_s_body_is_stored_as_given_and_read_back_as_its_payload(
+    store: SqlRunStore,
+) -> None:
+    text = '{"action": "labeled", "issue": {"number": 7, "title": "Rezeptbox für alle"}}'
+    assert await store.record_delivery(
+        Delivery("d-text", "issues", {"ignored": "the body is what is stored"}, text),
+        "dead", LAPSED) is True
+    [replayed] = await store.claim_deliveries("s2", LEASE, 10)
+    assert replayed.payload == {"action": "labeled",
+                                "issue": {"number": 7, "title": "Rezeptbox für alle"}}

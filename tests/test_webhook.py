@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import pytest
@@ -266,3 +267,48 @@ async def test_a_comment_with_a_wrong_id_is_400(client: Client) -> None:
     data["comment"]["id"] = "12"
     status, answer = await post(client, "issue_comment", data)
     assert status == 400 and "comment.id" in answer["message"]
+
+
+def _signed_text(text: str, delivery: str) -> tuple[bytes, dict[str, str]]:
+    body = text.encode()
+    _, headers = signed("issues", {}, delivery)
+    headers["X-Hub-Signature-256"] = signature_of(WEBHOOK_SECRET, body)
+    return body, headers
+
+
+async def test_the_payload_is_stored_as_the_text_received(client: Client) -> None:
+    # Not ASCII, indented: text that encoding the parsed payload again would not give back.
+    text = json.dumps(labeled(1, "Rezeptbox für Familien", "Speichern"), ensure_ascii=False,
+                      indent=1)
+    body, headers = _signed_text(text, "as-received")
+    assert (await client.post("/webhook", data=body, headers=headers)).status == 202
+    async with client.app[STORE].engine.connect() as conn:  # type: ignore[attr-defined]
+        stored = (await conn.exec_driver_sql(
+            "SELECT payload FROM deliveries WHERE id = 'as-received'")).scalar_one()
+    assert stored == text
+    # ...and it is read back as the payload, for a replay
+    await client.app[STORE].release_deliveries(client.app[EVENTS].claims.owner, {"as-received"})
+    [replayed] = await client.app[STORE].claim_deliveries("next", 30, 10)
+    assert replayed.payload["issue"]["title"] == "Rezeptbox für Familien"
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+async def test_json_that_only_python_reads_is_400_and_stores_nothing(
+    client: Client, constant: str
+) -> None:
+    # A valid issues payload but for a field no handler reads: no database stores it as JSON.
+    text = json.dumps(labeled(1, "x"))[:-1] + f', "score": {constant}}}'
+    body, headers = _signed_text(text, "not-json")
+    response = await client.post("/webhook", data=body, headers=headers)
+    assert response.status == 400
+    assert await client.app[STORE].record_delivery(
+        Delivery("not-json", "issues", {}), "s", 30) is True
+
+
+async def test_a_payload_not_in_utf8_is_400(client: Client) -> None:
+    body = json.dumps(labeled(1, "x")).encode("utf-16")  # Python's json.loads reads it
+    _, headers = signed("issues", {}, "utf-16")
+    headers["X-Hub-Signature-256"] = signature_of(WEBHOOK_SECRET, body)
+    response = await client.post("/webhook", data=body, headers=headers)
+    assert (response.status, (await response.json())["message"]) == (
+        400, "the payload is not UTF-8 JSON")

@@ -13,23 +13,29 @@ def test_nearest_rank_percentiles() -> None:
     assert webhook_bench.percentile([7.0], 99) == 7.0
 
 
-async def test_every_delivery_is_verified_and_accepted() -> None:
-    result = await webhook_bench.run(deliveries=8, rounds=2)
+async def test_the_idle_phase_alone_verifies_and_accepts_every_delivery() -> None:
+    result = await webhook_bench.run(deliveries=8, rounds=2, busy=0, cpu_workers=0)
+    idle = result["idle"]
     # 202 means each one passed the signature check and was recorded and queued.
-    assert result["statuses"] == {"202": 16}
-    assert 0 < result["p50_ms"] <= result["p99_ms"] <= result["max_ms"]
-    assert result["per_s"] > 0
-    assert len(result["by_round"]) == 2
+    assert idle["statuses"] == {"202": 16}
+    assert 0 < idle["p50_ms"] <= idle["p99_ms"] <= idle["max_ms"]
+    assert idle["per_s"] > 0 and idle["load_1m"] >= 0
+    assert len(idle["by_round"]) == 2
+    assert "busy" not in result
     table = webhook_bench.rows(result)
-    assert [r[0] for r in table] == ["1", "2", "all"]
+    assert [r[0] for r in table] == ["idle"]
     assert all(len(r) == len(webhook_bench.COLUMNS) for r in table)
 
 
-async def test_real_payloads_are_sent_while_runs_execute_in_the_server() -> None:
-    result = await webhook_bench.run(deliveries=20, rounds=2, busy=1)
-    assert result["statuses"] == {"202": 40}
+async def test_both_phases_send_real_payloads_the_second_while_runs_execute() -> None:
+    result = await webhook_bench.run(deliveries=20, rounds=2, busy=1, cpu_workers=1)
     assert result["payload_bytes"] > 12_000  # the recorded example, not a toy
-    assert result["busy_runs"] == 1 and result["runs_ended"] >= 1
+    assert result["idle"]["statuses"] == result["busy"]["statuses"] == {"202": 40}
+    assert (result["idle"]["busy_runs"], result["idle"]["runs_ended"]) == (0, 0)
+    # measured once a run had ended, so the runs went through every step meanwhile
+    assert result["busy"]["busy_runs"] == 1 and result["busy"]["runs_ended"] >= 1
+    assert result["cpu_workers"] == 1
+    assert [r[0] for r in webhook_bench.rows(result)] == ["idle", "busy"]
 
 
 async def test_bad_arguments_are_refused() -> None:
@@ -37,3 +43,5 @@ async def test_bad_arguments_are_refused() -> None:
         await webhook_bench.run(deliveries=0)
     with pytest.raises(ValueError):
         await webhook_bench.run(busy=-1)
+    with pytest.raises(ValueError):
+        await webhook_bench.run(cpu_workers=-1)

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bot import webhook_bench
+from bot.app import CPU_WORKERS
 from pipeline.bench import check, dag, overhead, retry
 from pipeline.bench.workload import DEFAULT_IDEAS, build_workloads
 from pipeline.config import FactoryConfig
@@ -63,8 +64,12 @@ def configure(p: argparse.ArgumentParser) -> None:
     p_hook.add_argument("--rounds", type=int, default=webhook_bench.DEFAULT_ROUNDS,
                         help="bursts to send, one after another (default %(default)s)")
     p_hook.add_argument("--database-url", help="a migrated store to use (default: temp SQLite)")
-    p_hook.add_argument("--busy", type=int, default=0, metavar="N",
-                        help="offline runs executing in the server's process meanwhile")
+    p_hook.add_argument("--busy", type=int, default=webhook_bench.DEFAULT_BUSY, metavar="N",
+                        help="offline runs executing in the server's process in the second "
+                             "phase; 0: the idle phase only (default %(default)s)")
+    p_hook.add_argument("--cpu-workers", type=int, default=CPU_WORKERS,
+                        metavar="N", help="child processes for the runs' CPU-heavy steps, as "
+                                          "`serve --cpu-workers` (default %(default)s)")
 
 
 def _add(names: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
@@ -104,7 +109,8 @@ async def _measure(args: argparse.Namespace) -> tuple[dict[str, Any], Sequence[s
         return result, check.COLUMNS, check.rows(result)
     if args.bench == "webhook":
         result = await webhook_bench.run(deliveries=args.deliveries, rounds=args.rounds,
-                                         database_url=args.database_url, busy=args.busy)
+                                         database_url=args.database_url, busy=args.busy,
+                                         cpu_workers=args.cpu_workers)
         return result, webhook_bench.COLUMNS, webhook_bench.rows(result)
     config = FactoryConfig()
     latency = LatencyModel(ttft_s=args.ttft, tokens_per_s=args.tokens_per_s)

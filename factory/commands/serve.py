@@ -9,7 +9,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.app import ServerOptions, make_app
+from bot.app import CPU_WORKERS, ServerOptions, make_app
 from bot.deliveries import PAYLOAD_RETENTION_DAYS
 from bot.settings import load_settings
 from factory.commands.worker import add_lease_flags, pacing
@@ -32,6 +32,10 @@ def configure(p: argparse.ArgumentParser) -> None:
                    help="serve webhooks only; `factory worker` processes execute the runs")
     p.add_argument("--max-runs", type=int, default=WorkerOptions().max_runs,
                    help="runs the in-process worker executes at once")
+    p.add_argument("--cpu-workers", type=int, default=CPU_WORKERS, metavar="N",
+                   help="low-priority child processes for the runs' static checks and "
+                        "rendering, off the webhook's event loop; 0: a thread "
+                        "(default %(default)s)")
     add_lease_flags(p)
     p.set_defaults(handler=main)
 
@@ -46,7 +50,8 @@ def options_from(args: argparse.Namespace, settings: Settings) -> ServerOptions:
     check_providers(engine, config)
     worker = None if args.no_worker else pacing(args)
     return ServerOptions(database_url=settings.database(), engine=engine, base_config=config,
-                         worker=worker, payload_retention_days=(
+                         worker=worker, cpu_workers=0 if worker is None else args.cpu_workers,
+                         payload_retention_days=(
                              settings.payload_retention_days or PAYLOAD_RETENTION_DAYS))
 
 

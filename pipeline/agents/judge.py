@@ -7,7 +7,6 @@ whatever its score, and the report lists what was not built.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 
 from pydantic import BaseModel, Field
@@ -19,6 +18,7 @@ from pipeline.asks import CheckpointQuestion, JudgeAsk
 from pipeline.context import RunContext
 from pipeline.errors import InvalidAnswer
 from pipeline.markdown import cell
+from pipeline.offload import off_loop
 from pipeline.status import Stage
 
 NO_VERDICT = "the judge gave no verdict"
@@ -61,6 +61,11 @@ class JudgeReport(BaseModel):
         return self.score >= self.threshold and not self.blocking
 
 
+def decide_by_code(project: Project) -> dict[str, Outcome]:
+    """The outcomes of the checkpoints that code decides, by checkpoint id."""
+    return {c.id: c.decide(project) for c in CHECKPOINTS if c.decide is not None}
+
+
 async def judge(ctx: RunContext, project: Project) -> JudgeReport:
     """Run the SDK's checks, ask the engine, decide the code checkpoints, total the points."""
     questions = [CheckpointQuestion(id=c.id, question=c.question)
@@ -73,9 +78,7 @@ async def judge(ctx: RunContext, project: Project) -> JudgeReport:
     except InvalidAnswer as exc:  # the code checkpoints still stand; the judged ones fail
         opinion = JudgeOpinion(verdicts=[], summary=f"{UNREADABLE_OPINION}: {exc}")
     judged = replace(project, sdk=sdk, claims=opinion.features)
-    # The checks parse every file: keep them off the event loop.
-    decided = await asyncio.to_thread(
-        lambda: {c.id: c.decide(judged) for c in CHECKPOINTS if c.decide is not None})
+    decided = await off_loop(decide_by_code, judged)  # the checks parse every file
     verdicts = {v.id: v for v in opinion.verdicts}
     results = []
     for c in CHECKPOINTS:

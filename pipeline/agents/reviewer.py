@@ -9,6 +9,7 @@ from pipeline.answers import FileReview, FileSpec, Plan
 from pipeline.asks import FileReviewAsk
 from pipeline.checks import Diagnostic, check_files
 from pipeline.context import RunContext
+from pipeline.offload import off_loop
 from pipeline.status import Stage
 
 WHOLE_PROJECT_RULES = frozenset({"pubspec-unused-dependency"})
@@ -35,6 +36,12 @@ class Verdict:
     findings: list[Diagnostic]
 
 
+def file_findings(files: dict[str, str], path: str) -> list[Diagnostic]:
+    """The static-check findings on `path` among `files`, less the whole-project ones."""
+    return [d for d in check_files(files, only={path}, factory_rules=True)
+            if d.rule not in WHOLE_PROJECT_RULES]
+
+
 def format_findings(findings: list[Diagnostic]) -> str:
     """Static-check findings as feedback lines a model can act on."""
     return "\n".join(f"{d.file}:{d.line}:{d.column}: {d.rule}: {d.message}" for d in findings)
@@ -51,11 +58,7 @@ async def review_file(
     it compiles depends on them). A file the factory derived itself (`model_review=False`)
     is judged by the static checks alone.
     """
-    files = {**context, spec.path: content}
-    diagnostics = [
-        d for d in check_files(files, only={spec.path}, factory_rules=True)
-        if d.rule not in WHOLE_PROJECT_RULES
-    ]
+    diagnostics = await off_loop(file_findings, {**context, spec.path: content}, spec.path)
     errors = [d for d in diagnostics if d.severity == "error"]
     if errors:
         return Verdict(False, "Static checks failed:\n" + format_findings(errors), errors)

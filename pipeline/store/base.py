@@ -76,6 +76,9 @@ class Delivery:
     id: str
     event: str
     payload: dict[str, Any]
+    body: str | None = None
+    """The payload's JSON text as received, stored as it is instead of encoded again; None
+    when there is none (a replayed delivery)."""
 
 
 class RunStore(abc.ABC):

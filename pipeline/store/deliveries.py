@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, null, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pipeline.store.base import Delivery
+from pipeline.store.coltypes import EncodedJson
 from pipeline.store.tables import deliveries
 from pipeline.store.upsert import insert_new_many
 
@@ -32,8 +33,9 @@ def _lapsed(now: datetime) -> tuple[ColumnElement[bool], ...]:
 
 def row(delivery: Delivery, owner: str, lease_seconds: float, now: datetime) -> dict[str, Any]:
     """The `deliveries` row of a delivery received now and claimed by `owner`."""
+    payload = delivery.payload if delivery.body is None else EncodedJson(delivery.body)
     return {
-        "id": delivery.id, "event": delivery.event, "payload": delivery.payload,
+        "id": delivery.id, "event": delivery.event, "payload": payload,
         "received_at": now, "claimed_by": owner,
         "claimed_until": now + timedelta(seconds=lease_seconds),
     }

@@ -14,6 +14,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from pipeline.errors import ConfigError
 from pipeline.store import migrate
+from pipeline.store.coltypes import to_json
 from pipeline.store.errors import StoreUnavailable
 from pipeline.store.sql import SqlRunStore
 
@@ -75,11 +76,11 @@ def make_engine(url: str) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(parsed)
+        engine = create_async_engine(parsed, json_serializer=to_json)
         _tune_sqlite(engine)
     else:
         # pre_ping replaces connections a restarted or failed-over server dropped.
-        engine = create_async_engine(parsed, pool_pre_ping=True)
+        engine = create_async_engine(parsed, pool_pre_ping=True, json_serializer=to_json)
     _name_disconnects(engine)
     return engine
 

@@ -24,6 +24,7 @@ from pipeline.engines.offline.planner import plan_app
 from pipeline.engines.offline.reviewers import review_plan
 from pipeline.engines.offline.writer import write_file
 from pipeline.errors import EngineError
+from pipeline.offload import off_loop
 
 MODEL = "offline"
 CHARS_PER_TOKEN = 4
@@ -45,7 +46,7 @@ class OfflineEngine:
 
     async def ask(self, ask: Ask, answer_type: type[A]) -> Reply[A]:
         """Answer `ask` with `answer_type`; usage counts the tokens a model would have used."""
-        answer = self.answer(ask)
+        answer = await off_loop(self.answer, ask)  # rules, templates and checks: CPU only
         if not isinstance(answer, answer_type):
             raise EngineError(
                 f"{type(ask).__name__} is answered with {type(answer).__name__}, "
