@@ -9,6 +9,7 @@ from pipeline.checks.api_model import (
     LibraryApi,
     LibraryRef,
     Member,
+    Outline,
     TypeApi,
     Typedef,
     TypeKind,
@@ -36,10 +37,23 @@ def base_name(type_text: str) -> tuple[str | None, str] | None:
 class ApiIndex:
     """Libraries by URI, and lookups across them (memoized: the index never changes)."""
 
-    def __init__(self, libraries: Mapping[str, LibraryApi], sources: tuple[str, ...] = ()) -> None:
+    def __init__(self, libraries: Mapping[str, LibraryApi], sources: tuple[str, ...] = (),
+                 outlines: Mapping[str, Outline] | None = None) -> None:
         self.libraries = libraries
         self.sources = sources
+        self._outlines = outlines
         self._exports: dict[str, tuple[dict[str, str], bool]] = {}
+
+    @property
+    def outlines(self) -> Mapping[str, Outline] | None:
+        """The outlines given at construction (None: computed from the libraries)."""
+        return self._outlines
+
+    def outline(self, uri: str) -> Outline | None:
+        if self._outlines is not None:
+            return self._outlines.get(uri)
+        library = self.libraries.get(uri)
+        return library.outline() if library is not None else None
 
     def library(self, uri: str) -> LibraryApi | None:
         return self.libraries.get(uri)
@@ -48,15 +62,16 @@ class ApiIndex:
         if uri in self._exports:
             return self._exports[uri]
         self._exports[uri] = ({}, True)  # an export cycle adds nothing new
-        library = self.libraries.get(uri)
-        if library is None:
+        outline = self.outline(uri)
+        if outline is None:
             return {}, False
-        names = {n: uri for n in _declared(library) if not n.startswith("_")}
+        names = dict.fromkeys(outline.names, uri)
         complete = True
-        for export in library.exports:
+        for export in outline.exports:
             exported, exported_complete = self._namespace(export.uri)
-            if export.uri not in self.libraries and export.show is not None:
-                exported_complete = True  # unfollowable, but `show` still says what comes
+            if self.outline(export.uri) is None and export.show is not None:
+                # Unfollowable, but `show` still says what comes (known by name only).
+                exported, exported_complete = dict.fromkeys(export.show, export.uri), True
             complete = complete and exported_complete
             for name, origin in exported.items():
                 if export.admits(name):
@@ -70,7 +85,7 @@ class ApiIndex:
 
     def exports_complete(self, uri: str) -> bool:
         """Whether every export of `uri` could be followed (so a name not exported is unknown)."""
-        return uri in self.libraries and self._namespace(uri)[1]
+        return self.outline(uri) is not None and self._namespace(uri)[1]
 
     def type(self, library: str, name: str) -> TypeApi | None:
         """The type `name` as seen by a file importing `library` (typedefs followed)."""
@@ -80,12 +95,13 @@ class ApiIndex:
     def function(self, library: str, name: str) -> tuple[Member, ...]:
         """The top-level function, getter, setter or variable `name` that `library` exports."""
         origin = self.exports(library).get(name)
-        found = self.libraries[origin].functions.get(name) if origin is not None else None
-        return found or ()
+        declaring = self.libraries.get(origin) if origin is not None else None
+        return declaring.functions.get(name, ()) if declaring is not None else ()
 
     def typedef(self, library: str, name: str) -> Typedef | None:
         origin = self.exports(library).get(name)
-        return self.libraries[origin].typedefs.get(name) if origin is not None else None
+        declaring = self.libraries.get(origin) if origin is not None else None
+        return declaring.typedefs.get(name) if declaring is not None else None
 
     def _declared_type(self, library: str, name: str, depth: int = 0) -> TypeApi | None:
         declaring = self.libraries.get(library)
@@ -158,20 +174,24 @@ class ApiIndex:
         return order, complete
 
     def member(self, type_api: TypeApi, name: str) -> tuple[Member, ...]:
-        """What `type_api` has under `name`, declared or inherited (nearest declaration wins)."""
+        """What `type_api` has under `name`: its own members, static ones included, then the
+        instance members it inherits (the nearest declaration wins)."""
         if name in type_api.members:
             return type_api.members[name]
         for parent in self.supertypes(type_api)[0]:
-            if name in parent.members:
-                return parent.members[name]
+            inherited = tuple(m for m in parent.members.get(name, ()) if not m.static)
+            if inherited:
+                return inherited
         return ()
 
     def members(self, type_api: TypeApi) -> dict[str, tuple[Member, ...]]:
-        """Every member `type_api` has, declared or inherited."""
-        found: dict[str, tuple[Member, ...]] = {}
-        for each in (type_api, *self.supertypes(type_api)[0]):
-            for name, declared in each.members.items():
-                found.setdefault(name, declared)
+        """Every member `type_api` has: its own, and the instance members it inherits."""
+        found: dict[str, tuple[Member, ...]] = dict(type_api.members)
+        for parent in self.supertypes(type_api)[0]:
+            for name, declared in parent.members.items():
+                inherited = tuple(m for m in declared if not m.static)
+                if inherited:
+                    found.setdefault(name, inherited)
         return found
 
     def knows_all_members(self, type_api: TypeApi) -> bool:
@@ -189,10 +209,12 @@ class ApiIndex:
         seen: set[tuple[str, str]] = set()
         for uri in visible:
             for name, origin in self.exports(uri).items():
-                extension = self.libraries[origin].types.get(name)
-                if extension is None or extension.kind != TypeKind.EXTENSION:
+                outline = self.outline(origin)
+                if outline is None or name not in outline.extensions or (origin, name) in seen:
                     continue
-                if (origin, name) in seen or not extension.on:
+                declaring = self.libraries.get(origin)
+                extension = declaring.types[name] if declaring is not None else None
+                if extension is None or not extension.on:
                     continue
                 on = self.resolve(extension.on[0], origin)
                 if on is not None and (on.library, on.name) in targets:
@@ -208,7 +230,3 @@ def _is_object(type_api: TypeApi) -> bool:
     return type_api.library == CORE and type_api.name == "Object"
 
 
-def _declared(library: LibraryApi) -> Iterable[str]:
-    yield from library.types
-    yield from library.functions
-    yield from library.typedefs

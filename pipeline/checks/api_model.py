@@ -6,6 +6,7 @@ them; `ApiIndex.resolve` turns such a text into the type it names in a library's
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -28,13 +29,18 @@ class TypeKind(StrEnum):
 
 @dataclass(frozen=True)
 class Param:
-    """One parameter; a positional one is required unless it sits in `[...]`."""
+    """One parameter; a positional one is required unless it sits in `[...]`.
+
+    `origin` is "this" for `this.x`, "super" for `super.x` (their type then comes from the
+    field or the super constructor where the extractor could find it), else "".
+    """
 
     name: str
     type: str | None = None
     named: bool = False
     required: bool = True
     default: str | None = None
+    origin: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,13 +95,18 @@ class Member:
 
 @dataclass(frozen=True)
 class Constructor:
-    """A constructor; `name` is "" for the unnamed one (`Foo(...)`), else `Foo.name(...)`."""
+    """A constructor; `name` is "" for the unnamed one (`Foo(...)`), else `Foo.name(...)`.
+
+    `super_call` names the superclass constructor it calls ("" the unnamed one, implicitly so
+    when it has no `super(...)` initializer), None for a factory or a redirecting constructor.
+    """
 
     name: str
     signature: Signature
     const: bool = False
     factory: bool = False
     deprecated: str | None = None
+    super_call: str | None = ""
 
 
 @dataclass(frozen=True)
@@ -158,11 +169,26 @@ class LibraryApi:
     """One library (its parts included): what it declares, imports and re-exports."""
 
     uri: str
-    types: dict[str, TypeApi] = field(default_factory=dict)
-    functions: dict[str, tuple[Member, ...]] = field(default_factory=dict)
-    typedefs: dict[str, Typedef] = field(default_factory=dict)
+    types: Mapping[str, TypeApi] = field(default_factory=dict)
+    functions: Mapping[str, tuple[Member, ...]] = field(default_factory=dict)
+    typedefs: Mapping[str, Typedef] = field(default_factory=dict)
     imports: tuple[LibraryRef, ...] = ()
     exports: tuple[LibraryRef, ...] = ()
 
     def declares(self, name: str) -> bool:
         return name in self.types or name in self.functions or name in self.typedefs
+
+    def outline(self) -> Outline:
+        names = [*self.types, *self.functions, *self.typedefs]
+        extensions = [n for n, t in self.types.items() if t.kind == TypeKind.EXTENSION]
+        return Outline(tuple(sorted(n for n in names if not n.startswith("_"))), self.exports,
+                       tuple(sorted(extensions)))
+
+
+@dataclass(frozen=True)
+class Outline:
+    """What a library shows importers without decoding it: public names, exports, extensions."""
+
+    names: tuple[str, ...] = ()
+    exports: tuple[LibraryRef, ...] = ()
+    extensions: tuple[str, ...] = ()

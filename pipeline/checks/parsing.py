@@ -49,6 +49,11 @@ def parse(text: str) -> Tree:
     return _parser().parse(text.encode("utf-8"))
 
 
+def parse_once(source: bytes) -> Tree:
+    """The parse tree of a file read once (an SDK's): kept out of `parse`'s cache."""
+    return _parser().parse(source)
+
+
 def text_of(node: Node) -> str:
     """The source text a node spans."""
     raw = node.text
