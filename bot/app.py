@@ -110,7 +110,7 @@ async def _worker(app: web.Application) -> AsyncIterator[None]:
         yield
         return
     runner = GitHubRunner(app[STORE], app[AUTH], min_interval_s=options.check_interval_s,
-                          metrics=app[METRICS])
+                          metrics=app[METRICS], ci_signals=app[EVENTS].ctx.ci_signals)
     worker = Worker(app[STORE], runner, options=options.worker)
     app[WORKER] = worker
     task = asyncio.create_task(worker.run(), name="in-process worker")

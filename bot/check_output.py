@@ -72,6 +72,8 @@ class Display:
     """The latest panel round's votes, each naming its model."""
     notes: list[str] = field(default_factory=list)
     """How the engines had to answer (a feature a server lacks)."""
+    ci: list[str] = field(default_factory=list)
+    """What the repository's CI reported, what was repaired, whether it went green."""
 
     def summary(self, headline: str = "") -> str:
         """The markdown table (and gates and commits) for the check run's summary."""
@@ -89,8 +91,8 @@ class Display:
         if self.commits:
             lines += ["", "**Commits**", ""]
             lines += [f"- `{sha[:7]}` {key}" for key, sha in self.commits]
-        for title, items in (("Panel votes", self.votes), ("Models", self.models),
-                             ("Engine notes", self.notes)):
+        for title, items in (("Repository CI", self.ci), ("Panel votes", self.votes),
+                             ("Models", self.models), ("Engine notes", self.notes)):
             if items:
                 lines += ["", f"**{title}**", "", *(f"- {cell(item)}" for item in items)]
         if self.engine:

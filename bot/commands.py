@@ -17,6 +17,7 @@ from bot.context import BotContext, origin_of
 from bot.errors import NotFound
 from bot.github import GitHub
 from pipeline.agents.plan_rules import path_problem
+from pipeline.ci_repair import WAITING as CI_WAITING
 from pipeline.status import LIVE, FileStatus, RunStatus
 from pipeline.store.base import RunRecord
 
@@ -93,14 +94,18 @@ async def _cancel(ctx: BotContext, run: RunRecord) -> str:
 async def _retry(ctx: BotContext, run: RunRecord, commands: Commands) -> str:
     if not commands.retry:
         return replies.RETRY_WHICH
-    if run.status in LIVE:
+    waiting_ci = run.status is RunStatus.RUNNING and bool(run.request.get(CI_WAITING))
+    if run.status in LIVE and not waiting_ci:
         return replies.BUSY.format(status=run.status.value)
     planned = [f.path for f in await ctx.store.files(run.id)]
     paths, problems = resolve_files(commands.retry, planned)
     if problems:
         return "\n\n".join(problems)
-    await ctx.store.update_run(run.id, request={"retry": paths, "note": commands.note})
-    await ctx.store.set_status(run.id, RunStatus.QUEUED)
+    # A run waiting for CI picks the request up itself (`pipeline.ci_repair`).
+    kept = run.request if waiting_ci else {}
+    await ctx.store.update_run(run.id, request={**kept, "retry": paths, "note": commands.note})
+    if not waiting_ci:
+        await ctx.store.set_status(run.id, RunStatus.QUEUED)
     note = f" with your note: _{commands.note}_" if commands.note else ""
     return replies.RETRY_QUEUED.format(files=", ".join(f"`{p}`" for p in paths), note=note)
 

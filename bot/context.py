@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.ci_signals import CiSignals
 from pipeline.config import FactoryConfig
 from pipeline.store.base import RunStore
 
@@ -21,6 +22,8 @@ class BotContext:
     base_config: FactoryConfig = field(default_factory=FactoryConfig)
     """The server's config; a repository's `.github/factory.yml` overrides its knobs."""
     app_id: int = 0
+    ci_signals: CiSignals = field(default_factory=CiSignals)
+    """Wakes this process's runs that wait for CI when an event reports on their head."""
 
 
 def origin_of(repo: str, **keys: Any) -> dict[str, Any]:

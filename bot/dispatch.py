@@ -16,14 +16,15 @@ from collections.abc import Callable
 
 from gidgethub import routing, sansio
 
-from bot import checks, commands, installations, issues, replies
+from bot import checks, ci_events, commands, installations, issues, replies
 from bot.comments import post_comment
 from bot.context import BotContext
 from bot.deliveries import DeliveryClaims
 from bot.github import GitHub
 from bot.metrics import Metrics
 
-ROUTER = routing.Router(issues.router, commands.router, checks.router, installations.router)
+ROUTER = routing.Router(issues.router, commands.router, checks.router, installations.router,
+                        ci_events.router)
 QUEUE_SIZE = 1000
 """Events waiting for a handler; beyond this the webhook answers 503 and GitHub can redeliver."""
 REPLAY_ROOM = QUEUE_SIZE // 2

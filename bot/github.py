@@ -149,6 +149,16 @@ class GitHub:
         async with github_errors():
             return await self.api.getitem(url, dict(url_vars or {}), oauth_token=token)
 
+    async def get_all(
+        self, url: str, url_vars: Mapping[str, Any] | None = None, *, key: str | None = None
+    ) -> list[Any]:
+        """GET every page of a list (following `Link: rel="next"`); `key` names the list in
+        an answer that wraps it (`check_runs` in `{"total_count": 2, "check_runs": [...]}`)."""
+        token = await self._token()
+        async with github_errors():
+            return [item async for item in self.api.getiter(
+                url, dict(url_vars or {}), oauth_token=token, iterable_key=key)]
+
     async def post(
         self, url: str, url_vars: Mapping[str, Any] | None = None, *, data: Any
     ) -> Any:

@@ -56,8 +56,41 @@ class Comment(_Part):
     user: User
 
 
+Sha = Annotated[str, StringConstraints(strict=True, pattern=r"^[0-9a-f]{40}$")]
+Branch = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=255)]
+
+
+class App(_Part):
+    id: Id
+
+
+class SuiteOfRun(_Part):
+    head_branch: Branch | None = None
+
+
 class CheckRun(_Part):
     id: Id
+    head_sha: Sha
+    app: App | None = None
+    check_suite: SuiteOfRun | None = None
+
+
+class CheckSuite(_Part):
+    id: Id
+    head_sha: Sha
+    head_branch: Branch | None = None
+    app: App | None = None
+
+
+class HeadRepository(_Part):
+    full_name: FullName
+
+
+class WorkflowRun(_Part):
+    id: Id
+    head_sha: Sha
+    head_branch: Branch | None = None
+    head_repository: HeadRepository | None = None
 
 
 class Account(_Part):
@@ -88,6 +121,18 @@ class CheckRunEvent(_Part):
     check_run: CheckRun
 
 
+class CheckSuiteEvent(_Part):
+    installation: Installation | None = None
+    repository: Repository
+    check_suite: CheckSuite
+
+
+class WorkflowRunEvent(_Part):
+    installation: Installation | None = None
+    repository: Repository
+    workflow_run: WorkflowRun
+
+
 class InstallationEvent(_Part):
     installation: InstallationWithAccount
 
@@ -96,6 +141,8 @@ SHAPES: dict[str, type[_Part]] = {
     "issues": IssuesEvent,
     "issue_comment": IssueCommentEvent,
     "check_run": CheckRunEvent,
+    "check_suite": CheckSuiteEvent,
+    "workflow_run": WorkflowRunEvent,
     "installation": InstallationEvent,
 }
 """The events the routers handle; others are accepted and find no handler.

@@ -20,6 +20,8 @@ from bot.comments import post_comment, upsert_comment
 from bot.github import GitHub
 from bot.pull_request import PullRequest, mark_ready, open_pull
 from pipeline.events import (
+    CiReported,
+    CiWaiting,
     CriticReported,
     EngineNoted,
     Event,
@@ -52,6 +54,7 @@ PR_BODY = (
     "Run `{run_id}`."
 )
 GATE_COMMENT = "**Code Factory stopped: {title}**\n\n{summary}\n\nNo code was generated."
+CI_WAITING = "waiting for CI ({done} of {total} done)"
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +86,7 @@ class GitHubPublisher:
             LevelComplete: self._level, FilesRegenerated: self._regenerated,
             JudgeReported: self._judge, RunFinished: self._finished,
             PlanReviewed: self._votes, EngineNoted: self._noted,
+            CiWaiting: self._ci_waiting, CiReported: self._ci_reported,
         }
 
     async def emit(self, event: Event) -> None:
@@ -181,6 +185,15 @@ class GitHubPublisher:
 
     async def _regenerated(self, event: FilesRegenerated) -> None:
         await self._commit(event.key, event.files, event.message)
+
+    # -- the repository's CI ------------------------------------------------------------------
+    async def _ci_waiting(self, event: CiWaiting) -> None:
+        self.display.stage = CI_WAITING.format(done=event.done, total=event.total)
+        await self.check.refresh(force=True)
+
+    async def _ci_reported(self, event: CiReported) -> None:
+        self.display.ci = list(event.lines)
+        await self.check.refresh(force=True)
 
     # -- reports and verdict ------------------------------------------------------------------
     async def _critic(self, event: CriticReported) -> None:

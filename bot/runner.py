@@ -6,6 +6,8 @@ import logging
 from collections.abc import Callable
 
 from bot.auth import AppAuth
+from bot.ci_oracle import GitHubCi
+from bot.ci_signals import CiSignals
 from bot.errors import BotError
 from bot.metrics import Metrics
 from bot.publisher import GitHubPublisher
@@ -36,7 +38,7 @@ class GitHubRunner:
     def __init__(
         self, store: RunStore, auth: AppAuth, engines: EngineFactory = make_engine,
         *, min_interval_s: float | None = None, metrics: Metrics | None = None,
-        redis_url: str | None = None,
+        redis_url: str | None = None, ci_signals: CiSignals | None = None,
     ) -> None:
         self.store = store
         self.auth = auth
@@ -45,6 +47,8 @@ class GitHubRunner:
         self.metrics = metrics
         self.redis_url = Settings().redis_url if redis_url is None else redis_url
         """Where run events are copied as Redis Streams; empty: nowhere."""
+        self.ci_signals = ci_signals or CiSignals()
+        """Wake the runs waiting for CI when this process's webhooks report on their head."""
 
     def publisher(self, run: RunRecord) -> GitHubPublisher:
         """The sink that shows `run` on GitHub."""
@@ -65,8 +69,10 @@ class GitHubRunner:
         if streams is not None:
             sinks.append(streams)
         engine = self.engines(run.engine, FactoryConfig.model_validate(run.config))
+        ci = GitHubCi(publisher.gh, publisher.repo, publisher.branch.name,
+                      lambda: publisher.check.head_sha, self.auth.app_id, self.ci_signals)
         try:
-            await execute_run(self.store, run, FanOut(sinks), engine)
+            await execute_run(self.store, run, FanOut(sinks), engine, ci=ci)
         except BotError as exc:
             log.warning("publishing failed", extra={"run_id": run.id, "error": str(exc)})
             # A refusal after the final status was written (a 422 on ready-for-review, say)

@@ -25,6 +25,8 @@ class CiJob:
     conclusion: str | None
     """None while it runs."""
     url: str
+    ref: str = ""
+    """The reporter's own handle for the job (on GitHub, the check run's id)."""
 
     @property
     def done(self) -> bool:

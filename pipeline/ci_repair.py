@@ -23,8 +23,8 @@ CHECKPOINT = "ci"
 WAITING = "ci_waiting"
 """The request flag that lets a `/retry` in while the run waits for CI."""
 REPAIR_KEY = "ci-repair"
-FEEDBACK = ("The repository's CI failed on this file. Fix every problem it reported, keeping "
-            "the file's planned exports:\n{diagnostics}")
+FEEDBACK = ("The repository's CI failed on this file (repair round {round} of {rounds}). Fix "
+            "every problem it reported, keeping the file's planned exports:\n{diagnostics}")
 SHOWN_DIAGNOSTICS = 20
 
 
@@ -59,10 +59,10 @@ async def verify_with_ci(
         report.stopped = _why_not_repair(ctx, report, len(repaired))
         if report.stopped:
             break
-        result = await codegen.retry(
-            sorted(blamed), None, key=REPAIR_KEY, verb="repair after CI:",
-            notes={p: FEEDBACK.format(diagnostics="\n".join(
-                f"- {d}" for d in ds[:SHOWN_DIAGNOSTICS])) for p, ds in blamed.items()})
+        notes = {path: _feedback(ctx, len(repaired) + 1, [str(d) for d in found])
+                 for path, found in blamed.items()}
+        result = await codegen.retry(sorted(blamed), None, notes=notes, key=REPAIR_KEY,
+                                     verb="repair after CI:")
         repaired.append(sorted(blamed))
         if result.changed_nothing:
             report.repaired = repaired
@@ -71,6 +71,13 @@ async def verify_with_ci(
     await ctx.store.save_checkpoint(ctx.run_id, CHECKPOINT, report.model_dump(mode="json"))
     await ctx.emit(CiReported(run_id=ctx.run_id, state=report.state, lines=report.lines()))
     return report, result
+
+
+def _feedback(ctx: RunContext, round_number: int, diagnostics: list[str]) -> str:
+    """The reviewer's feedback for one blamed file: what CI said about it, this round."""
+    listed = "\n".join(f"- {d}" for d in diagnostics[:SHOWN_DIAGNOSTICS])
+    return FEEDBACK.format(round=round_number, rounds=ctx.config.ci_repair_rounds,
+                           diagnostics=listed)
 
 
 def _why_not_repair(ctx: RunContext, report: CiReport, rounds: int) -> str:

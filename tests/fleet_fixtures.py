@@ -16,7 +16,7 @@ from bot.settings import BotSettings
 from pipeline.store import open_store
 from pipeline.store.sql import SqlRunStore
 from tests.fakes.github_state import Repo
-from tests.github_values import FAST
+from tests.github_values import FAST, NO_CI_WAIT
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ async def webhooks(
 ) -> AsyncIterator[tuple[str, web.Application]]:
     """A `serve` app without a worker of its own: it only queues the runs webhooks start."""
     options = ServerOptions(database_url=pg_url, engine="offline", policy=FAST,
-                            check_interval_s=0.2, worker=None)
+                            check_interval_s=0.2, worker=None, base_config=NO_CI_WAIT)
     app = make_app(settings, options)
     runner = web.AppRunner(app)
     await runner.setup()

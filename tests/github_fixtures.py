@@ -25,13 +25,22 @@ from bot.dispatch import EventQueue
 from bot.github import GitHub, RetryingAPI
 from bot.metrics import Metrics
 from bot.settings import BotSettings
+from pipeline.config import FactoryConfig
 from pipeline.store.base import RunStore
 from pipeline.store.open import open_store
 from pipeline.worker import WorkerOptions
 from tests.fakes.github_api import FakeGitHub
 from tests.fakes.github_state import Repo
 from tests.github_server import Server
-from tests.github_values import APP_ID, FAST, INSTALLATION_ID, REPO, WEBHOOK_SECRET, KeyPair
+from tests.github_values import (
+    APP_ID,
+    FAST,
+    INSTALLATION_ID,
+    NO_CI_WAIT,
+    REPO,
+    WEBHOOK_SECRET,
+    KeyPair,
+)
 
 
 @pytest.fixture(scope="session")
@@ -98,7 +107,7 @@ def gh(api: RetryingAPI, auth: AppAuth, repo: Repo) -> GitHub:
 @pytest.fixture
 def options(tmp_path: Path) -> ServerOptions:
     return ServerOptions(database_url=f"sqlite+aiosqlite:///{tmp_path / 'factory.db'}",
-                         engine="offline", policy=FAST)
+                         engine="offline", policy=FAST, base_config=NO_CI_WAIT)
 
 
 @pytest.fixture
@@ -136,12 +145,18 @@ def dispatch(ctx: BotContext, auth: AppAuth) -> Callable[[str, dict[str, Any]], 
 
 
 @pytest.fixture
+def server_config() -> FactoryConfig:
+    """The server's config for `server`'s runs (a module playing CI overrides it)."""
+    return NO_CI_WAIT
+
+
+@pytest.fixture
 async def server(
-    settings: BotSettings, repo: Repo, tmp_path: Path
+    settings: BotSettings, repo: Repo, tmp_path: Path, server_config: FactoryConfig
 ) -> AsyncIterator[Server]:
     options = ServerOptions(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}", engine="offline",
-        policy=FAST, check_interval_s=0.2,
+        policy=FAST, check_interval_s=0.2, base_config=server_config,
         worker=WorkerOptions(max_runs=2, poll_seconds=0.02, sweep_seconds=5.0),
     )
     app = make_app(settings, options)

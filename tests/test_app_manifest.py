@@ -12,6 +12,7 @@ import yaml
 
 from bot.dispatch import ROUTER
 from pipeline.status import RunStatus
+from tests.fakes.github_actions import Job, Script
 from tests.fakes.github_api import FakeGitHub
 from tests.fakes.github_permissions import MANIFEST, NEEDS, READY_OPERATION, least
 from tests.fakes.github_state import Repo
@@ -41,7 +42,8 @@ def _manifest() -> dict[str, Any]:
 
 def test_events_cover_every_routed_event() -> None:
     routed = set(ROUTER._shallow_routes) | set(ROUTER._deep_routes)
-    assert routed == {"issues", "issue_comment", "check_run", "installation"}
+    assert routed == {"issues", "issue_comment", "check_run", "check_suite", "workflow_run",
+                      "installation"}
     assert set(_manifest()["default_events"]) == routed - ALWAYS_DELIVERED
 
 
@@ -68,7 +70,9 @@ async def test_permissions_are_the_least_that_the_bots_calls_need(
 ) -> None:
     """Every kind of call the bot makes, recorded by the fake with what each one asked of the
     token: a run on a repository with drafts, a /retry on its PR, and a run where GitHub
-    refuses drafts (WIP title, retitled)."""
+    refuses drafts (WIP title, retitled); the first run's CI fails once, in a job whose log
+    (not its annotations) blames a file, so the CI reads cover every endpoint."""
+    fake_github.actions.script = _red_once_in_the_log()
     number = repo.open_issue(*IDEA)["number"]
     assert await server.deliver("issues", labeled(number, *IDEA)) == 202
     run = await server.settle(number)
@@ -88,6 +92,22 @@ async def test_permissions_are_the_least_that_the_bots_calls_need(
     assert {spec[op] for op in called if op in spec} == _bot_paths()
     assert least([c.needs for c in fake_github.calls if c.needs]) == (
         _manifest()["default_permissions"])
+
+
+def _red_once_in_the_log() -> Script:
+    """A workflow red on the first head with lib/main.dart, its log blaming that file."""
+    first: list[bytes] = []
+
+    def script(repo: Repo, sha: str, branch: str) -> list[Job]:
+        content = repo.git.read(sha, "lib/main.dart")
+        if content is None or (first and content != first[0]):
+            return [Job("analyze")]
+        first.append(content)
+        return [Job("analyze", "failure", annotations=[{
+            "path": ".github", "message": "Process completed with exit code 1."}],
+            log="  error • Undefined name 'Nope' • lib/main.dart:3:5 • undefined_identifier\n")]
+
+    return script
 
 
 def test_the_fake_knows_what_every_endpoint_it_serves_needs(fake_github: FakeGitHub) -> None:

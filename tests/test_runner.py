@@ -13,7 +13,6 @@ from redis.asyncio import Redis
 from bot.auth import AppAuth
 from bot.runner import GitHubRunner
 from pipeline.agents.flutter_sdk import NOT_EXECUTED
-from pipeline.config import FactoryConfig
 from pipeline.errors import BadInput
 from pipeline.redis_events import RedisSink, run_stream
 from pipeline.status import RunStatus
@@ -21,7 +20,7 @@ from pipeline.store.base import RunRecord, RunStore
 from tests import test_redis_events
 from tests.fakes.github_api import FakeGitHub
 from tests.fakes.github_state import Repo
-from tests.github_values import INSTALLATION_ID, REPO
+from tests.github_values import INSTALLATION_ID, NO_CI_WAIT, REPO
 from tests.test_redis_events import REDIS_URL
 
 pytest_plugins = ["tests.github_fixtures"]
@@ -35,7 +34,7 @@ IDEA = "Recipe box\n\nA recipe box app to save and search family recipes with in
 async def github_run(store: RunStore, repo: Repo) -> RunRecord:
     """A running GitHub-origin run for a new issue on `repo`, as a worker has claimed it."""
     number = repo.open_issue("Recipe box", IDEA)["number"]
-    run = await store.create_run(IDEA, "offline", FactoryConfig().model_dump(mode="json"), {
+    run = await store.create_run(IDEA, "offline", NO_CI_WAIT.model_dump(mode="json"), {
         "kind": "github", "installation_id": INSTALLATION_ID, "repo": REPO, "issue": number,
         "branch": f"factory/issue-{number}-recipe-box", "default_branch": "main"})
     return await store.set_status(run.id, RunStatus.RUNNING)

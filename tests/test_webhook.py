@@ -312,3 +312,26 @@ async def test_a_payload_not_in_utf8_is_400(client: Client) -> None:
     response = await client.post("/webhook", data=body, headers=headers)
     assert (response.status, (await response.json())["message"]) == (
         400, "the payload is not UTF-8 JSON")
+
+
+@pytest.mark.parametrize(("event", "part", "field", "value"), [
+    ("check_run", "check_run", "head_sha", "abc"),
+    ("check_run", "check_run", "head_sha", 7),
+    ("check_suite", "check_suite", "head_sha", "HEAD"),
+    ("check_suite", "check_suite", "id", "1"),
+    ("workflow_run", "workflow_run", "head_sha", None),
+    ("workflow_run", "workflow_run", "head_branch", 3),
+])
+async def test_ci_events_with_wrong_types_are_400(
+    client: Client, event: str, part: str, field: str, value: Any
+) -> None:
+    data = payload(event, "completed")
+    data[part][field] = value
+    status, answer = await post(client, event, data)
+    assert status == 400 and f"{part}.{field}" in answer["message"]
+
+
+@pytest.mark.parametrize("event", ["check_run", "check_suite", "workflow_run"])
+async def test_real_ci_event_payloads_are_accepted(client: Client, event: str) -> None:
+    status, _ = await post(client, event, payload(event, "completed"))
+    assert status == 202

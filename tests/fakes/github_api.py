@@ -16,6 +16,7 @@ import jwt
 from aiohttp import web
 
 from tests.fakes import github_git as git_api
+from tests.fakes.github_actions import FakeActions
 from tests.fakes.github_git import Answer, Refused
 from tests.fakes.github_permissions import (
     ISSUE_OR_PULL,
@@ -55,6 +56,10 @@ class FakeGitHub:
         self.faults: dict[str, list[tuple[int, dict[str, str]]]] = {}
         self.token_lifetime_s = TOKEN_LIFETIME_S
         self.url = ""
+        self.observers: list[Callable[[str, Repo, dict[str, str], Any], None]] = []
+        """Told of every request handled without error (operation, repo, path params, body)."""
+        self.blobs: dict[str, str] = {}
+        """Text served without a token under /_blobs/ (where GitHub redirects a log download)."""
         self._runner: web.AppRunner | None = None
         self.handlers: dict[str, Handler] = {
             "repos/get": self._get_repo,
@@ -77,6 +82,8 @@ class FakeGitHub:
             "checks/update": self._update_check,
             "repos/get-collaborator-permission-level": self._permission,
         }
+        self.actions = FakeActions(self)
+        """The repository's CI: a workflow reacting to pushes, once a test scripts one."""
 
     # -- lifecycle ----------------------------------------------------------------------------
     async def start(self) -> str:
@@ -91,6 +98,7 @@ class FakeGitHub:
         return self.url
 
     async def close(self) -> None:
+        await self.actions.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -106,12 +114,19 @@ class FakeGitHub:
             status, headers = faults.pop(0)
             raise Refused(status, f"fake fault {status}", headers=headers)
 
+    def blob(self, name: str, text: str) -> str:
+        """Serve `text` at a URL of its own, as GitHub's blob storage does; return the URL."""
+        self.blobs[name] = text
+        return f"{self.url}/_blobs/{name}"
+
     def called(self, operation: str) -> list[Call]:
         return [c for c in self.calls if c.operation == operation and c.status < 400]
 
     # -- dispatch -----------------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.Response:
         raw_path = request.raw_path.split("?", 1)[0]
+        if raw_path.startswith("/_blobs/") and raw_path[len("/_blobs/"):] in self.blobs:
+            return web.Response(text=self.blobs[raw_path[len("/_blobs/"):]])
         query = dict(request.query)
         body = await request.read()
         call = Call(request.method, raw_path, "", query, None)
@@ -123,7 +138,8 @@ class FakeGitHub:
                 self._inject_fault(call)
                 status, answer = await self._graphql(request, call, body)
             else:
-                status, answer = await self._rest(request, call, raw_path, query, body)
+                status, answer, *more = await self._rest(request, call, raw_path, query, body)
+                extra = more[0] if more else {}
         except SpecViolation as exc:
             self.violations.append(str(exc))
             status, answer = 400, {"message": f"fake: {exc}"}
@@ -149,7 +165,10 @@ class FakeGitHub:
             raise Refused(404, "Not Found")
         token = self._authorize(request, repo)
         self._permit(call, token, _narrow_to_target(NEEDS[op.operation_id], repo, params))
-        return await self.handlers[op.operation_id](repo, params, query, data)
+        answer = await self.handlers[op.operation_id](repo, params, query, data)
+        for observe in self.observers:
+            observe(op.operation_id, repo, params, data)
+        return answer
 
     # -- auth ---------------------------------------------------------------------------------
     def _issue_token(self, request: web.Request, installation_id: int, body: Any) -> Answer:

@@ -32,6 +32,8 @@ _WRITE_CODE: Need = ({"contents": "write"},)
 _READ_PULLS: Need = ({"pull_requests": "read"},)
 _WRITE_PULLS: Need = ({"pull_requests": "write"},)
 _CHECKS: Need = ({"checks": "write"},)
+_READ_CHECKS: Need = ({"checks": "read"},)
+_READ_ACTIONS: Need = ({"actions": "read"},)
 ISSUE_OR_PULL: Need = ({"issues": "write"}, {"pull_requests": "write"})
 ON_ISSUE: Need = ({"issues": "write"},)
 """What an issue endpoint asks when its target is an issue rather than a pull request."""
@@ -56,6 +58,12 @@ NEEDS: dict[str, Need] = {
     "reactions/create-for-issue": ISSUE_OR_PULL,
     "checks/create": _CHECKS,
     "checks/update": _CHECKS,
+    "checks/list-for-ref": _READ_CHECKS,
+    "checks/list-suites-for-ref": _READ_CHECKS,
+    "checks/list-annotations": _READ_CHECKS,
+    "actions/list-workflow-runs-for-repo": _READ_ACTIONS,
+    "actions/list-jobs-for-workflow-run": _READ_ACTIONS,
+    "actions/download-job-logs-for-workflow-run": _READ_ACTIONS,
     READY_OPERATION: ({"pull_requests": "write", "contents": "write"},),
 }
 """Every operation the fake serves with an installation token (the token endpoint takes a JWT)."""
