@@ -19,7 +19,11 @@ from pipeline.checks.parsing import parse, text_of, walk
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECTS = ("recipes", "habits", "weather")
-INDEX = Path(__file__).resolve().parents[2] / "shared" / "flutter-api" / "index.json"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+INDEX = SHARED / "flutter-api" / "index.json"
+API_EXAMPLES = SHARED / "dart-sources" / "flutter" / "examples" / "api"
+EXAMPLES_SAMPLED = 40
+"""How many of examples/api's ~580 sample files become one-file projects to break."""
 SEED = 8
 KINDS = (
     "deleted-import",
@@ -288,10 +292,36 @@ GENERATORS = {
 }
 
 
-def mutations() -> Iterator[Mutation]:
-    """Every mutation of every fixture project."""
-    for project in PROJECTS:
-        files = load(project)
+def api_examples() -> dict[str, dict[str, str]]:
+    """A fixed sample of Flutter's API samples, each file a project of its own with the
+    samples' pubspec (they import only Flutter, so each stands alone); empty without
+    ../shared."""
+    if not API_EXAMPLES.is_dir():
+        return {}
+    pubspec = (API_EXAMPLES / "pubspec.yaml").read_text(encoding="utf-8")
+    paths = sorted((API_EXAMPLES / "lib").rglob("*.dart"))
+    chosen = sorted(random.Random(SEED).sample(paths, min(EXAMPLES_SAMPLED, len(paths))))
+    return {
+        f"examples/api#{number}": {
+            "pubspec.yaml": pubspec,
+            path.relative_to(API_EXAMPLES).as_posix(): path.read_text(encoding="utf-8"),
+        }
+        for number, path in enumerate(chosen, 1)
+    }
+
+
+def corpora() -> dict[str, dict[str, dict[str, str]]]:
+    """Corpus name -> project name -> files: our fixtures, and the sampled API samples."""
+    found = {"fixtures": {project: load(project) for project in PROJECTS}}
+    examples = api_examples()
+    if examples:
+        found["examples/api"] = examples
+    return found
+
+
+def mutations(projects: dict[str, dict[str, str]]) -> Iterator[Mutation]:
+    """Every mutation of every project of one corpus."""
+    for project, files in projects.items():
         for kind in KINDS:
             yield from GENERATORS[kind](project, files)
 
@@ -301,10 +331,14 @@ def detected(mutation: Mutation) -> bool:
     return any(d.severity == "error" for d in check_files(mutation.files))
 
 
-def measure() -> dict[str, tuple[int, int, list[str]]]:
-    """kind -> (detected, total, descriptions of the misses)."""
-    table: dict[str, tuple[int, int, list[str]]] = {kind: (0, 0, []) for kind in KINDS}
-    for mutation in mutations():
+Table = dict[str, tuple[int, int, list[str]]]
+"""kind -> (detected, total, descriptions of the misses)."""
+
+
+def measure(projects: dict[str, dict[str, str]]) -> Table:
+    """The detection table of one corpus."""
+    table: Table = {kind: (0, 0, []) for kind in KINDS}
+    for mutation in mutations(projects):
         hits, total, misses = table[mutation.kind]
         if detected(mutation):
             hits += 1
@@ -314,7 +348,7 @@ def measure() -> dict[str, tuple[int, int, list[str]]]:
     return table
 
 
-def markdown(table: dict[str, tuple[int, int, list[str]]]) -> str:
+def markdown(table: Table) -> str:
     """The measured table as markdown."""
     lines = ["| Mutation kind | Detected | Total | Rate |", "|---|---|---|---|"]
     hits_all = total_all = 0
@@ -331,8 +365,10 @@ if __name__ == "__main__":
     if not INDEX.is_file():
         raise SystemExit(f"{INDEX} is absent: the mutations need the shared API reference index "
                          "beside the repository (../shared/flutter-api/index.json)")
-    measured = measure()
-    print(markdown(measured))
-    for kind, (_hits, _total, misses) in measured.items():
-        for miss in misses:
-            print(f"missed {kind}: {miss}")
+    for corpus, projects in corpora().items():
+        measured = measure(projects)
+        print(f"\n{corpus} ({len(projects)} projects)\n")
+        print(markdown(measured))
+        for kind, (_hits, _total, misses) in measured.items():
+            for miss in misses:
+                print(f"missed {kind}: {miss}")
