@@ -20,6 +20,8 @@ from pipeline.events import CiReported, CiWaiting, StageStarted
 from pipeline.status import Stage
 
 CHECKPOINT = "ci"
+ROUNDS_CHECKPOINT = "ci_rounds"
+"""The repair rounds done so far, so that a resumed run never exceeds `ci_repair_rounds`."""
 WAITING = "ci_waiting"
 """The request flag that lets a `/retry` in while the run waits for CI."""
 REPAIR_KEY = "ci-repair"
@@ -39,8 +41,8 @@ async def verify_with_ci(
         return CiReport(state="local"), result
     await ctx.emit(StageStarted(run_id=ctx.run_id, stage=Stage.CI, elapsed_s=ctx.elapsed()))
     planned = [f.path for f in codegen.plan.files]
-    commits = await ctx.store.commits(ctx.run_id)
-    repaired: list[list[str]] = [[] for k in commits if k.startswith(f"{REPAIR_KEY}-")]
+    rounds = await ctx.store.load_checkpoint(ctx.run_id, ROUNDS_CHECKPOINT) or {}
+    repaired: list[list[str]] = list(rounds.get("repaired", []))
     while True:
         state, snapshot, waited = await _wait(ctx, oracle)
         if state == "retry":
@@ -64,6 +66,7 @@ async def verify_with_ci(
         result = await codegen.retry(sorted(blamed), None, notes=notes, key=REPAIR_KEY,
                                      verb="repair after CI:")
         repaired.append(sorted(blamed))
+        await ctx.store.save_checkpoint(ctx.run_id, ROUNDS_CHECKPOINT, {"repaired": repaired})
         if result.changed_nothing:
             report.repaired = repaired
             report.stopped = "the repair regenerated the same content, so CI would say the same"
@@ -71,6 +74,12 @@ async def verify_with_ci(
     await ctx.store.save_checkpoint(ctx.run_id, CHECKPOINT, report.model_dump(mode="json"))
     await ctx.emit(CiReported(run_id=ctx.run_id, state=report.state, lines=report.lines()))
     return report, result
+
+
+async def forget_ci(ctx: RunContext) -> None:
+    """Forget CI's verdict and repair rounds: a /retry changed the files, CI must judge anew."""
+    await ctx.store.clear_checkpoint(ctx.run_id, CHECKPOINT)
+    await ctx.store.clear_checkpoint(ctx.run_id, ROUNDS_CHECKPOINT)
 
 
 def _feedback(ctx: RunContext, round_number: int, diagnostics: list[str]) -> str:

@@ -16,8 +16,7 @@ from pipeline.agents.judge import JudgeReport, judge, render_judge
 from pipeline.agents.panel import plan_with_panel
 from pipeline.answers import CriticReport, Plan
 from pipeline.ci import CiOracle
-from pipeline.ci_repair import CHECKPOINT as CI_CHECKPOINT
-from pipeline.ci_repair import verify_with_ci
+from pipeline.ci_repair import forget_ci, verify_with_ci
 from pipeline.ci_report import CiReport
 from pipeline.codegen import Codegen, CodegenResult, plan_dag
 from pipeline.config import FactoryConfig
@@ -126,7 +125,7 @@ async def _stages(ctx: RunContext, run: RunRecord, ci_oracle: CiOracle | None) -
     if retry:
         result = await codegen.retry(retry, run.request.get("note"))
         if not result.changed_nothing:  # identical content: CI's and the Judge's reports hold
-            await ctx.store.clear_checkpoint(ctx.run_id, CI_CHECKPOINT)
+            await forget_ci(ctx)
             await ctx.store.clear_checkpoint(ctx.run_id, Stage.JUDGE.value)
         await ctx.store.update_run(ctx.run_id, request={})
     else:

@@ -11,6 +11,7 @@ import pytest
 from pipeline.asks import FileAsk
 from pipeline.ci import CiFailures, CiJob, CiSnapshot
 from pipeline.ci_diagnostics import CiDiagnostic
+from pipeline.ci_repair import ROUNDS_CHECKPOINT
 from pipeline.config import FactoryConfig
 from pipeline.events import (
     CiReported,
@@ -141,3 +142,18 @@ def _noted(ask: FileAsk, notes: list[str | None]) -> str | None:
         return None
     from tests.support.scripted import FILES
     return FILES[ask.spec.path][0] + f"\n// repaired: attempt {ask.attempt}, {len(notes)}\n"
+
+
+async def test_a_resumed_run_counts_the_repair_rounds_done_before(
+    store: RunStore, tmp_path: Path,
+) -> None:
+    sink, engine = Collector(), ScriptedEngine()
+    engine.file_hook = lambda ask: _noted(ask, [])
+    run = await start(store, ci_repair_rounds=2)
+    await store.save_checkpoint(run.id, ROUNDS_CHECKPOINT, {"repaired": [[BLAMED]]})
+    assert await execute_run(store, run, sinks(sink, store, run, tmp_path / "app"), engine,
+                             ci=ScriptedCi(sink, red=99)) is RunStatus.FAILED
+    assert len(sink.of(FilesRegenerated)) == 1
+    [reported] = sink.of(CiReported)
+    assert reported.lines[:2] == [f"repair round 1: regenerated {BLAMED}",
+                                  f"repair round 2: regenerated {BLAMED}"]
