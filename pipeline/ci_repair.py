@@ -17,6 +17,7 @@ from pipeline.ci_report import CiReport
 from pipeline.codegen import Codegen, CodegenResult
 from pipeline.context import RunContext
 from pipeline.events import CiReported, CiWaiting, StageStarted
+from pipeline.pricing import projected_file_cost
 from pipeline.status import Stage
 
 CHECKPOINT = "ci"
@@ -95,9 +96,11 @@ def _why_not_repair(ctx: RunContext, report: CiReport, rounds: int) -> str:
         return "no repair: CI blamed none of the factory's files"
     if rounds >= ctx.config.ci_repair_rounds:
         return f"no more repairs: {rounds} of {ctx.config.ci_repair_rounds} rounds used"
-    if ctx.spent.cost_usd >= ctx.config.budget_usd:
-        return (f"no repair: ${ctx.spent.cost_usd:.2f} of the ${ctx.config.budget_usd:.2f} "
-                "budget is spent")
+    need = len(report.blamed) * projected_file_cost(ctx.config)
+    if ctx.spent.cost_usd + need > ctx.config.budget_usd:
+        return (f"no repair: regenerating {len(report.blamed)} file(s) (about ${need:.2f}) "
+                f"would exceed the ${ctx.config.budget_usd:.2f} budget "
+                f"(${ctx.spent.cost_usd:.2f} spent)")
     return ""
 
 

@@ -28,14 +28,11 @@ def cost(price: ModelPrice, *, input_tokens: int = 0, output_tokens: int = 0,
     ) / PER_MILLION
 
 
-def projected_codegen_cost(plan: Plan, config: FactoryConfig) -> float:
-    """What generating and reviewing every planned file is expected to cost, in dollars.
-
-    The first file writes the shared context to the cache, the others read it back.
-    """
+def projected_file_cost(config: FactoryConfig) -> float:
+    """What writing and reviewing one file is expected to cost (retries included), in dollars,
+    once the shared context is in the prompt cache."""
     executor = config.price(config.models.executor)
     reviewer = config.price(config.models.file_reviewer)
-    files = len(plan.files)
     per_file = cost(
         executor,
         input_tokens=EST_FILE_OUTPUT_TOKENS,  # the dependencies' contents, uncached
@@ -46,5 +43,14 @@ def projected_codegen_cost(plan: Plan, config: FactoryConfig) -> float:
         input_tokens=EST_FILE_CONTEXT_TOKENS + EST_FILE_OUTPUT_TOKENS,
         output_tokens=EST_REVIEW_OUTPUT_TOKENS,
     )
-    first_write = cost(executor, cache_write_tokens=EST_FILE_CONTEXT_TOKENS)
-    return round(first_write + files * per_file * (1 + EST_RETRY_RATE), 4)
+    return per_file * (1 + EST_RETRY_RATE)
+
+
+def projected_codegen_cost(plan: Plan, config: FactoryConfig) -> float:
+    """What generating and reviewing every planned file is expected to cost, in dollars.
+
+    The first file writes the shared context to the cache, the others read it back.
+    """
+    first_write = cost(config.price(config.models.executor),
+                       cache_write_tokens=EST_FILE_CONTEXT_TOKENS)
+    return round(first_write + len(plan.files) * projected_file_cost(config), 4)

@@ -23,6 +23,7 @@ from pipeline.events import (
 )
 from pipeline.gitsink import GitSink
 from pipeline.orchestrator import execute_run
+from pipeline.pricing import projected_file_cost
 from pipeline.status import RunStatus
 from pipeline.store import open_store
 from pipeline.store.base import RunRecord, RunStore
@@ -157,3 +158,39 @@ async def test_a_resumed_run_counts_the_repair_rounds_done_before(
     [reported] = sink.of(CiReported)
     assert reported.lines[:2] == [f"repair round 1: regenerated {BLAMED}",
                                   f"repair round 2: regenerated {BLAMED}"]
+
+
+async def test_no_repair_starts_that_the_budget_could_not_pay_for(
+    store: RunStore, tmp_path: Path,
+) -> None:
+    """The engine costs 0.9 of a file's projected cost per call; the budget is exactly what a
+    run without CI spends, so the CI's repair (about one file) does not fit."""
+    price = 0.9 * projected_file_cost(CONFIG)
+    probe = await start(store, allow_duplicate=True)
+    await execute_run(store, probe, Collector(), ScriptedEngine(cost_per_call=price))
+    budget = (await store.usage_totals(probe.id)).cost_usd + 1e-9
+    sink, engine = Collector(), ScriptedEngine(cost_per_call=price)
+    engine.file_hook = lambda ask: _noted(ask, [])
+    run = await start(store, allow_duplicate=True, budget_usd=budget)
+    assert await execute_run(store, run, sinks(sink, store, run, tmp_path / "app"), engine,
+                             ci=ScriptedCi(sink, red=99)) is RunStatus.FAILED
+    assert sink.of(FilesRegenerated) == []
+    finished = sink.of(RunFinished)[-1]
+    assert finished.title == f"CI failed: test ({BLAMED})"
+    assert "would exceed the" in finished.summary
+    assert (await store.usage_totals(run.id)).cost_usd <= budget
+
+
+async def test_a_ci_that_never_finishes_is_not_verified_after_the_timeout(
+    store: RunStore,
+) -> None:
+    class Stuck(ScriptedCi):
+        async def snapshot(self) -> CiSnapshot:
+            return CiSnapshot(head="head-0", jobs=(CiJob("test", None, ""),))
+
+    sink = Collector()
+    run = await start(store, ci_timeout_s=0.3)
+    assert await execute_run(store, run, sink, ScriptedEngine(),
+                             ci=Stuck(sink, red=0)) is RunStatus.SUCCEEDED
+    judge = sink.of(JudgeReported)[0].markdown
+    assert "not verified: CI did not finish on head-0" in judge
