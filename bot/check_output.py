@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.answers import Plan
-from pipeline.events import FileFailed
+from pipeline.events import FileFailed, Finding
 from pipeline.markdown import cell, mermaid_dag
 from pipeline.status import RunStatus
 
@@ -106,14 +106,19 @@ class Display:
         return fit(mermaid_dag(self.plan, self.dag_levels, self.file_status))
 
 
-def annotations_for(event: FileFailed) -> list[dict[str, Any]]:
-    """Check-run annotations for a failed file: its findings, or the reviewer's feedback."""
-    notes = [
+def finding_notes(findings: list[Finding], title: str) -> list[dict[str, Any]]:
+    """Check-run annotations for findings at their lines."""
+    return [
         {"path": f.path, "start_line": max(1, f.line), "end_line": max(1, f.line),
          "annotation_level": ANNOTATION_LEVEL[f.severity],
-         "message": fit(f.message, ANNOTATION_MESSAGE_LIMIT), "title": "static check"}
-        for f in event.findings
+         "message": fit(f.message, ANNOTATION_MESSAGE_LIMIT), "title": title}
+        for f in findings
     ]
+
+
+def annotations_for(event: FileFailed) -> list[dict[str, Any]]:
+    """Check-run annotations for a failed file: its findings, or the reviewer's feedback."""
+    notes = finding_notes(event.findings, "static check")
     if event.feedback.strip():
         notes.append({
             "path": event.path, "start_line": 1, "end_line": 1, "annotation_level": "failure",

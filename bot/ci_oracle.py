@@ -25,6 +25,7 @@ WORKFLOW_RUNS_URL = "/repos/{owner}/{repo}/actions/runs{?head_sha,per_page}"
 JOBS_URL = "/repos/{owner}/{repo}/actions/runs/{run_id}/jobs{?filter,per_page}"
 JOB_LOGS_URL = "/repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
 PER_PAGE = 100
+QUEUED = "{workflow} (queued)"
 
 
 class GitHubCi:
@@ -53,7 +54,7 @@ class GitHubCi:
     async def snapshot(self) -> CiSnapshot:
         sha = self.head()
         suites = await self.gh.get_all(SUITES_URL, self._where(ref=sha), key="check_suites")
-        _, forks = await self._workflow_runs(sha)
+        workflows, forks = await self._workflow_runs(sha)
         ours = {s["id"] for s in suites
                 if s.get("head_branch") == self.branch and s["id"] not in forks
                 and (s.get("app") or {}).get("id") != self.app_id}
@@ -65,6 +66,12 @@ class GitHubCi:
         jobs = tuple(CiJob(name=r["name"], url=r.get("html_url") or "", ref=str(r["id"]),
                            conclusion=r["conclusion"] if r["status"] == "completed" else None)
                      for r in sorted(counted, key=lambda r: (r["name"], r["id"])))
+        # A queued workflow has a suite but no check run yet: it is pending all the same.
+        started = {(r.get("check_suite") or {}).get("id") for r in counted}
+        jobs += tuple(CiJob(name=QUEUED.format(workflow=w["name"]), conclusion=None,
+                            url=w.get("html_url") or "")
+                      for w in workflows if w["check_suite_id"] not in started
+                      and w.get("status") != "completed" and w.get("head_branch") == self.branch)
         html = next((s["repository"]["html_url"] for s in suites if s.get("repository")), "")
         return CiSnapshot(head=sha, jobs=jobs, ignored=len(others) - len(counted),
                           link=f"{html}/commit/{sha}/checks" if html else "")

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot import replies
 from bot.branch import Branch
-from bot.check_output import CONCLUSION, Display, annotations_for
+from bot.check_output import CONCLUSION, Display, annotations_for, finding_notes
 from bot.check_run import MIN_INTERVAL_S, CheckRun
 from bot.comments import post_comment, upsert_comment
 from bot.github import GitHub
@@ -55,6 +55,7 @@ PR_BODY = (
 )
 GATE_COMMENT = "**Code Factory stopped: {title}**\n\n{summary}\n\nNo code was generated."
 CI_WAITING = "waiting for CI ({done} of {total} done)"
+CI_ANNOTATION = "repository CI"
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +194,7 @@ class GitHubPublisher:
 
     async def _ci_reported(self, event: CiReported) -> None:
         self.display.ci = list(event.lines)
+        self.check.annotate(finding_notes(event.findings, CI_ANNOTATION))
         await self.check.refresh(force=True)
 
     # -- reports and verdict ------------------------------------------------------------------

@@ -16,7 +16,7 @@ from pipeline.ci_diagnostics import blame
 from pipeline.ci_report import CiReport
 from pipeline.codegen import Codegen, CodegenResult
 from pipeline.context import RunContext
-from pipeline.events import CiReported, CiWaiting, StageStarted
+from pipeline.events import CiReported, CiWaiting, Finding, StageStarted
 from pipeline.pricing import projected_file_cost
 from pipeline.status import Stage
 
@@ -35,11 +35,13 @@ async def verify_with_ci(
     ctx: RunContext, oracle: CiOracle | None, codegen: Codegen, result: CodegenResult
 ) -> tuple[CiReport, CodegenResult]:
     """The CI verdict on the final head, after the repair rounds it drove."""
-    saved = await ctx.store.load_checkpoint(ctx.run_id, CHECKPOINT)
-    if saved is not None:
-        return CiReport.model_validate(saved), result
     if oracle is None:
         return CiReport(state="local"), result
+    saved = await ctx.store.load_checkpoint(ctx.run_id, CHECKPOINT)
+    if saved is not None:
+        report = CiReport.model_validate(saved)
+        await _reported(ctx, report)
+        return report, result
     await ctx.emit(StageStarted(run_id=ctx.run_id, stage=Stage.CI, elapsed_s=ctx.elapsed()))
     planned = [f.path for f in codegen.plan.files]
     rounds = await ctx.store.load_checkpoint(ctx.run_id, ROUNDS_CHECKPOINT) or {}
@@ -58,6 +60,8 @@ async def verify_with_ci(
         failures = await oracle.failures(snapshot, planned)
         blamed, others = blame(failures.diagnostics, planned)
         report.blamed = {p: [str(d) for d in ds] for p, ds in blamed.items()}
+        report.findings = [Finding(path=p, line=max(1, d.line), message=f"{d.source}: "
+                                   f"{d.message}") for p, ds in blamed.items() for d in ds]
         report.others = [str(d) for d in others]
         report.stopped = _why_not_repair(ctx, report, len(repaired))
         if report.stopped:
@@ -73,8 +77,13 @@ async def verify_with_ci(
             report.stopped = "the repair regenerated the same content, so CI would say the same"
             break
     await ctx.store.save_checkpoint(ctx.run_id, CHECKPOINT, report.model_dump(mode="json"))
-    await ctx.emit(CiReported(run_id=ctx.run_id, state=report.state, lines=report.lines()))
+    await _reported(ctx, report)
     return report, result
+
+
+async def _reported(ctx: RunContext, report: CiReport) -> None:
+    await ctx.emit(CiReported(run_id=ctx.run_id, state=report.state, lines=report.lines(),
+                              findings=report.findings))
 
 
 async def forget_ci(ctx: RunContext) -> None:

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from pipeline.agents.outcome import Outcome, failed, passed
+from pipeline.events import Finding
 
 CiState = Literal["passed", "failed", "none", "timeout", "local"]
 LOCAL = "not verified: a local run has no repository CI (the GitHub App reads it on the PR)"
@@ -35,6 +36,8 @@ class CiReport(BaseModel):
     """The final head's diagnostics per planned file."""
     others: list[str] = Field(default_factory=list)
     """Diagnostics in files the factory did not write: reported, never touched."""
+    findings: list[Finding] = Field(default_factory=list)
+    """The final head's diagnostics in planned files, at their lines (for annotations)."""
     repaired: list[list[str]] = Field(default_factory=list)
     """The files each repair round regenerated, in order."""
     waited_s: float = 0.0

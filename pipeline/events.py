@@ -190,6 +190,8 @@ class CiReported(_Event):
     kind: Literal["ci_reported"] = "ci_reported"
     state: str
     lines: list[str]
+    findings: list[Finding] = Field(default_factory=list)
+    """What CI blames in the factory's files on the final head, at their lines."""
 
 
 class JudgeReported(_Event):

@@ -117,6 +117,8 @@ async def test_a_ci_that_stays_red_stops_after_the_rounds_with_a_failed_check(
     assert check["conclusion"] == "failure"
     assert check["output"]["title"] == f"CI failed: analyze ({TARGET})"
     assert "2 of 2 rounds used" in check["output"]["summary"]
+    [note] = [a for a in check["annotations"] if a["title"] == "repository CI"]
+    assert (note["path"], note["start_line"]) == (TARGET, 3) and "Nope" in note["message"]
     assert repo.pulls[run.origin["pr"]]["draft"] is True
     spent = await server.app[STORE].usage_totals(run.id)
     assert spent.cost_usd <= CONFIG.budget_usd

@@ -59,3 +59,15 @@ async def test_only_our_branch_and_repository_count_on_the_head(
         ("analyze", "success"), ("test", "success")]
     assert snapshot.ignored == 2 and snapshot.failed == []
     assert snapshot.link == f"https://github.com/{REPO}/commit/{sha}/checks"
+
+
+async def test_a_workflow_without_check_runs_yet_is_pending(
+    gh: GitHub, fake_github: FakeGitHub, repo: Repo
+) -> None:
+    sha = repo.git.ref("refs/heads/main")
+    assert sha is not None
+    fake_github.actions.delay_s = 3600  # queued: its jobs have not started
+    fake_github.actions.run_workflow(repo, sha, BRANCH, [])
+    snapshot = await GitHubCi(gh, REPO, BRANCH, lambda: sha, APP_ID).snapshot()
+    assert [(j.name, j.done) for j in snapshot.jobs] == [("CI (queued)", False)]
+    assert not snapshot.complete
