@@ -5,6 +5,7 @@ succeeded, claims on waiting ones are renewed, and at start-up the deliveries a 
 left unhandled are queued again. A handler that fails is tried again with backoff, since GitHub
 got its 202 and will not redeliver; after the last attempt the failure is made visible (an
 error in the log, the `gave_up` metric, a comment on the issue) and the delivery is closed.
+Handlers wait for the deliveries being received to be answered first (`bot.edge`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from bot import checks, ci_events, commands, installations, issues, replies
 from bot.comments import post_comment
 from bot.context import BotContext
 from bot.deliveries import DeliveryClaims
+from bot.edge import Edge
 from bot.github import GitHub
 from bot.metrics import Metrics
 
@@ -49,6 +51,8 @@ class EventQueue:
     ) -> None:
         self.ctx = ctx
         self.claims = claims or DeliveryClaims(ctx.store)
+        self.edge = Edge()
+        """The webhook's deliveries in progress: handling waits for their answers."""
         self._client_for = client_for
         self._metrics = metrics
         self._router = router
@@ -137,6 +141,7 @@ class EventQueue:
     async def _consume(self) -> None:
         while True:
             event = await self._queue.get()
+            await self.edge.quiet()  # the acks of a burst first, then its handlers
             if await self._attempt(event, 1):
                 self._done(event)
             else:
@@ -194,6 +199,7 @@ class EventQueue:
     async def _finish(self) -> None:
         while True:
             await self._handled_some.wait()
+            await self.edge.quiet()  # its transaction would hold up the burst's records
             if not await self._finish_handled():
                 await asyncio.sleep(FINISH_RETRY_S)
 

@@ -63,7 +63,8 @@ class WebhookEndpoint:
         event_name = request.headers.get("X-GitHub-Event", "unknown")
         delivery = request.headers.get("X-GitHub-Delivery", "")
         try:
-            status, outcome, message = await self._receive(request, event_name, delivery)
+            with self._queue.edge.receive():
+                status, outcome, message = await self._receive(request, event_name, delivery)
         except Exception:  # the edge: never let a bug turn into a hung or dropped delivery
             log.exception("webhook failed", extra={"delivery_id": delivery, "event": event_name})
             status, outcome, message = 500, "error", "internal error"

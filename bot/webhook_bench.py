@@ -13,27 +13,24 @@ process and event loop meanwhile (one more starts as each ends), as the in-proce
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
 import math
 import multiprocessing
 import os
 import secrets
 import tempfile
-import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-import aiohttp
 from aiohttp import web
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bot.app import CPU_WORKERS, STORE, ServerOptions, make_app
 from bot.settings import BotSettings
-from bot.webhook import SIGNATURE_HEADER, signature_of
+from bot.webhook_sender import WARMUP, Burst, payload, send_bursts
 from pipeline.config import FactoryConfig
 from pipeline.engines.select import make_engine
 from pipeline.events import FanOut
@@ -43,15 +40,9 @@ from pipeline.store.base import RunStore
 
 DEFAULT_DELIVERIES = 100
 DEFAULT_ROUNDS = 5
-WARMUP = 10
 UNUSED_API_URL = "http://127.0.0.1:9"
 """No handler calls GitHub for these events; the discard port makes any call fail at once."""
-Burst = tuple[list[float], "Counter[int]", float]
-"""One burst: each delivery's seconds, the status codes, and the burst's wall seconds."""
 DEFAULT_BUSY = 3
-BURST_GAP_S = 0.3
-"""The pause between bursts, so that the bursts of the busy phase meet the runs at different
-steps (a run takes a few seconds)."""
 COLUMNS: tuple[str, ...] = ("phase", "runs executing", "runs ended", "load 1m", "p50 ms",
                             "p99 ms", "max ms", "per s")
 
@@ -66,58 +57,11 @@ EXAMPLE = Path(__file__).with_name("webhook_example.json")
 BUSY_IDEA = "A recipe box: save recipes with ingredients and plan meals for the week"
 
 
-def _payload(example: dict[str, Any], number: int) -> bytes:
-    # The examples were recorded from a repository webhook; an App's deliveries name the
-    # installation too.
-    event = {**example, "action": "opened", "issue": {**example["issue"], "number": number},
-             "installation": {"id": 1}}
-    return json.dumps(event).encode()
-
-
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile (q in 0-100) of a non-empty list."""
     ordered = sorted(values)
     rank = max(1, math.ceil(q / 100 * len(ordered)))
     return ordered[rank - 1]
-
-
-Signed = tuple[bytes, dict[str, str]]
-"""A delivery ready to send: its body and headers, signature included."""
-
-
-def _signed(example: dict[str, Any], secret: str, number: int) -> Signed:
-    body = _payload(example, number)
-    return body, {
-        "Content-Type": "application/json", "X-GitHub-Event": "issues",
-        "X-GitHub-Delivery": f"bench-{number}-{secrets.token_hex(8)}",
-        SIGNATURE_HEADER: signature_of(secret, body),
-    }
-
-
-async def _deliver(session: aiohttp.ClientSession, url: str, delivery: Signed) -> tuple[float, int]:
-    body, headers = delivery
-    started = time.perf_counter()
-    async with session.post(url, data=body, headers=headers) as response:
-        await response.read()
-        return time.perf_counter() - started, response.status
-
-
-async def _burst(session: aiohttp.ClientSession, url: str, secret: str, first: int,
-                 count: int) -> Burst:
-    # Encoded and signed before the clock starts, as GitHub's are before they are sent: the
-    # sender's own JSON encoding (~0.2 ms each) would otherwise be counted as the server's.
-    deliveries = [_signed(_EXAMPLE, secret, first + i) for i in range(count)]
-    # The sender's own garbage collection would pause its clock mid-burst and be counted as
-    # the server's latency (seen: ~70 ms on one round in ten); it collects between bursts.
-    gc.collect()
-    gc.disable()
-    try:
-        started = time.perf_counter()
-        answers = await asyncio.gather(*(_deliver(session, url, d) for d in deliveries))
-        wall = time.perf_counter() - started
-    finally:
-        gc.enable()
-    return [seconds for seconds, _ in answers], Counter(status for _, status in answers), wall
 
 
 def _summary(latencies: list[float], wall: float) -> dict[str, float]:
@@ -129,28 +73,15 @@ def _summary(latencies: list[float], wall: float) -> dict[str, float]:
     }
 
 
-async def _send_all(url: str, secret: str, first: int, deliveries: int,
-                    rounds: int) -> list[Burst]:
-    connector = aiohttp.TCPConnector(limit=0, force_close=True)
-    async with aiohttp.ClientSession(connector=connector) as session:
-        await _burst(session, url, secret, first, WARMUP)
-        bursts = []
-        for r in range(rounds):
-            await asyncio.sleep(BURST_GAP_S)
-            bursts.append(await _burst(session, url, secret, first + WARMUP + r * deliveries,
-                                       deliveries))
-        return bursts
-
-
-_EXAMPLE: dict[str, Any] = {}
+def _example() -> dict[str, Any]:
+    return cast(dict[str, Any], json.loads(EXAMPLE.read_text(encoding="utf-8")))
 
 
 def _client_process(url: str, secret: str, first: int, deliveries: int,
                     rounds: int) -> list[Burst]:
     """The sender, in a process of its own (as GitHub is), so it takes no CPU from the server;
     its deliveries are numbered from `first`."""
-    _EXAMPLE.update(json.loads(EXAMPLE.read_text(encoding="utf-8")))
-    return asyncio.run(_send_all(url, secret, first, deliveries, rounds))
+    return asyncio.run(send_bursts(url, secret, _example(), first, deliveries, rounds))
 
 
 class BusyRuns:
@@ -246,7 +177,7 @@ async def run(*, deliveries: int = DEFAULT_DELIVERIES, rounds: int = DEFAULT_ROU
             await runner.cleanup()
     return {
         "deliveries": deliveries, "rounds": rounds, "cpu_workers": cpu_workers,
-        "payload_bytes": len(_payload(json.loads(EXAMPLE.read_text(encoding="utf-8")), 1)),
+        "payload_bytes": len(payload(_example(), 1)),
         "store": "sqlite (temporary file)" if database_url is None else url.split(":", 1)[0],
         **phases,
     }

@@ -335,3 +335,41 @@ async def test_ci_events_with_wrong_types_are_400(
 async def test_real_ci_event_payloads_are_accepted(client: Client, event: str) -> None:
     status, _ = await post(client, event, payload(event, "completed"))
     assert status == 202
+
+
+async def test_handlers_wait_until_the_deliveries_being_received_are_answered(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queue = client.app[EVENTS]
+    handled: list[str] = []
+
+    async def handle(event: sansio.Event) -> None:
+        handled.append(event.delivery_id)
+
+    monkeypatch.setattr(queue, "handle", handle)
+    queue.edge.wait_s = 60.0
+    with queue.edge.receive():  # another delivery of the burst, still being received
+        status, _ = await post(client, "issues", labeled(1, "x"), "first")
+        assert status == 202
+        for _ in range(50):
+            await asyncio.sleep(0)
+        assert handled == []
+    await queue.drain()
+    assert handled == ["first"]
+
+
+async def test_a_steady_stream_of_deliveries_does_not_starve_the_handlers(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queue = client.app[EVENTS]
+    handled: list[str] = []
+
+    async def handle(event: sansio.Event) -> None:
+        handled.append(event.delivery_id)
+
+    monkeypatch.setattr(queue, "handle", handle)
+    queue.edge.wait_s = 0.01
+    with queue.edge.receive():  # the edge never goes quiet
+        assert (await post(client, "issues", labeled(1, "x"), "second"))[0] == 202
+        await queue.drain()
+    assert handled == ["second"]

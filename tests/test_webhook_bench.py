@@ -3,6 +3,8 @@
 import pytest
 
 from bot import webhook_bench
+from bot.webhook import SIGNATURE_HEADER, signature_of
+from bot.webhook_sender import request, status_of
 
 
 def test_nearest_rank_percentiles() -> None:
@@ -45,3 +47,24 @@ async def test_bad_arguments_are_refused() -> None:
         await webhook_bench.run(busy=-1)
     with pytest.raises(ValueError):
         await webhook_bench.run(cpu_workers=-1)
+
+
+def test_the_sender_waits_for_the_whole_answer() -> None:
+    answer = b"HTTP/1.1 202 Accepted\r\nContent-Length: 22\r\nConnection: close\r\n\r\n"
+    body = b'{"message": "queued"}\n'
+    assert status_of(answer) is None  # the body is still to come
+    assert status_of(answer + body[:5]) is None
+    assert status_of(answer + body) == 202
+    assert status_of(b"HTTP/1.1 401 Unauthorized\r\n\r\n") == 401
+    assert status_of(b"HTTP/1.1 202 Acc") is None
+
+
+def test_the_sender_writes_what_github_would() -> None:
+    body = b'{"action": "opened"}'
+    data = request("127.0.0.1:8080", "/webhook", "s3cret", body, 7)
+    head, _, sent = data.partition(b"\r\n\r\n")
+    assert sent == body
+    lines = head.decode().split("\r\n")
+    assert lines[0] == "POST /webhook HTTP/1.1"
+    assert f"{SIGNATURE_HEADER}: {signature_of('s3cret', body)}" in lines
+    assert f"Content-Length: {len(body)}" in lines and "X-GitHub-Event: issues" in lines
