@@ -25,13 +25,24 @@ pytest_plugins = ["tests.github_fixtures"]
 TARGET = "lib/main.dart"
 BROKEN = {"path": TARGET, "start_line": 3, "title": "analyze",
           "message": "Undefined name 'Nope'. (undefined_identifier)"}
-ANALYZE_LOG = (
-    "2026-12-03T12:00:01.0000000Z Analyzing app...\n"
-    "2026-12-03T12:00:04.0000000Z   error • Undefined name 'Nope' • lib/main.dart:3:5 • "
-    "undefined_identifier\n"
-    "2026-12-03T12:00:04.0000000Z 1 issue found. (ran in 2.9s)\n"
-    "2026-12-03T12:00:04.1000000Z ##[error]Process completed with exit code 1.\n"
-)
+RUNNER = "/home/runner/work/recipes/recipes"
+LOGS = {
+    "flutter analyze": (
+        "2026-12-03T12:00:01.0000000Z Analyzing app...\n"
+        "2026-12-03T12:00:04.0000000Z   error • Undefined name 'Nope' • lib/main.dart:3:5 • "
+        "undefined_identifier\n"
+        "2026-12-03T12:00:04.0000000Z 1 issue found. (ran in 2.9s)\n"
+        "2026-12-03T12:00:04.1000000Z ##[error]Process completed with exit code 1.\n"),
+    "dart analyze --format=machine": (
+        "2026-12-03T12:00:04.0000000Z ERROR|COMPILE_TIME_ERROR|UNDEFINED_IDENTIFIER|"
+        f"{RUNNER}/lib/main.dart|3|5|4|Undefined name 'Nope'.\n"),
+    "flutter test": (
+        "2026-12-03T12:00:09.0000000Z 00:03 +4 -1: test/widget_test.dart: home opens [E]\n"
+        "2026-12-03T12:00:09.0000000Z   Expected: exactly one matching candidate\n"
+        "2026-12-03T12:00:09.0000000Z   package:flutter_test/src/widget_tester.dart 441:3  expect\n"
+        "2026-12-03T12:00:09.0000000Z   package:recipe_box/main.dart 3:5                   main\n"
+        "2026-12-03T12:00:09.0000000Z 00:03 +4 -1: Some tests failed.\n"),
+}
 CONFIG = FactoryConfig(ci_grace_s=0.5, ci_poll_s=0.05, ci_timeout_s=60, ci_repair_rounds=2)
 
 
@@ -138,12 +149,13 @@ async def test_a_repository_without_ci_concludes_after_the_grace_not_verified(
     assert "not verified: no CI on this repository" in judge
 
 
+@pytest.mark.parametrize("tool", sorted(LOGS))
 async def test_a_failed_job_without_annotations_is_read_from_its_log(
-    server: Server, fake_github: FakeGitHub, repo: Repo
+    server: Server, fake_github: FakeGitHub, repo: Repo, tool: str
 ) -> None:
     play(fake_github, red_until_repaired(lambda red: [
-        Job("analyze", "failure" if red else "success", log=ANALYZE_LOG if red else ""),
-        Job("test")]))
+        Job("ci", "failure" if red else "success", log=LOGS[tool] if red else ""),
+        Job("other")]))
     run = await run_issue(server, repo)
     assert run.status is RunStatus.SUCCEEDED, run.error
     [repair] = repairs(repo, run.origin["branch"])
