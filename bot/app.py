@@ -22,6 +22,7 @@ from bot.webhook import WebhookEndpoint
 from pipeline.config import FactoryConfig
 from pipeline.errors import ConfigError
 from pipeline.offload import cpu_processes
+from pipeline.outbox import Redelivery
 from pipeline.status import RunStatus
 from pipeline.store.base import RunStore
 from pipeline.store.open import open_store
@@ -48,6 +49,8 @@ class ServerOptions:
     """Child processes for the CPU-heavy steps of the runs executing in this process
     (`pipeline.offload`), so that they never hold up the webhook edge; 0 runs them in a
     thread (`serve` uses CPU_WORKERS with its in-process worker)."""
+    redelivery: Redelivery = field(default_factory=Redelivery)
+    """How a run's comments and verdict that GitHub did not take are tried again."""
 
     def __post_init__(self) -> None:
         if self.cpu_workers < 0:
@@ -110,7 +113,8 @@ async def _worker(app: web.Application) -> AsyncIterator[None]:
         yield
         return
     runner = GitHubRunner(app[STORE], app[AUTH], min_interval_s=options.check_interval_s,
-                          metrics=app[METRICS], ci_signals=app[EVENTS].ctx.ci_signals)
+                          metrics=app[METRICS], ci_signals=app[EVENTS].ctx.ci_signals,
+                          redelivery=options.redelivery)
     worker = Worker(app[STORE], runner, options=options.worker)
     app[WORKER] = worker
     task = asyncio.create_task(worker.run(), name="in-process worker")

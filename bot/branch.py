@@ -65,6 +65,10 @@ class Branch:
         answer = await self.gh.get(REF_URL, self._vars(ref=f"heads/{branch}"))
         return str(answer["object"]["sha"])
 
+    async def head_sha(self) -> str:
+        """The sha of the branch's head (NotFound when the branch does not exist)."""
+        return await self._ref_sha(self.name)
+
     async def head(self) -> Head:
         """The branch's head commit."""
         sha = await self._ref_sha(self.name)

@@ -2,7 +2,9 @@
 
 Updates are coalesced: at most one PATCH per `min_interval_s`, except at stage changes and the
 end, which always go out. When a commit moves the head, the check moves with it (a new check
-run on the new head; the old one is closed as superseded), so the PR always shows it.
+run on the new head; the old one is closed as superseded), so the PR always shows it. A
+resumed run finds its checks on GitHub by `external_id` (the run id): it adopts the one still
+in progress on the head and closes those a dead process left behind.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ from bot.github import GitHub
 
 CHECK_RUNS_URL = "/repos/{owner}/{repo}/check-runs"
 CHECK_RUN_URL = "/repos/{owner}/{repo}/check-runs/{check_run_id}"
+CHECKS_FOR_REF_URL = (
+    "/repos/{owner}/{repo}/commits/{ref}/check-runs{?check_name,filter,per_page,page}"
+)
+PAGE_SIZE = 100
 MIN_INTERVAL_S = 3.0
 TITLE_LIMIT = 1000
 MAX_ANNOTATIONS = 500
@@ -52,16 +58,52 @@ class CheckRun:
             output["text"] = text
         return output
 
-    def _url(self) -> tuple[str, dict[str, Any]]:
-        return CHECK_RUN_URL, {"owner": self.owner, "repo": self.repo, "check_run_id": self.id}
+    def _url(self, check_id: int | None = None) -> tuple[str, dict[str, Any]]:
+        return CHECK_RUN_URL, {"owner": self.owner, "repo": self.repo,
+                               "check_run_id": self.id if check_id is None else check_id}
+
+    async def ours(self, head_sha: str) -> list[dict[str, Any]]:
+        """This run's check runs on `head_sha`, oldest first, whatever their status."""
+        found: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            answer = await self.gh.get(CHECKS_FOR_REF_URL, {
+                "owner": self.owner, "repo": self.repo, "ref": head_sha,
+                "check_name": CHECK_NAME, "filter": "all", "per_page": PAGE_SIZE, "page": page})
+            runs = answer["check_runs"]
+            found.extend(r for r in runs if r.get("external_id") == self.run_id)
+            if len(runs) < PAGE_SIZE:
+                return sorted(found, key=lambda r: int(r["id"]))
+            page += 1
+
+    def adopt(self, check_id: int, head_sha: str) -> None:
+        """Carry on with an existing check run (a resumed run's, or the one to conclude)."""
+        self.id, self.head_sha, self._sent = check_id, head_sha, 0
+
+    def forget_annotations(self) -> None:
+        """Drop the queued annotations (they went out with the execution that found them)."""
+        self._annotations.clear()
+        self._sent = 0
+
+    async def close(self, check_id: int, title: str) -> None:
+        """Complete a check run that nothing will update any more, as neutral."""
+        url, where = self._url(check_id)
+        await self.gh.patch(url, where, data={
+            "status": "completed", "conclusion": "neutral", "output": self._output(title)})
 
     async def start(self, head_sha: str) -> int:
         """Create the check run, in progress, on `head_sha`; later annotations are re-sent."""
-        answer = await self.gh.post(
+
+        async def landed() -> dict[str, Any] | None:
+            live = [c for c in await self.ours(head_sha) if c["status"] != "completed"]
+            return live[-1] if live else None
+
+        answer = await self.gh.create(
             CHECK_RUNS_URL, {"owner": self.owner, "repo": self.repo},
             data={"name": CHECK_NAME, "head_sha": head_sha, "status": "in_progress",
                   "external_id": self.run_id,
                   "output": self._output(IN_PROGRESS_TITLE.format(stage=self.display.stage))},
+            find=landed,
         )
         self.id, self.head_sha, self._sent = int(answer["id"]), head_sha, 0
         self._last_patch = self._clock()
@@ -71,10 +113,7 @@ class CheckRun:
     async def move(self, head_sha: str) -> int:
         """Follow the branch to a new head: close this check as superseded, open one there."""
         if self.id is not None and head_sha != self.head_sha:
-            url, where = self._url()
-            await self.gh.patch(url, where, data={
-                "status": "completed", "conclusion": "neutral",
-                "output": self._output(SUPERSEDED_TITLE.format(sha=head_sha[:7]))})
+            await self.close(self.id, SUPERSEDED_TITLE.format(sha=head_sha[:7]))
         return await self.start(head_sha)
 
     def annotate(self, annotations: list[dict[str, Any]]) -> None:

@@ -32,6 +32,11 @@ class Unprocessable(GitHubError):
 class RateLimited(GitHubError):
     """The primary or secondary rate limit held for longer than the bot is willing to wait."""
 
+    def __init__(self, status: int, message: str, retry_after: float | None = None) -> None:
+        super().__init__(status, message)
+        self.retry_after = retry_after
+        """Seconds GitHub asked us to wait, when it said."""
+
 
 class GitHubUnavailable(GitHubError):
     """GitHub kept answering 5xx after the bounded retries."""

@@ -8,6 +8,7 @@ Rate limits: https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -28,6 +29,11 @@ REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=60, sock_connect=10)
 A timeout is a transient error, retried as a 5xx is."""
 ACCEPTED_PERMISSIONS = "x-accepted-github-permissions"
 """On a 403 for a missing permission, the permission sets that would have allowed the call."""
+
+
+_SINGLE_SHOT: contextvars.ContextVar[bool] = contextvars.ContextVar("single_shot", default=False)
+"""Set around a request that must not be sent twice blindly: a 5xx or a dropped connection
+may come after GitHub carried it out, so the caller looks before it tries again."""
 
 
 @dataclass(frozen=True)
@@ -77,22 +83,24 @@ class RetryingAPI(gidgethub.aiohttp.GitHubAPI):
         self, method: str, url: str, headers: Mapping[str, str], body: bytes = b""
     ) -> tuple[int, Mapping[str, str], bytes]:
         policy = self.policy
+        once = _SINGLE_SHOT.get()
         for attempt in range(policy.attempts):
             last = attempt == policy.attempts - 1
             try:
                 status, resp_headers, data = await super()._request(method, url, headers, body)
             except TRANSIENT_CONNECTION_ERRORS as exc:
-                if last:
+                if last or once:
                     raise GitHubUnavailable(0, f"{method} {url}: {exc!r}") from exc
                 await self.sleep(min(policy.max_backoff_s, policy.backoff_s * 2.0**attempt))
                 continue
             wait = _rate_limit_wait(status, resp_headers, data, attempt, policy)
             if wait is not None:
                 if last or wait > policy.max_wait_s:
-                    raise RateLimited(status, f"{method} {url}: rate limited for {wait:.0f}s")
+                    raise RateLimited(status, f"{method} {url}: rate limited for {wait:.0f}s",
+                                      retry_after=wait)
                 await self.sleep(wait)
                 continue
-            if status >= 500 and not last:
+            if status >= 500 and not (last or once):
                 await self.sleep(min(policy.max_backoff_s, policy.backoff_s * 2.0**attempt))
                 continue
             return status, resp_headers, data
@@ -160,12 +168,39 @@ class GitHub:
                 url, dict(url_vars or {}), oauth_token=token, iterable_key=key)]
 
     async def post(
-        self, url: str, url_vars: Mapping[str, Any] | None = None, *, data: Any
+        self, url: str, url_vars: Mapping[str, Any] | None = None, *, data: Any,
+        once: bool = False,
     ) -> Any:
-        """POST a JSON body."""
+        """POST a JSON body; `once`: never resent after a 5xx or a dropped connection (the
+        caller finds out whether it landed before it tries again)."""
         token = await self._token()
-        async with github_errors():
-            return await self.api.post(url, dict(url_vars or {}), data=data, oauth_token=token)
+        mark = _SINGLE_SHOT.set(once)
+        try:
+            async with github_errors():
+                return await self.api.post(url, dict(url_vars or {}), data=data,
+                                           oauth_token=token)
+        finally:
+            _SINGLE_SHOT.reset(mark)
+
+    async def create(
+        self, url: str, url_vars: Mapping[str, Any] | None = None, *, data: Any,
+        find: Callable[[], Awaitable[Any | None]],
+    ) -> Any:
+        """POST something that must exist once: after a 5xx or a dropped connection (GitHub
+        may have made it all the same) `find` looks for it before the POST goes again, as
+        often as the retry policy allows; returns what was made or found."""
+        policy = self.api.policy
+        for attempt in range(policy.attempts):
+            try:
+                return await self.post(url, url_vars, data=data, once=True)
+            except GitHubUnavailable:
+                if attempt == policy.attempts - 1:
+                    raise
+            found = await find()
+            if found is not None:
+                return found
+            await self.api.sleep(min(policy.max_backoff_s, policy.backoff_s * 2.0**attempt))
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def patch(
         self, url: str, url_vars: Mapping[str, Any] | None = None, *, data: Any

@@ -4,6 +4,12 @@ Branch `factory/issue-<n>-<slug>`, a draft PR that closes the issue (titled "WIP
 repository has no drafts), one commit per DAG level
 (never twice: the store's commit keys and the head's trailer are both checked), the live
 check run, the critic and judge comments, and the verdict (ready for review, or a failed check).
+
+The reports and the verdict come from the run's outbox and may come again (after a crash, an
+outage, a lost answer): each effect is idempotent. Comments carry a hidden marker and are
+looked up before a second is posted, the check is concluded by a PATCH, ready-for-review is
+skipped on a PR that is no longer a draft. A publisher that did not see the run start (a
+worker delivering a finished run's verdict) rebuilds the check's table from the event log.
 """
 
 from __future__ import annotations
@@ -15,11 +21,14 @@ from typing import Any
 from bot import replies
 from bot.branch import Branch
 from bot.check_output import CONCLUSION, Display, annotations_for, finding_notes
-from bot.check_run import MIN_INTERVAL_S, CheckRun
-from bot.comments import post_comment, upsert_comment
+from bot.check_run import MIN_INTERVAL_S, SUPERSEDED_TITLE, CheckRun
+from bot.comments import deliver_comment, marker
+from bot.errors import GitHubError, NotFound, RateLimited
 from bot.github import GitHub
 from bot.pull_request import PullRequest, mark_ready, open_pull
+from pipeline.errors import Undelivered
 from pipeline.events import (
+    EVENT_ADAPTER,
     CiReported,
     CiWaiting,
     CriticReported,
@@ -57,6 +66,16 @@ GATE_COMMENT = "**Code Factory stopped: {title}**\n\n{summary}\n\nNo code was ge
 CI_WAITING = "waiting for CI ({done} of {total} done)"
 CI_ANNOTATION = "repository CI"
 
+DUPLICATE_TITLE = "Replaced by check run {check_id}"
+NO_PULL_REQUEST = "the pull request is not open yet"
+DELIVERED_KINDS = frozenset({"critic_reported", "judge_reported", "run_finished"})
+"""What reaches the publisher from the run's outbox: its GitHub failures are Undelivered."""
+REPLAYED_KINDS = frozenset({
+    "stage_started", "gate_decided", "plan_approved", "plan_reviewed", "engine_noted",
+    "file_started", "file_retrying", "file_done", "file_failed", "files_blocked", "progress",
+})
+"""Logged events that only change the check's table (with no check attached, no calls)."""
+
 log = logging.getLogger(__name__)
 
 
@@ -93,8 +112,17 @@ class GitHubPublisher:
     async def emit(self, event: Event) -> None:
         """Handle one event (the orchestrator awaits this before going on)."""
         handler = self._handlers.get(type(event))
-        if handler is not None:
+        if handler is None:
+            return
+        if event.kind not in DELIVERED_KINDS:
             await handler(event)
+            return
+        try:
+            await handler(event)
+        except RateLimited as exc:
+            raise Undelivered(str(exc), exc.retry_after) from exc
+        except GitHubError as exc:
+            raise Undelivered(str(exc)) from exc
 
     async def _save_origin(self, **changes: Any) -> None:
         self.origin.update(changes)
@@ -110,16 +138,44 @@ class GitHubPublisher:
                                PR_TITLE.format(idea=idea)[:PR_TITLE_MAX],
                                PR_BODY.format(issue=self.origin["issue"], run_id=self.run.id))
 
-    async def _started(self, event: RunStarted) -> None:
+    def _show_start(self, event: RunStarted) -> None:
         self.display.engine = event.engine
         self.display.models = [seat.line() for seat in event.seats]
         self.display.stage = "starting"
+
+    async def _started(self, event: RunStarted) -> None:
+        self._show_start(event)
         head = await self.branch.ensure()
         await self._save_origin(**(await self._pull_request()).origin())
         for key, sha in sorted((await self.store.commits(self.run.id)).items()):
             self.display.commits.append((key, sha))
-        check_id = await self.check.start(head.sha)
-        await self._save_origin(check_run_id=check_id)
+        if not await self._attach(head.sha, live_only=True):
+            await self.check.start(head.sha)
+            await self._save_check()
+
+    async def _save_check(self) -> None:
+        await self._save_origin(check_run_id=self.check.id, check_head_sha=self.check.head_sha)
+
+    async def _attach(self, head_sha: str, *, live_only: bool) -> bool:
+        """Adopt this run's check on `head_sha`: the newest in progress (others in progress
+        there are closed), else with `live_only` False the newest; close the run's check a
+        dead process left in progress on an earlier head. True when one was adopted."""
+        old_head = self.origin.get("check_head_sha")
+        if old_head and old_head != head_sha:
+            for stale in await self.check.ours(old_head):
+                if stale["status"] != "completed":
+                    await self.check.close(int(stale["id"]),
+                                           SUPERSEDED_TITLE.format(sha=head_sha[:7]))
+        ours = await self.check.ours(head_sha)
+        live = [c for c in ours if c["status"] != "completed"]
+        chosen = live[-1] if live else (None if live_only or not ours else ours[-1])
+        if chosen is None:
+            return False
+        for extra in live[:-1]:
+            await self.check.close(int(extra["id"]), DUPLICATE_TITLE.format(check_id=chosen["id"]))
+        self.check.adopt(int(chosen["id"]), head_sha)
+        await self._save_check()
+        return True
 
     # -- progress -----------------------------------------------------------------------------
     async def _stage(self, event: StageStarted) -> None:
@@ -178,7 +234,8 @@ class GitHubPublisher:
         sha = await self.branch.commit(key, files, message)
         await self.store.mark_committed(self.run.id, key, sha)
         self.display.commits.append((key, sha))
-        await self._save_origin(check_run_id=await self.check.move(sha))
+        await self.check.move(sha)
+        await self._save_check()
 
     async def _level(self, event: LevelComplete) -> None:
         self.display.level = event.level
@@ -198,34 +255,72 @@ class GitHubPublisher:
         await self.check.refresh(force=True)
 
     # -- reports and verdict ------------------------------------------------------------------
+    def _pr(self) -> int:
+        if not self.origin.get("pr"):
+            raise Undelivered(NO_PULL_REQUEST)
+        return int(self.origin["pr"])
+
     async def _critic(self, event: CriticReported) -> None:
-        comment = await upsert_comment(self.gh, self.repo, self.origin["pr"], event.markdown,
-                                       self.origin.get("critic_comment_id"))
+        comment = await deliver_comment(self.gh, self.repo, self._pr(), event.markdown,
+                                        marker(self.run.id, "critic"),
+                                        self.origin.get("critic_comment_id"))
         await self._save_origin(critic_comment_id=comment)
 
     async def _judge(self, event: JudgeReported) -> None:
-        comment = await upsert_comment(self.gh, self.repo, self.origin["pr"], event.markdown,
-                                       self.origin.get("judge_comment_id"))
+        comment = await deliver_comment(self.gh, self.repo, self._pr(), event.markdown,
+                                        marker(self.run.id, "judge"),
+                                        self.origin.get("judge_comment_id"))
         await self._save_origin(judge_comment_id=comment)
 
     async def _finished(self, event: RunFinished) -> None:
+        if self.check.id is None:  # a worker delivering a finished run's verdict
+            await self._recover_check()
         self.display.stage = event.status.value
         self.display.elapsed_s = event.elapsed_s
-        await self.check.finish(CONCLUSION[event.status], event.title, event.summary)
+        if self.check.id is None:
+            # No check run to carry it: without this the user would see only the 👀.
+            await self._say_on_issue("verdict", replies.EARLY_FAILURE.format(
+                run_id=self.run.id, reason=event.summary))
+        else:
+            await self.check.finish(CONCLUSION[event.status], event.title, event.summary)
         if event.gate is not None:
-            await post_comment(self.gh, self.repo, self.origin["issue"],
-                               GATE_COMMENT.format(title=event.title, summary=event.summary))
+            await self._say_on_issue("gate", GATE_COMMENT.format(title=event.title,
+                                                                 summary=event.summary))
         if event.status is RunStatus.SUCCEEDED:
-            pull = PullRequest.remembered(self.origin)
-            assert pull is not None, "a run that succeeded has opened its PR"
-            await mark_ready(self.gh, self.repo, pull)
+            await self._ready()
         log.info("run published", extra={"run_id": self.run.id, "status": event.status.value})
 
-    async def fail(self, reason: str) -> None:
-        """Conclude the check as failed when the run broke outside the pipeline (GitHub said no)."""
-        if self.check.id is not None:
-            await self.check.finish("failure", "Code Factory could not publish", reason)
-        elif self.origin.get("issue"):
-            # No check run to carry it yet: without this the user would see only the 👀.
-            await post_comment(self.gh, self.repo, int(self.origin["issue"]),
-                               replies.EARLY_FAILURE.format(run_id=self.run.id, reason=reason))
+    async def _say_on_issue(self, kind: str, body: str) -> None:
+        key = f"{kind}_comment_id"
+        comment = await deliver_comment(self.gh, self.repo, int(self.origin["issue"]), body,
+                                        marker(self.run.id, kind), self.origin.get(key))
+        await self._save_origin(**{key: comment})
+
+    async def _ready(self) -> None:
+        pull = PullRequest.remembered(self.origin)
+        if pull is None:
+            raise Undelivered(NO_PULL_REQUEST)
+        await mark_ready(self.gh, self.repo, pull)
+
+    async def _recover_check(self) -> None:
+        """Find the check to conclude and rebuild its table from the last execution's events."""
+        if not self.origin.get("check_run_id"):
+            return  # the run never opened one
+        try:
+            head = await self.branch.head_sha()
+        except NotFound:
+            return
+        if not await self._attach(head, live_only=False):
+            self.check.adopt(int(self.origin["check_run_id"]), head)
+        events = await self.store.events(self.run.id)
+        starts = [i for i, (_, kind, _) in enumerate(events) if kind == "run_started"]
+        for _, kind, payload in events[starts[-1] if starts else 0:]:
+            if kind == "run_started":
+                self._show_start(RunStarted.model_validate(payload))
+            elif kind in REPLAYED_KINDS:
+                attached, self.check.id = self.check.id, None  # the table only: no calls
+                await self.emit(EVENT_ADAPTER.validate_python(payload))
+                self.check.id = attached
+        self.check.forget_annotations()
+        for key, sha in sorted((await self.store.commits(self.run.id)).items()):
+            self.display.commits.append((key, sha))

@@ -74,12 +74,15 @@ async def open_pull(gh: GitHub, repo: str, head: str, base: str, title: str,
 
 async def mark_ready(gh: GitHub, repo: str, pull: PullRequest) -> None:
     """Ready for review: a draft through GraphQL, a WIP one by dropping the title's prefix
-    (only the title changes, and only while it still says WIP)."""
-    if not pull.wip:
-        await gh.graphql(READY_MUTATION, id=pull.node_id)
-        return
+    (only the title changes, and only while it still says WIP). Asked again (a verdict
+    delivered twice), it changes nothing: a PR no longer a draft is left alone."""
     owner, name = repo.split("/")
     where = {"owner": owner, "repo": name, "number": pull.number}
-    title = str((await gh.get(PULL_URL, where))["title"])
+    answer = await gh.get(PULL_URL, where)
+    if not pull.wip:
+        if answer.get("draft"):
+            await gh.graphql(READY_MUTATION, id=pull.node_id)
+        return
+    title = str(answer["title"])
     if title.startswith(WIP_PREFIX):
         await gh.patch(PULL_URL, where, data={"title": title.removeprefix(WIP_PREFIX)})

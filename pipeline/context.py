@@ -9,14 +9,15 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
+from pipeline import outbox
 from pipeline.agents.flutter_sdk import NoExecution, SdkOracle
 from pipeline.asks import Ask
 from pipeline.config import FactoryConfig
 from pipeline.engines.base import Engine, Usage
 from pipeline.errors import BudgetExceeded, Cancelled, EngineError
-from pipeline.events import EngineNoted, Event, Sink
+from pipeline.events import EVENT_ADAPTER, EngineNoted, Event, Sink
 from pipeline.status import RunStatus, Stage
-from pipeline.store.base import RunStore
+from pipeline.store.base import Outgoing, RunStore
 from pipeline.store.shield import finish_when_cancelled
 
 A = TypeVar("A", bound=BaseModel)
@@ -45,6 +46,8 @@ class RunContext:
     """The run's engine: it answers every role the config gives no engine of its own."""
     noted: set[str] = field(default_factory=set)
     """Engine notes already reported in this execution."""
+    redelivery: outbox.Redelivery = field(default_factory=outbox.Redelivery)
+    """How events the sink could not deliver are tried again."""
 
     async def ask(self, stage: Stage, path: str | None, ask: Ask, answer_type: type[A],
                   draft: Callable[[A], str | None] | None = None) -> A:
@@ -83,10 +86,18 @@ class RunContext:
 
     async def emit(self, event: Event) -> None:
         """Log the event in the store, then hand it to the sink."""
+        await self._log(event)
+        await self.sink.emit(event)
+
+    async def deliver(self, item: Outgoing) -> None:
+        """Log an event already in the outbox, then deliver it (see `pipeline.outbox`)."""
+        await self._log(EVENT_ADAPTER.validate_python(item.payload))
+        await outbox.deliver(self.store, self.run_id, self.sink, item, self.redelivery)
+
+    async def _log(self, event: Event) -> None:
         for observe in self.observers:
             observe(event)
         await self.store.append_event(self.run_id, event.kind, event.model_dump(mode="json"))
-        await self.sink.emit(event)
 
     async def check_cancelled(self) -> None:
         """Raise Cancelled when a user cancelled the run while it was executing."""

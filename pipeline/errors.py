@@ -60,3 +60,12 @@ class BudgetExceeded(FactoryError):
 
 class Cancelled(FactoryError):
     """The run was cancelled by a user."""
+
+
+class Undelivered(FactoryError):
+    """A sink could not deliver an event now (the service refused or was away); the outbox
+    keeps it and tries again, after `retry_after` seconds when the service said so."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -243,11 +243,21 @@ class Sink(Protocol):
 
 
 class FanOut:
-    """A sink that hands each event to several sinks, in order."""
+    """A sink that hands each event to several sinks, in order.
+
+    A sink that raises does not keep the event from the ones after it; the first failure is
+    raised once every sink had the event.
+    """
 
     def __init__(self, sinks: Sequence[Sink]) -> None:
         self._sinks = list(sinks)
 
     async def emit(self, event: Event) -> None:
+        failure: Exception | None = None
         for sink in self._sinks:
-            await sink.emit(event)
+            try:
+                await sink.emit(event)
+            except Exception as exc:
+                failure = failure or exc
+        if failure is not None:
+            raise failure

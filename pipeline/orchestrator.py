@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipeline import outbox
 from pipeline.agents import gates
 from pipeline.agents.checkpoints import Project
 from pipeline.agents.critic import criticize, render_critic
@@ -56,7 +57,8 @@ def killed_title(gate: str) -> str:
 
 
 async def execute_run(store: RunStore, run: RunRecord, sink: Sink, engine: Engine,
-                      sdk: SdkOracle | None = None, ci: CiOracle | None = None) -> RunStatus:
+                      sdk: SdkOracle | None = None, ci: CiOracle | None = None,
+                      redelivery: outbox.Redelivery | None = None) -> RunStatus:
     """Execute (or resume) a running run to its end and return its final status.
 
     Failures the user can act on (a gate, a rejected plan, failed files, the budget, an
@@ -64,12 +66,15 @@ async def execute_run(store: RunStore, run: RunRecord, sink: Sink, engine: Engin
     `sdk` runs the Flutter SDK's checks for the Judge; without it nothing generated is run.
     `ci` reads the repository's CI on the pushed head (the GitHub App); without it the CI
     checkpoint is not verified.
+    The reports and the verdict go through the run's outbox (`pipeline.outbox`): what an
+    earlier execution left undelivered is delivered first, and what the sink cannot deliver
+    now stays pending, retried as `redelivery` says.
     """
     ctx = RunContext(
         run_id=run.id, idea=run.idea, store=store, engine=engine, sink=sink,
         config=FactoryConfig.model_validate(run.config),
         spent=await store.usage_totals(run.id), sdk=sdk or NoExecution(),
-        default_engine=run.engine,
+        default_engine=run.engine, redelivery=redelivery or outbox.Redelivery(),
     )
     before = ctx.spent
     resumed = await store.load_checkpoint(run.id, Stage.CRITIC.value) is not None
@@ -77,6 +82,7 @@ async def execute_run(store: RunStore, run: RunRecord, sink: Sink, engine: Engin
              for s in ctx.config.seats(run.engine)]
     await ctx.emit(RunStarted(run_id=run.id, idea=run.idea, engine=engine.name, resumed=resumed,
                               seats=seats))
+    await outbox.redeliver_on_resume(store, run.id, sink, ctx.redelivery)
     try:
         finished = await _stages(ctx, run, ci)
     except Cancelled:
@@ -90,13 +96,17 @@ async def execute_run(store: RunStore, run: RunRecord, sink: Sink, engine: Engin
     except EngineError as exc:
         finished = RunFinished(run_id=run.id, status=RunStatus.ERROR, title="Engine error",
                                summary=f"{exc}. The run can be resumed.")
-    if finished.status is not RunStatus.CANCELLED:
-        await store.set_status(run.id, finished.status, error=_error_text(finished))
-    await ctx.emit(finished.model_copy(update={
+    verdict = outbox.outgoing(finished.model_copy(update={
         "elapsed_s": round(ctx.elapsed(), 2), "calls": ctx.calls,
         "tokens": ctx.spent.total_tokens - before.total_tokens,
         "cost_usd": round(ctx.spent.cost_usd - before.cost_usd, 6),
     }))
+    if finished.status is RunStatus.CANCELLED:  # the cancel wrote the status already
+        await store.send(run.id, verdict)
+    else:
+        await store.set_status(run.id, finished.status, error=_error_text(finished),
+                               send=verdict)
+    await ctx.deliver(verdict)
     return finished.status
 
 
@@ -147,9 +157,10 @@ async def _critic(ctx: RunContext) -> CriticReport:
     await _stage(ctx, Stage.CRITIC)
     report = await criticize(ctx)
     markdown = render_critic(report, ctx.config.critic_min_score)
-    await ctx.store.save_checkpoint(ctx.run_id, Stage.CRITIC.value, report.model_dump(mode="json"))
-    await ctx.store.save_report(ctx.run_id, "critic", markdown)
-    await ctx.emit(CriticReported(run_id=ctx.run_id, report=report, markdown=markdown))
+    item = outbox.outgoing(CriticReported(run_id=ctx.run_id, report=report, markdown=markdown))
+    await ctx.store.save_checkpoint(ctx.run_id, Stage.CRITIC.value, report.model_dump(mode="json"),
+                                    report=markdown, send=item)
+    await ctx.deliver(item)
     return report
 
 
@@ -197,11 +208,12 @@ async def _plan(ctx: RunContext, features: list[str]) -> dict[str, Any]:
     verdict = await plan_with_panel(ctx, features)
     data = {"plan": verdict.plan.model_dump(mode="json"), "approved": verdict.approved,
             "rounds": verdict.rounds, "feedback": verdict.feedback}
-    await ctx.store.save_checkpoint(ctx.run_id, Stage.PLAN.value, data)
-    if verdict.approved:
+    if not verdict.approved:
+        await ctx.store.save_checkpoint(ctx.run_id, Stage.PLAN.value, data)
+    else:
         levels = plan_dag(verdict.plan).by_level()
         markdown = render_plan(verdict.plan, levels)
-        await ctx.store.save_report(ctx.run_id, "plan", markdown)
+        await ctx.store.save_checkpoint(ctx.run_id, Stage.PLAN.value, data, report=markdown)
         await ctx.emit(PlanApproved(
             run_id=ctx.run_id, plan=verdict.plan, levels=levels, markdown=markdown,
         ))
@@ -224,12 +236,13 @@ async def _judge(
     if ci.state != "local":
         report.ci = ci.lines()
     markdown = render_judge(report)
-    await ctx.store.save_checkpoint(ctx.run_id, Stage.JUDGE.value, report.model_dump(mode="json"))
-    await ctx.store.save_report(ctx.run_id, "judge", markdown)
-    await ctx.emit(JudgeReported(
+    item = outbox.outgoing(JudgeReported(
         run_id=ctx.run_id, score=report.score, passed=report.passed,
         threshold=report.threshold, markdown=markdown,
     ))
+    await ctx.store.save_checkpoint(ctx.run_id, Stage.JUDGE.value, report.model_dump(mode="json"),
+                                    report=markdown, send=item)
+    await ctx.deliver(item)
     return report
 
 

@@ -3,11 +3,14 @@
 The database is the queue. A worker claims a run (a lease with an owner and an expiry),
 renews the lease with a heartbeat while the run executes, and releases it afterwards. A
 sweeper hands runs whose lease lapsed (their worker died) back to the queue, where any
-worker resumes them from their checkpoints. On SIGTERM the worker stops claiming, gives the
-runs in flight a short grace, cancels what is left, requeues those runs and exits.
+worker resumes them from their checkpoints. With nothing queued, a worker claims a finished
+run whose outbox still holds an event due (its execution died after the final status, or
+the service was away) and hands it to `execute` all the same, which delivers what is owed.
+On SIGTERM the worker stops claiming, gives the runs in flight a short grace, cancels what
+is left, requeues those runs and exits.
 
 This is an edge: whatever a run raises is caught here, logged with the run id, and the run
-is marked `error` with one line saying why.
+is marked `error` with one line saying why (its verdict owed in the outbox).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from dataclasses import dataclass
 from enum import Enum
 
 from pipeline.errors import ConfigError
+from pipeline.events import RunFinished
+from pipeline.outbox import outgoing
 from pipeline.status import RunStatus
 from pipeline.store.base import RunRecord, RunStore
 from pipeline.store.errors import StoreUnavailable
@@ -32,9 +37,11 @@ from pipeline.store.errors import StoreUnavailable
 LOG = logging.getLogger(__name__)
 
 Execute = Callable[[RunRecord], Awaitable[None]]
-"""Executes (or resumes) a claimed run to its end, setting its final status; may raise."""
+"""Executes (or resumes) a claimed run to its end, setting its final status; given a finished
+run, delivers its outbox's due events; may raise."""
 
 UNFINISHED = "execution ended without finishing the run"
+ERROR_TITLE = "Run error"
 SHUTDOWN = "worker {name} shut down; requeued"
 
 
@@ -144,8 +151,10 @@ class Worker:
             await asyncio.wait_for(self._changed.wait(), timeout)
 
     async def _claim(self) -> RunRecord | None:
+        lease = self.options.lease_seconds
         try:
-            run = await self.store.claim(self.name, self.options.lease_seconds)
+            run = (await self.store.claim(self.name, lease)
+                   or await self.store.claim_outgoing(self.name, lease))
         except Exception:  # the database is away: say so, and try again after a poll
             LOG.exception("claim failed", extra={"worker": self.name})
             return None
@@ -228,8 +237,12 @@ class Worker:
             if (await self.store.get_run(run_id)).status is RunStatus.RUNNING:
                 if ending is _Ending.REQUEUED:
                     await self.store.set_status(run_id, RunStatus.QUEUED, error=error)
-                else:
-                    await self.store.set_status(run_id, RunStatus.ERROR, error=error or UNFINISHED)
+                else:  # the verdict goes out through the outbox, like a finished run's
+                    reason = error or UNFINISHED
+                    verdict = RunFinished(run_id=run_id, status=RunStatus.ERROR,
+                                          title=ERROR_TITLE, summary=reason)
+                    await self.store.set_status(run_id, RunStatus.ERROR, error=reason,
+                                                send=outgoing(verdict))
             await self.store.release(run_id, self.name)
         except Exception:
             LOG.exception("run bookkeeping failed; its lease will lapse", extra=fields)

@@ -41,7 +41,7 @@ async def test_migrations_match_the_tables(url: str) -> None:
     try:
         assert await migrate.current(engine) is None
         await migrate.upgrade(engine)
-        assert await migrate.current(engine) == migrate.head() == "0002"
+        assert await migrate.current(engine) == migrate.head() == "0003"
         async with engine.connect() as conn:
             assert await conn.run_sync(_differences) == []
             tables = await conn.run_sync(_tables)
@@ -54,4 +54,5 @@ def test_migration_scripts_are_next_to_the_package() -> None:
     location = Path(migrate.alembic_config().get_main_option("script_location") or "")
     assert (location / "env.py").is_file()
     scripts = sorted(p.name for p in (location / "versions").glob("*.py"))
-    assert scripts == ["0001_initial_schema.py", "0002_durable_deliveries.py"]
+    assert scripts == ["0001_initial_schema.py", "0002_durable_deliveries.py",
+                       "0003_run_outbox.py"]

@@ -6,7 +6,7 @@ import pytest
 
 from bot.branch import Branch
 from bot.check_output import CHECK_NAME
-from bot.comments import COMMENT_LIMIT
+from bot.comments import COMMENT_LIMIT, marker
 from bot.errors import UnsafePath
 from bot.github import GitHub
 from bot.publisher import GitHubPublisher
@@ -209,7 +209,8 @@ async def test_judge_pass_succeeds_and_marks_ready_and_edits_in_place(
     comments = repo.comments_on(pull["number"])
     assert len(comments) == 2
     assert len(comments[0]["body"]) == COMMENT_LIMIT and "truncated" in comments[0]["body"]
-    assert comments[1]["body"] == "## Judge 91/100" and comments[1]["edits"] == 1
+    assert comments[1]["body"] == f"{marker(run.id, 'judge')}\n## Judge 91/100"
+    assert comments[1]["edits"] == 1
     [check] = repo.check_runs.values()
     assert (check["conclusion"], check["output"]["title"]) == ("success", "Judge passed: 91/100")
     assert pull["draft"] is False

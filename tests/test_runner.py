@@ -14,6 +14,7 @@ from bot.auth import AppAuth
 from bot.runner import GitHubRunner
 from pipeline.agents.flutter_sdk import NOT_EXECUTED
 from pipeline.errors import BadInput
+from pipeline.outbox import Redelivery
 from pipeline.redis_events import RedisSink, run_stream
 from pipeline.status import RunStatus
 from pipeline.store.base import RunRecord, RunStore
@@ -55,19 +56,30 @@ async def test_a_422_from_github_ends_the_run_with_a_clear_failed_check(
     assert "422" in check["output"]["summary"]
 
 
-async def test_a_refusal_after_the_final_status_still_runs_the_failure_path(
+async def test_a_refusal_after_the_final_status_leaves_the_verdict_owed_until_it_lands(
     store: RunStore, auth: AppAuth, repo: Repo, fake_github: FakeGitHub
 ) -> None:
-    """Issue 12 item 18: a 422 on ready-for-review came after `succeeded` was written, and the
-    runner's `set_status(error)` raised InvalidTransition before the check was failed."""
+    """Issue 12 items 3 and 18: a 422 on ready-for-review came after `succeeded` was written;
+    the runner's `set_status(error)` raised InvalidTransition, and nothing ever marked the PR
+    ready. Now the verdict stays in the outbox and a worker's later delivery lands it."""
     run = await github_run(store, repo)
     fake_github.fail_next("graphql", 422)
-    await GitHubRunner(store, auth, min_interval_s=0.0, redis_url="")(run)
-    assert (await store.get_run(run.id)).status is RunStatus.SUCCEEDED
+    runner = GitHubRunner(store, auth, min_interval_s=0.0, redis_url="",
+                          redelivery=Redelivery(first_wait_s=0.0))
+    await runner(run)
+    finished = await store.get_run(run.id)
+    assert finished.status is RunStatus.SUCCEEDED
+    [pull] = repo.pulls.values()
+    assert pull["draft"] is True
+    [owed] = await store.outgoing(run.id)
+    assert (owed.kind, owed.attempts) == ("run_finished", 1)
+    await runner(finished)  # what a worker does with a finished run that still owes GitHub
+    assert pull["draft"] is False and await store.outgoing(run.id) == []
+    heads = [c["head_sha"] for c in repo.check_runs.values()]
+    assert len(heads) == len(set(heads))  # one check per head, as the commits moved it
+    assert all(c["status"] == "completed" for c in repo.check_runs.values())
     check = max(repo.check_runs.values(), key=lambda c: c["id"])
-    assert (check["conclusion"], check["output"]["title"]) == (
-        "failure", "Code Factory could not publish")
-    assert "422" in check["output"]["summary"]
+    assert check["conclusion"] == "success"
 
 
 @pytest.mark.parametrize(("operation", "status", "headers"), [

@@ -8,6 +8,7 @@ without paying twice for finished work.
 from __future__ import annotations
 
 import abc
+import secrets
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -70,6 +71,19 @@ class LedgerRow:
 
 
 @dataclass(frozen=True)
+class Outgoing:
+    """An event a run owes its sinks (a report comment, the verdict), kept in the run's outbox
+    from the state change that causes it until a sink confirms it."""
+
+    kind: str
+    payload: dict[str, Any]
+    token: str = field(default_factory=lambda: secrets.token_hex(8))
+    """Names this event, so a late confirmation never marks a newer one of its kind."""
+    attempts: int = 0
+    """Deliveries that failed so far."""
+
+
+@dataclass(frozen=True)
 class Delivery:
     """A verified webhook delivery: GitHub's delivery id, the event name and its payload."""
 
@@ -105,10 +119,12 @@ class RunStore(abc.ABC):
 
     @abc.abstractmethod
     async def set_status(
-        self, run_id: str, status: RunStatus, *, error: str | None = None
+        self, run_id: str, status: RunStatus, *, error: str | None = None,
+        send: Outgoing | None = None,
     ) -> RunRecord:
         """Move a run to `status`, checked by `pipeline.status.can_transition` (else
-        InvalidTransition), stamping the matching timestamp."""
+        InvalidTransition), stamping the matching timestamp; `send` goes to the outbox in
+        the same transaction."""
 
     @abc.abstractmethod
     async def update_run(
@@ -138,8 +154,12 @@ class RunStore(abc.ABC):
 
     # -- checkpoints and reports --------------------------------------------------------------
     @abc.abstractmethod
-    async def save_checkpoint(self, run_id: str, stage: str, data: dict[str, Any]) -> None:
-        """Record (or replace) a stage's result."""
+    async def save_checkpoint(
+        self, run_id: str, stage: str, data: dict[str, Any], *, report: str | None = None,
+        send: Outgoing | None = None,
+    ) -> None:
+        """Record (or replace) a stage's result; in the same transaction its `report` (kind:
+        the stage) and `send` in the outbox."""
 
     @abc.abstractmethod
     async def load_checkpoint(self, run_id: str, stage: str) -> dict[str, Any] | None:
@@ -200,6 +220,29 @@ class RunStore(abc.ABC):
     @abc.abstractmethod
     async def events(self, run_id: str, after: int = 0) -> list[tuple[int, str, dict[str, Any]]]:
         """(seq, kind, payload) of the run's events with seq > after."""
+
+    # -- outbox -------------------------------------------------------------------------------
+    @abc.abstractmethod
+    async def send(self, run_id: str, item: Outgoing) -> None:
+        """Put `item` in the run's outbox on its own (no state change comes with it)."""
+
+    @abc.abstractmethod
+    async def outgoing(self, run_id: str, *, due: bool = False) -> list[Outgoing]:
+        """The run's pending events, oldest first; with `due`, only those due now."""
+
+    @abc.abstractmethod
+    async def delivered(self, run_id: str, item: Outgoing) -> None:
+        """A sink confirmed `item`: it is no longer pending."""
+
+    @abc.abstractmethod
+    async def retry_later(
+        self, run_id: str, item: Outgoing, error: str, delay_s: float | None
+    ) -> None:
+        """Delivering `item` failed with `error`: try again in `delay_s` (None: never)."""
+
+    @abc.abstractmethod
+    async def claim_outgoing(self, owner: str, lease_seconds: float) -> RunRecord | None:
+        """Lease a finished run (not a local one) with a pending event due; None when none."""
 
     # -- commits ------------------------------------------------------------------------------
     @abc.abstractmethod

@@ -12,6 +12,7 @@ EVENTS = "events"
 COMMITS = "commits"
 DELIVERIES = "deliveries"
 INSTALLATIONS = "installations"
+OUTBOX = "outbox"
 RATE_BUCKETS = "rate_buckets"
 """Shared rate-limit buckets (pipeline/store/rate_buckets.py), outside the migrated schema."""
 

@@ -6,7 +6,7 @@ import asyncio
 import secrets
 from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Row, func, select, type_coerce, update
@@ -18,12 +18,14 @@ from pipeline.engines.base import Usage
 from pipeline.errors import InvalidTransition, RunNotFound
 from pipeline.status import FILE_TERMINAL, FileStatus, RunStatus
 from pipeline.store import deliveries, names, queue
+from pipeline.store import outbox as box
 from pipeline.store import tables as db
 from pipeline.store.base import (
     AttemptRecord,
     Delivery,
     FileRecord,
     LedgerRow,
+    Outgoing,
     RunRecord,
     RunStore,
 )
@@ -125,13 +127,16 @@ class SqlRunStore(RunStore):
             return run_record(await self._run_row(conn, run_id))
 
     async def set_status(
-        self, run_id: str, status: RunStatus, *, error: str | None = None
+        self, run_id: str, status: RunStatus, *, error: str | None = None,
+        send: Outgoing | None = None,
     ) -> RunRecord:
         async with self.engine.begin() as conn:
             for _ in range(STATUS_TRIES):
                 current = RunStatus((await self._run_row(conn, run_id)).status)
                 row = await change_status(conn, run_id, current, status, utcnow(), error=error)
                 if row is not None:
+                    if send is not None:
+                        await box.put(conn, run_id, send, utcnow())
                     return run_record(row)
         raise InvalidTransition(f"run {run_id} kept changing status; {status} was not written")
 
@@ -192,10 +197,19 @@ class SqlRunStore(RunStore):
             return {RunStatus(status): n for status, n in await conn.execute(statement)}
 
     # -- checkpoints and reports --------------------------------------------------------------
-    async def save_checkpoint(self, run_id: str, stage: str, data: dict[str, Any]) -> None:
+    async def save_checkpoint(
+        self, run_id: str, stage: str, data: dict[str, Any], *, report: str | None = None,
+        send: Outgoing | None = None,
+    ) -> None:
+        now = utcnow()
         async with self._write(run_id) as conn:
-            values = {"run_id": run_id, "stage": stage, "data": data, "saved_at": utcnow()}
+            values = {"run_id": run_id, "stage": stage, "data": data, "saved_at": now}
             await upsert(conn, db.checkpoints, values, ("run_id", "stage"))
+            if report is not None:
+                values = {"run_id": run_id, "kind": stage, "markdown": report, "saved_at": now}
+                await upsert(conn, db.reports, values, ("run_id", "kind"))
+            if send is not None:
+                await box.put(conn, run_id, send, now)
 
     async def load_checkpoint(self, run_id: str, stage: str) -> dict[str, Any] | None:
         statement = select(db.checkpoints.c.data).where(
@@ -341,6 +355,30 @@ class SqlRunStore(RunStore):
         )
         async with self.engine.connect() as conn:
             return [(row.seq, row.kind, row.payload) for row in await conn.execute(statement)]
+
+    # -- outbox -------------------------------------------------------------------------------
+    async def send(self, run_id: str, item: Outgoing) -> None:
+        async with self._write(run_id) as conn:
+            await box.put(conn, run_id, item, utcnow())
+
+    async def outgoing(self, run_id: str, *, due: bool = False) -> list[Outgoing]:
+        async with self.engine.connect() as conn:
+            return await box.pending(conn, run_id, utcnow() if due else None)
+
+    async def delivered(self, run_id: str, item: Outgoing) -> None:
+        async with self.engine.begin() as conn:
+            await box.delivered(conn, run_id, item.kind, item.token, utcnow())
+
+    async def retry_later(
+        self, run_id: str, item: Outgoing, error: str, delay_s: float | None
+    ) -> None:
+        due = None if delay_s is None else utcnow() + timedelta(seconds=delay_s)
+        async with self.engine.begin() as conn:
+            await box.retry_later(conn, run_id, item.kind, item.token, error, due)
+
+    async def claim_outgoing(self, owner: str, lease_seconds: float) -> RunRecord | None:
+        async with self.engine.begin() as conn:
+            return await box.claim(conn, owner, lease_seconds, utcnow())
 
     # -- commits ------------------------------------------------------------------------------
     async def mark_committed(self, run_id: str, key: str, sha: str) -> None:

@@ -159,6 +159,25 @@ commits = Table(
     PrimaryKeyConstraint("run_id", "key"),
 )
 
+outbox = Table(
+    names.OUTBOX,
+    metadata,
+    _run_id(),
+    # The event's kind: one pending delivery per kind and run, the newest replacing the last.
+    Column("kind", String(64), nullable=False),
+    # Names this version of the row, so confirming an older one never marks a newer delivered.
+    Column("token", String(32), nullable=False),
+    Column("payload", json_type(), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("delivered_at", UtcDateTime),
+    Column("attempts", Integer, nullable=False),
+    # When to try again; NULL on an undelivered row means no more tries (given up, superseded).
+    Column("due_at", UtcDateTime),
+    Column("error", Text),
+    PrimaryKeyConstraint("run_id", "kind"),
+    Index(None, "delivered_at", "due_at"),
+)
+
 deliveries = Table(
     names.DELIVERIES,
     metadata,

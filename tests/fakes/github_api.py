@@ -5,10 +5,12 @@ and its token's permissions against what the endpoint needs (a 403 as GitHub giv
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +18,15 @@ import jwt
 from aiohttp import web
 
 from tests.fakes import github_git as git_api
-from tests.fakes.github_actions import FakeActions
+from tests.fakes.github_actions import FakeActions, page
 from tests.fakes.github_git import Answer, Refused
 from tests.fakes.github_permissions import (
     ISSUE_OR_PULL,
     NEEDS,
     NOT_ACCESSIBLE,
     ON_ISSUE,
+    READ_ISSUE_OR_PULL,
+    READ_ON_ISSUE,
     READY_OPERATION,
     Need,
     accepted_header,
@@ -43,6 +47,15 @@ PULLS_DOCS = "https://docs.github.com/rest/pulls/pulls#create-a-pull-request"
 Handler = Callable[[Repo, dict[str, str], dict[str, str], Any], Awaitable[Answer]]
 
 
+@dataclass(frozen=True)
+class Fault:
+    """A scripted failure: the status and headers to answer, for calls `when` accepts."""
+
+    status: int
+    headers: dict[str, str]
+    when: Callable[[Any], bool]
+
+
 class FakeGitHub:
     """The endpoints the bot uses, served from `State`; `calls` and `violations` are for asserts."""
 
@@ -53,7 +66,8 @@ class FakeGitHub:
         self.spec = OpenAPI()
         self.calls: list[Call] = []
         self.violations: list[str] = []
-        self.faults: dict[str, list[tuple[int, dict[str, str]]]] = {}
+        self.faults: dict[str, list[Fault]] = {}
+        self.lost_answers: dict[str, list[Fault]] = {}
         self.token_lifetime_s = TOKEN_LIFETIME_S
         self.url = ""
         self.observers: list[Callable[[str, Repo, dict[str, str], Any], None]] = []
@@ -74,6 +88,7 @@ class FakeGitHub:
             "pulls/create": self._create_pull,
             "pulls/get": self._get_pull,
             "pulls/update": self._update_pull,
+            "issues/list-comments": self._list_comments,
             "issues/create-comment": self._create_comment,
             "issues/update-comment": self._update_comment,
             "reactions/create-for-issue-comment": self._react_comment,
@@ -103,16 +118,33 @@ class FakeGitHub:
             await self._runner.cleanup()
 
     def fail_next(self, operation: str, status: int, headers: dict[str, str] | None = None,
-                  times: int = 1) -> None:
-        """Answer the next `times` calls of `operation` with `status` (and headers) instead."""
-        self.faults.setdefault(operation, []).extend([(status, headers or {})] * times)
+                  times: int = 1, when: Callable[[Any], bool] | None = None) -> None:
+        """Answer the next `times` calls of `operation` with `status` (and headers) instead;
+        with `when`, only calls whose JSON body it accepts."""
+        fault = Fault(status, headers or {}, when or (lambda body: True))
+        self.faults.setdefault(operation, []).extend([fault] * times)
+
+    def lose_next_answer(self, operation: str, status: int = 502, times: int = 1,
+                         when: Callable[[Any], bool] | None = None) -> None:
+        """Apply the next `times` calls of `operation` (that `when` accepts), then answer
+        `status` instead of the result: a request GitHub carried out whose answer was lost."""
+        fault = Fault(status, {}, when or (lambda body: True))
+        self.lost_answers.setdefault(operation, []).extend([fault] * times)
+
+    def _lose_answer(self, call: Call) -> None:
+        lost = self.lost_answers.get(call.operation, [])
+        fault = next((f for f in lost if f.when(call.body)), None)
+        if fault is not None:
+            lost.remove(fault)
+            raise Refused(fault.status, f"fake: applied, answer lost ({call.operation})")
 
     def _inject_fault(self, call: Call) -> None:
         """Answer with a scripted failure instead of handling the request (nothing changes)."""
-        faults = self.faults.get(call.operation)
-        if faults:
-            status, headers = faults.pop(0)
-            raise Refused(status, f"fake fault {status}", headers=headers)
+        faults = self.faults.get(call.operation, [])
+        fault = next((f for f in faults if f.when(call.body)), None)
+        if fault is not None:
+            faults.remove(fault)
+            raise Refused(fault.status, f"fake fault {fault.status}", headers=fault.headers)
 
     def blob(self, name: str, text: str) -> str:
         """Serve `text` at a URL of its own, as GitHub's blob storage does; return the URL."""
@@ -135,11 +167,14 @@ class FakeGitHub:
         try:
             if request.method == "POST" and raw_path == "/graphql":
                 call.operation = "graphql"
+                with contextlib.suppress(ValueError):
+                    call.body = json.loads(body)
                 self._inject_fault(call)
                 status, answer = await self._graphql(request, call, body)
             else:
                 status, answer, *more = await self._rest(request, call, raw_path, query, body)
                 extra = more[0] if more else {}
+            self._lose_answer(call)
         except SpecViolation as exc:
             self.violations.append(str(exc))
             status, answer = 400, {"message": f"fake: {exc}"}
@@ -294,6 +329,14 @@ class FakeGitHub:
         if number not in repo.issues and number not in repo.pulls:
             raise Refused(404, "Not Found")
 
+    async def _list_comments(self, repo: Repo, params: dict[str, str], query: dict[str, str],
+                             body: Any) -> Any:
+        number = int(params["issue_number"])
+        self._known_number(repo, number)
+        url = f"{self.url}/repos/{repo.full_name}/issues/{number}/comments"
+        chunk, headers = page(repo.comments_on(number), query, url)
+        return 200, chunk, headers
+
     async def _create_comment(self, repo: Repo, params: dict[str, str], query: dict[str, str],
                               body: Any) -> Answer:
         number = int(params["issue_number"])
@@ -410,7 +453,11 @@ class FakeGitHub:
 
 def _narrow_to_target(need: Need, repo: Repo, params: dict[str, str]) -> Need:
     """An issue endpoint aimed at an issue, not a pull request, takes only the issues permission."""
-    if need != ISSUE_OR_PULL:
+    if need == ISSUE_OR_PULL:
+        on_issue = ON_ISSUE
+    elif need == READ_ISSUE_OR_PULL:
+        on_issue = READ_ON_ISSUE
+    else:
         return need
     number: int | None = None
     if "issue_number" in params:
@@ -418,9 +465,7 @@ def _narrow_to_target(need: Need, repo: Repo, params: dict[str, str]) -> Need:
     elif "comment_id" in params:
         comment = repo.comments.get(int(params["comment_id"]))
         number = comment["issue_number"] if comment else None
-    return ON_ISSUE if number in repo.issues else need
-
-
+    return on_issue if number in repo.issues else need
 def _git(handler: Callable[[Repo, dict[str, str], Any], Awaitable[Answer]]) -> Handler:
     async def call(repo: Repo, params: dict[str, str], query: dict[str, str], body: Any) -> Answer:
         return await handler(repo, params, body)

@@ -37,6 +37,8 @@ _READ_ACTIONS: Need = ({"actions": "read"},)
 ISSUE_OR_PULL: Need = ({"issues": "write"}, {"pull_requests": "write"})
 ON_ISSUE: Need = ({"issues": "write"},)
 """What an issue endpoint asks when its target is an issue rather than a pull request."""
+READ_ISSUE_OR_PULL: Need = ({"issues": "read"}, {"pull_requests": "read"})
+READ_ON_ISSUE: Need = ({"issues": "read"},)
 
 NEEDS: dict[str, Need] = {
     "repos/get": _METADATA,
@@ -52,6 +54,7 @@ NEEDS: dict[str, Need] = {
     "pulls/get": _READ_PULLS,
     "pulls/create": _WRITE_PULLS,
     "pulls/update": _WRITE_PULLS,
+    "issues/list-comments": READ_ISSUE_OR_PULL,
     "issues/create-comment": ISSUE_OR_PULL,
     "issues/update-comment": ISSUE_OR_PULL,
     "reactions/create-for-issue-comment": ISSUE_OR_PULL,
