@@ -75,13 +75,19 @@ def resolve_files(requested: list[str], planned: list[str]) -> tuple[list[str], 
 async def _status(ctx: BotContext, run: RunRecord) -> str:
     files = await ctx.store.files(run.id)
     count = {s: sum(1 for f in files if f.status is s) for s in FileStatus}
-    return replies.STATUS.format(
+    table = replies.STATUS.format(
         run_id=run.id, status=run.status.value, total=len(files),
         done=count[FileStatus.DONE], failed=count[FileStatus.FAILED],
         blocked=count[FileStatus.BLOCKED],
         pending=count[FileStatus.PENDING] + count[FileStatus.RUNNING],
         commits=len(await ctx.store.commits(run.id)),
     )
+    return table + (replies.WAITING_FOR_CI if _waiting_ci(run) else "")
+
+
+def _waiting_ci(run: RunRecord) -> bool:
+    """The run is executing and waits for the repository's CI (`pipeline.ci_repair`)."""
+    return run.status is RunStatus.RUNNING and bool(run.request.get(CI_WAITING))
 
 
 async def _cancel(ctx: BotContext, run: RunRecord) -> str:
@@ -94,7 +100,7 @@ async def _cancel(ctx: BotContext, run: RunRecord) -> str:
 async def _retry(ctx: BotContext, run: RunRecord, commands: Commands) -> str:
     if not commands.retry:
         return replies.RETRY_WHICH
-    waiting_ci = run.status is RunStatus.RUNNING and bool(run.request.get(CI_WAITING))
+    waiting_ci = _waiting_ci(run)
     if run.status in LIVE and not waiting_ci:
         return replies.BUSY.format(status=run.status.value)
     planned = [f.path for f in await ctx.store.files(run.id)]

@@ -22,6 +22,8 @@ STATUS = (
     "| files | done | failed | blocked | pending | commits |\n|---|---|---|---|---|---|\n"
     "| {total} | {done} | {failed} | {blocked} | {pending} | {commits} |"
 )
+WAITING_FOR_CI = ("\n\nIt waits for the repository's CI on its last commit; `/retry` works "
+                  "meanwhile.")
 CANDIDATE = "\n- `{path}`"
 NOT_HANDLED = (
     "Code Factory could not handle this `{event}` event after {attempts} attempts (delivery "

@@ -156,3 +156,19 @@ async def test_a_pr_without_a_run_says_so(
 ) -> None:
     await dispatch("issue_comment", pr_comment(pr, "/status", user="writer"))
     assert "no Code Factory run" in last_reply(repo, pr)
+
+
+async def test_a_run_waiting_for_ci_takes_a_retry_without_requeueing(
+    dispatch: Dispatch, store: RunStore, repo: Repo, pr: int
+) -> None:
+    run = await make_run(store, pr, RunStatus.RUNNING)
+    await dispatch("issue_comment", pr_comment(pr, "/retry main.dart bolder", user="writer"))
+    assert "still in progress" in last_reply(repo, pr)  # executing, not waiting: busy
+    await store.update_run(run.id, request={"ci_waiting": True})
+    await dispatch("issue_comment", pr_comment(pr, "/status", user="writer"))
+    assert "waits for the repository's CI" in last_reply(repo, pr)
+    await dispatch("issue_comment", pr_comment(pr, "/retry main.dart bolder", user="writer"))
+    assert last_reply(repo, pr).startswith("Retrying `lib/main.dart`")
+    after = await store.get_run(run.id)
+    assert after.status is RunStatus.RUNNING  # the executing run picks the request up itself
+    assert after.request == {"ci_waiting": True, "retry": ["lib/main.dart"], "note": "bolder"}
