@@ -111,8 +111,11 @@ class CheckRun:
         return self.id
 
     async def move(self, head_sha: str) -> int:
-        """Follow the branch to a new head: close this check as superseded, open one there."""
-        if self.id is not None and head_sha != self.head_sha:
+        """Follow the branch to a new head: close this check as superseded, open one there
+        (on the head it is on already, as after a commit that landed before a crash: stay)."""
+        if self.id is not None:
+            if head_sha == self.head_sha:
+                return self.id
             await self.close(self.id, SUPERSEDED_TITLE.format(sha=head_sha[:7]))
         return await self.start(head_sha)
 

@@ -62,3 +62,17 @@ async def test_a_check_whose_creation_answer_was_lost_is_found_not_made_twice(
     await publisher.emit(RunStarted(run_id=run.id, idea=run.idea, engine="offline"))
     [check] = repo.check_runs.values()
     assert publisher.check.id == check["id"] and check["status"] == "in_progress"
+
+
+async def test_a_level_that_landed_before_the_crash_keeps_the_resumed_check_on_its_head(
+    publisher: GitHubPublisher, gh: GitHub, store: RunStore, repo: Repo, run: RunRecord,
+) -> None:
+    await publisher.emit(RunStarted(run_id=run.id, idea=run.idea, engine="offline"))
+    event = level(1)  # the ref moved, then the process died before it heard back
+    sha = await Branch(gh, REPO, BRANCH, "main", run.id).commit("level-1", event.files,
+                                                                event.message)
+    again = await resume(gh, store, run)
+    await again.emit(event)  # the resumed run finishes the level: found on the head
+    [live] = [c for c in repo.check_runs.values() if c["status"] == "in_progress"]
+    assert live["head_sha"] == sha and again.check.id == live["id"]
+    assert Counter(c["head_sha"] for c in repo.check_runs.values())[sha] == 1
