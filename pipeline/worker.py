@@ -226,6 +226,8 @@ class Worker:
 
         The lease is released only once the status is written: a run left running with no
         lease would never be swept, while a lease left to lapse is requeued by the sweeper.
+        A run no longer leased to this worker (requeued and claimed elsewhere while its
+        finished execution's outbox was being delivered here) is another's to settle.
         """
         fields = {"worker": self.name, "run_id": run_id, "ending": ending.value}
         if error:
@@ -234,7 +236,8 @@ class Worker:
             LOG.warning("lease lost; run abandoned to its new owner", extra=fields)
             return
         try:
-            if (await self.store.get_run(run_id)).status is RunStatus.RUNNING:
+            run = await self.store.get_run(run_id)
+            if run.status is RunStatus.RUNNING and run.lease_owner == self.name:
                 if ending is _Ending.REQUEUED:
                     await self.store.set_status(run_id, RunStatus.QUEUED, error=error)
                 else:  # the verdict goes out through the outbox, like a finished run's
