@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from bot.ci_signals import CiSignals
+from bot.errors import GitHubError
 from bot.github import GitHub
 from pipeline.ci import CiFailures, CiJob, CiSnapshot
 from pipeline.ci_diagnostics import CiDiagnostic, parse_log, project_path
@@ -26,6 +27,8 @@ JOBS_URL = "/repos/{owner}/{repo}/actions/runs/{run_id}/jobs{?filter,per_page}"
 JOB_LOGS_URL = "/repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
 PER_PAGE = 100
 QUEUED = "{workflow} (queued)"
+NO_ACTIONS = ("the installation has not granted `actions: read` (app.yml asks for it): workflow "
+              "runs and job logs were not read")
 
 
 class GitHubCi:
@@ -40,14 +43,25 @@ class GitHubCi:
         self.head = head
         self.app_id = app_id
         self.signals = signals or CiSignals()
+        self.notes: set[str] = set()
+        """What GitHub would not let the App read."""
 
     def _where(self, **more: Any) -> dict[str, Any]:
         return {"owner": self.owner, "repo": self.name, "per_page": PER_PAGE, **more}
 
     async def _workflow_runs(self, sha: str) -> tuple[list[dict[str, Any]], set[int]]:
-        """The head's workflow runs from our own repository, and the suites of a fork's."""
-        runs = await self.gh.get_all(WORKFLOW_RUNS_URL, self._where(head_sha=sha),
-                                     key="workflow_runs")
+        """The head's workflow runs from our own repository, and the suites of a fork's.
+
+        An installation that has not accepted `actions: read` yet answers 403: the checks
+        still count, without the Actions details (forks' runs, queued workflows, job logs)."""
+        try:
+            runs = await self.gh.get_all(WORKFLOW_RUNS_URL, self._where(head_sha=sha),
+                                         key="workflow_runs")
+        except GitHubError as exc:
+            if exc.status != 403:
+                raise
+            self.notes.add(NO_ACTIONS)
+            return [], set()
         own = [r for r in runs if (r.get("head_repository") or {}).get("full_name") == self.repo]
         return own, {int(r["check_suite_id"]) for r in runs if r not in own}
 
@@ -74,7 +88,8 @@ class GitHubCi:
                       and w.get("status") != "completed" and w.get("head_branch") == self.branch)
         html = next((s["repository"]["html_url"] for s in suites if s.get("repository")), "")
         return CiSnapshot(head=sha, jobs=jobs, ignored=len(others) - len(counted),
-                          link=f"{html}/commit/{sha}/checks" if html else "")
+                          link=f"{html}/commit/{sha}/checks" if html else "",
+                          notes=tuple(sorted(self.notes)))
 
     async def failures(self, snapshot: CiSnapshot, planned: Sequence[str]) -> CiFailures:
         found: list[CiDiagnostic] = []

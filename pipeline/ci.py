@@ -47,6 +47,8 @@ class CiSnapshot:
     """Where a person sees every check of the head."""
     ignored: int = 0
     """Results on this SHA that do not count: another branch's, a fork's."""
+    notes: tuple[str, ...] = ()
+    """What could not be read, and so was left out (a permission the App lacks)."""
 
     @property
     def done(self) -> int:

@@ -54,7 +54,8 @@ async def verify_with_ci(
         report = CiReport(state=state, head=snapshot.head, link=snapshot.link,
                           jobs=[j.name for j in snapshot.jobs],
                           failed_jobs=[j.name for j in snapshot.failed],
-                          repaired=repaired, waited_s=round(waited, 1))
+                          repaired=repaired, waited_s=round(waited, 1),
+                          notes=list(snapshot.notes))
         if state != "failed":
             break
         failures = await oracle.failures(snapshot, planned)

@@ -40,6 +40,8 @@ class CiReport(BaseModel):
     """The final head's diagnostics in planned files, at their lines (for annotations)."""
     repaired: list[list[str]] = Field(default_factory=list)
     """The files each repair round regenerated, in order."""
+    notes: list[str] = Field(default_factory=list)
+    """What the CI oracle could not read (a permission the App lacks)."""
     waited_s: float = 0.0
     stopped: str = ""
     """Why repairs stopped while CI was still red (rounds used, budget, nothing to blame)."""
@@ -76,7 +78,7 @@ class CiReport(BaseModel):
             out.append(f"not the factory's files, not touched: {_more(self.others)}")
         if self.stopped:
             out.append(self.stopped)
-        return out
+        return out + self.notes
 
     def title(self) -> str:
         """The failed check's title when CI is red on the final head."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.ci_oracle import GitHubCi
+from bot.ci_oracle import NO_ACTIONS, GitHubCi
 from bot.github import GitHub
 from pipeline.ci import CiSnapshot
 from tests.fakes.github_actions import Job
 from tests.fakes.github_api import FakeGitHub
 from tests.fakes.github_state import Repo
-from tests.github_values import APP_ID, REPO
+from tests.github_values import APP_ID, INSTALLATION_ID, REPO
 
 pytest_plugins = ["tests.github_fixtures"]
 
@@ -71,3 +71,22 @@ async def test_a_workflow_without_check_runs_yet_is_pending(
     snapshot = await GitHubCi(gh, REPO, BRANCH, lambda: sha, APP_ID).snapshot()
     assert [(j.name, j.done) for j in snapshot.jobs] == [("CI (queued)", False)]
     assert not snapshot.complete
+
+
+async def test_without_actions_read_the_checks_still_count_and_the_gap_is_said(
+    gh: GitHub, fake_github: FakeGitHub, repo: Repo
+) -> None:
+    """An installation that has not accepted the new `actions: read` yet answers 403 there."""
+    granted = fake_github.state.granted[INSTALLATION_ID]
+    fake_github.state.granted[INSTALLATION_ID] = {
+        k: v for k, v in granted.items() if k != "actions"}
+    sha = repo.git.ref("refs/heads/main")
+    assert sha is not None
+    fake_github.actions.run_workflow(repo, sha, BRANCH, [Job("analyze", "failure", log="x")])
+    ci = GitHubCi(gh, REPO, BRANCH, lambda: sha, APP_ID)
+    snapshot = await settled(ci)
+    assert [(j.name, j.conclusion) for j in snapshot.jobs] == [("analyze", "failure")]
+    assert snapshot.notes == (NO_ACTIONS,)
+    failures = await ci.failures(snapshot, ["lib/main.dart"])
+    assert failures.diagnostics == [] and failures.read_logs == []
+    assert not fake_github.called("actions/download-job-logs-for-workflow-run")
