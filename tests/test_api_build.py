@@ -111,6 +111,10 @@ def test_members_inheritance_and_deprecations(index: ApiIndex) -> None:
     size = index.type(MATERIAL, "ButtonSize")
     assert size is not None and size.kind == TypeKind.ENUM
     assert size.values == ("small", "medium", "large") and index.member(size, "index")
+    application = index.type(WIDGETS, "DiagnosticableWidget")  # `= Widget with Diagnosticable`
+    assert application is not None and application.supertype == "Widget"
+    assert application.mixins == ("Diagnosticable",) and application.abstract
+    assert index.member(application, "build") and not application.constructors
     store = index.type("package:tiny/tiny.dart", "Store")
     assert store is not None and not index.knows_all_members(store)  # extends Unknown
 

@@ -221,8 +221,27 @@ def _on_types(node: Node) -> tuple[str, ...]:
     return type_list(run)
 
 
+def _mixin_application(node: Node, application: Node, library: str,
+                       deprecated: str | None) -> TypeApi | None:
+    """`class A = B with M implements I;` (its constructors are B's, not indexed)."""
+    name = _identifier(application)
+    parts = next((c for c in application.children if c.type == "mixin_application"), None)
+    if name is None or parts is None:
+        return None
+    modifiers = tuple(m for m in MODIFIERS if any(c.type == m for c in node.children))
+    annotations = [c for c in node.children if c.type == "annotation"]
+    return TypeApi(
+        name, TypeKind.CLASS, library, type_parameters(application), type_text(parts.children),
+        _header_types(parts, "mixins"), _header_types(parts, "interfaces"), (), modifiers,
+        deprecated=deprecation(annotations) if deprecated is None else deprecated,
+    )
+
+
 def _type(node: Node, library: str, deprecated: str | None) -> TypeApi | None:
     kind = TYPE_KINDS[node.type]
+    application = next((c for c in node.children if c.type == "mixin_application_class"), None)
+    if application is not None:
+        return _mixin_application(node, application, library, deprecated)
     name = _identifier(node)
     if name is None:
         return None  # an unnamed extension: its members apply, but nothing can name it

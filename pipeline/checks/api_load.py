@@ -80,11 +80,17 @@ def combined(first: ApiIndex, second: ApiIndex) -> ApiIndex:
                     _Layered(_outlines(first), _outlines(second)))
 
 
+def load_sdk_index(environ: dict[str, str] | None = None) -> ApiIndex | None:
+    """The index of the locally installed SDK (None when there is none)."""
+    tree = find_local_sdk(environ)
+    return local_index(tree, environ) if tree is not None else None
+
+
 def load_index(environ: dict[str, str] | None = None) -> ApiIndex:
     """The shipped index, combined with a local SDK's when one is installed."""
     shipped = read_index(SHIPPED) or ApiIndex({})
-    tree = find_local_sdk(environ)
-    return combined(local_index(tree, environ), shipped) if tree is not None else shipped
+    local = load_sdk_index(environ)
+    return combined(local, shipped) if local is not None else shipped
 
 
 @lru_cache(maxsize=1)

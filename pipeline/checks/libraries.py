@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
+from functools import cache, lru_cache
 
-from pipeline.checks import known_names as known
+from pipeline.checks.api_index import ApiIndex
+from pipeline.checks.api_load import SHIPPED, load_sdk_index
+from pipeline.checks.api_store import read_index
+from pipeline.checks.known_names import OLDER_FLUTTER
 from pipeline.checks.packages import (
     FLUTTER_FREE_PACKAGES,
     PACKAGE_NAMES,
     SDK_REEXPORTS,
     package_of,
 )
-from pipeline.checks.sdk_index import SdkIndex, load_sdk_index
 
 DART_LIBRARIES = frozenset("""
     async cli collection convert core developer ffi html indexed_db io isolate js js_interop
@@ -29,23 +31,40 @@ SDK_PACKAGES = frozenset({"flutter", "flutter_test", "flutter_localizations", "f
                           "flutter_web_plugins", "integration_test"})
 """Packages that come with the Flutter SDK (declared with `sdk: flutter`)."""
 
+
+
+@lru_cache(maxsize=1)
+def shipped_index() -> ApiIndex:
+    """The index built from the published sources, shipped with the project."""
+    return read_index(SHIPPED) or ApiIndex({})
+
+
+@cache
+def shipped_exports(uri: str) -> frozenset[str]:
+    """The names the shipped index knows `uri` to export (none for a library it lacks)."""
+    index = shipped_index()
+    return frozenset(index.exports(uri)) if index.outline(uri) is not None else frozenset()
+
+
+FLUTTER_NAMES = frozenset().union(
+    *(shipped_exports(f"package:flutter/{name}.dart") for name in FLUTTER_LIBRARIES),
+    shipped_exports("dart:ui"),
+)
+"""Every name the Flutter framework libraries and dart:ui export."""
+FLUTTER_TEST_NAMES = shipped_exports("package:flutter_test/flutter_test.dart")
+COMPLETE_DART = ("dart:core", "dart:async", "dart:math", "dart:convert", "dart:collection",
+                 "dart:isolate")
+"""The `dart:` libraries whose whole API the shipped index holds (their API is stable since
+Dart 3.2, the version of the published sources); the others may have grown since."""
 COMPACT_DART: dict[str, tuple[frozenset[str], bool]] = {
-    "dart:core": (known.DART_CORE, True),
-    "dart:async": (known.DART_ASYNC, True),
-    "dart:math": (known.DART_MATH, True),
-    "dart:convert": (known.DART_CONVERT, True),
-    "dart:collection": (known.DART_COLLECTION, True),
-    "dart:isolate": (known.DART_ISOLATE, True),
-    "dart:typed_data": (known.DART_TYPED_DATA, False),
-    "dart:io": (known.DART_IO, False),
-    "dart:developer": (known.DART_DEVELOPER, False),
-    "dart:ui": (known.FLUTTER, False),
+    uri: (shipped_exports(uri), uri in COMPLETE_DART and bool(shipped_exports(uri)))
+    for uri in (*COMPLETE_DART, "dart:typed_data", "dart:io", "dart:developer", "dart:ffi",
+                "dart:js_interop", "dart:ui")
 }
-"""Our own lists, and whether each is the library's complete public API."""
-CLOSED_DART = frozenset(
-    known.DART_ASYNC | known.DART_MATH | known.DART_CONVERT | known.DART_COLLECTION
-    | known.DART_ISOLATE
-) - known.DART_CORE - known.FLUTTER
+"""What the shipped index knows each `dart:` library exports, and whether that is all."""
+CLOSED_DART = frozenset().union(
+    *(COMPACT_DART[uri][0] for uri in COMPLETE_DART if uri != "dart:core")
+) - COMPACT_DART["dart:core"][0] - FLUTTER_NAMES
 """Names only those complete `dart:` libraries export: Flutter never re-exports them."""
 
 
@@ -77,41 +96,40 @@ class External:
             # The framework libraries never export flutter_test's names.
             return self.uri.startswith(FLUTTER_TEST_PREFIX) or name not in TEST_ONLY
         if self.family == Family.DART:
-            return name not in known.FLUTTER and name not in TEST_ONLY
+            return name not in FLUTTER_NAMES and name not in TEST_ONLY
         return package_of(self.uri) not in FLUTTER_FREE_PACKAGES or name not in ALL_SDK_NAMES
 
 
 ALL_PACKAGE_NAMES = frozenset().union(*PACKAGE_NAMES.values())
 FLUTTER_TEST_PREFIX = "package:flutter_test/"
-TEST_ONLY = known.FLUTTER_TEST - known.FLUTTER
+TEST_ONLY = FLUTTER_TEST_NAMES - FLUTTER_NAMES
 ALL_SDK_NAMES = frozenset(
-    known.FLUTTER | known.FLUTTER_TEST | frozenset().union(*(n for n, _ in COMPACT_DART.values()))
+    FLUTTER_NAMES | FLUTTER_TEST_NAMES | OLDER_FLUTTER
+    | frozenset().union(*(n for n, _ in COMPACT_DART.values()))
 )
 
 
-def external(uri: str, index: SdkIndex | None = None) -> External:
-    """Our knowledge of one library; the SDK's own index wins where we have one."""
-    if index is not None and uri in index.libraries:
-        names, complete = index.libraries[uri]
+def external(uri: str, index: ApiIndex | None = None) -> External:
+    """Our knowledge of one library; a local SDK's own index wins where it has the library."""
+    if index is not None and index.outline(uri) is not None:
         family = Family.DART if uri.startswith("dart:") else Family.FLUTTER
-        return External(uri, names, complete, family)
+        return External(uri, frozenset(index.exports(uri)), index.exports_complete(uri), family)
     if uri in COMPACT_DART:
         names, complete = COMPACT_DART[uri]
         family = Family.FLUTTER if uri == "dart:ui" else Family.DART
         return External(uri, names, complete, family)
     package = package_of(uri)
-    if package == "flutter":
-        return External(uri, known.FLUTTER, False, Family.FLUTTER)
-    if package == "flutter_test":
-        return External(uri, known.FLUTTER_TEST, False, Family.FLUTTER)
+    if package in ("flutter", "flutter_test"):
+        return External(uri, shipped_exports(uri) | FLUTTER_NAMES if package == "flutter" else
+                        shipped_exports(uri) | FLUTTER_TEST_NAMES, False, Family.FLUTTER)
     if package in PACKAGE_NAMES:
         names = PACKAGE_NAMES[package] | SDK_REEXPORTS.get(package, frozenset())
-        return External(uri, names, False, Family.PACKAGE)
-    return External(uri, frozenset(), False, Family.UNKNOWN)
+        return External(uri, names | shipped_exports(uri), False, Family.PACKAGE)
+    return External(uri, shipped_exports(uri), False, Family.UNKNOWN)
 
 
 @lru_cache(maxsize=1)
-def sdk_index() -> SdkIndex | None:
+def sdk_index() -> ApiIndex | None:
     """The index built from an installed SDK's sources, when an SDK is installed."""
     return load_sdk_index()
 
@@ -129,9 +147,9 @@ def home_of(name: str) -> str | None:
     for uri, (names, _complete) in COMPACT_DART.items():
         if name in names and uri not in ("dart:core", "dart:ui"):
             return uri
-    if name in known.FLUTTER:
+    if name in FLUTTER_NAMES:
         return "package:flutter/material.dart"
-    if name in known.FLUTTER_TEST:
+    if name in FLUTTER_TEST_NAMES:
         return "package:flutter_test/flutter_test.dart"
     for package, names in PACKAGE_NAMES.items():
         if name in names:
