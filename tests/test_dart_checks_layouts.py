@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.checks import check_files
+from pipeline.checks.analysis import Analysis
 from pipeline.checks.checker import read_project
 from pipeline.checks.project import Project
 
@@ -124,3 +125,24 @@ def test_the_synthesized_class_has_a_getter_or_method_per_key() -> None:
     assert "  static AppLocalizations? of(BuildContext context) =>" in source
     assert "  String itemCount(int count);" in source
     assert "  String greeting(Object name, Object flavor);" in source
+
+
+def test_a_library_reached_by_many_filtered_paths_is_opened_once_with_an_exact_filter() -> None:
+    """Each layer re-exports both files of the layer below, hiding a different name on each
+    path: 2**12 paths lead to dart:ui. One opening stands for all of them, and a name gets
+    through if any path lets it (`Size`, hidden on some paths), not if all hide it (`Rect`)."""
+    files = {"pubspec.yaml": "name: layers\nenvironment:\n  sdk: ^3.5.0\n",
+             "lib/x0.dart": "export 'dart:ui' hide Rect;\n",
+             "lib/y0.dart": "export 'dart:ui' hide Rect, Offset;\n"}
+    for layer in range(1, 13):
+        below = layer - 1
+        for side, hidden in (("x", "Size"), ("y", f"Name{layer}")):
+            files[f"lib/{side}{layer}.dart"] = (
+                f"export 'x{below}.dart' hide {hidden};\nexport 'y{below}.dart';\n")
+    files["lib/top.dart"] = "import 'x12.dart';\n\nfinal Size size = Size.zero;\n"
+    analysis = Analysis(files)
+    namespace = analysis.visible("lib/top.dart")
+    [opening] = [o for o in namespace.openings if o.library.uri == "dart:ui"]
+    assert opening.may_export("Size") and opening.may_export("Offset")
+    assert not opening.may_export("Rect")
+    assert errors(files) == []

@@ -44,8 +44,7 @@ class Analysis:
         """Near-miss indexes of what a namespace names: its project names, then each library."""
         key = id(namespace)
         if key not in self._own_indexes:
-            externals = {e.uri for e in namespace.externals}
-            own = [n for n, origin in namespace.names.items() if origin not in externals]
+            own = [n for n, origin in namespace.names.items() if origin not in namespace.externals]
             self._own_indexes[key] = NearIndex(own)
-        unique = {e.uri: e.names for e in namespace.externals}
-        return [self._own_indexes[key], *(index_of(names) for names in unique.values())]
+        externals = namespace.externals.values()
+        return [self._own_indexes[key], *(index_of(e.names) for e in externals)]

@@ -12,21 +12,66 @@ DART_CORE = "dart:core"
 
 
 @dataclass(frozen=True)
+class Filter:
+    """Which names get through the show/hide combinators of every path to a library: those
+    in `shown` (when it is not None), else all but `hidden`. Paths compose and merge exactly,
+    so however many paths lead to a library, one filter says what reaches the scope."""
+
+    shown: frozenset[str] | None = None
+    hidden: frozenset[str] = frozenset()
+
+    def admits(self, name: str) -> bool:
+        if self.shown is not None:
+            return name in self.shown
+        return name not in self.hidden
+
+    def then(self, directive: Directive) -> Filter:
+        """This filter followed by one more directive's combinators."""
+        if self.shown is not None:
+            shown = self.shown if directive.show is None else self.shown & directive.show
+            return Filter(shown - directive.hide)
+        if directive.show is not None:
+            return Filter(directive.show - directive.hide - self.hidden)
+        return Filter(None, self.hidden | directive.hide)
+
+    def union(self, other: Filter) -> Filter:
+        """What gets through either filter."""
+        if self.shown is not None and other.shown is not None:
+            return Filter(self.shown | other.shown)
+        if self.shown is None and other.shown is None:
+            return Filter(None, self.hidden & other.hidden)
+        shown, hidden = (self.shown, other.hidden) if self.shown is not None else (
+            other.shown, self.hidden)
+        return Filter(None, hidden - (shown or frozenset()))
+
+
+EVERYTHING = Filter()
+
+
+@dataclass(frozen=True)
 class Opening:
-    """A library we only partly know, reached through a chain of show/hide filters."""
+    """A library we only partly know, and what the paths that lead to it let through."""
 
     library: External
-    filters: tuple[Directive, ...] = ()
+    filter: Filter = EVERYTHING
 
     def may_export(self, name: str) -> bool:
         """Whether this library could bring `name` into scope."""
-        return all(f.admits(name) for f in self.filters) and self.library.may_export(name)
+        return self.filter.admits(name) and self.library.may_export(name)
 
     def through(self, directive: Directive) -> Opening:
         """The same library seen through one more import or export."""
         if directive.show is None and not directive.hide:
             return self  # a directive without combinators lets everything through
-        return Opening(self.library, (*self.filters, directive))
+        return Opening(self.library, self.filter.then(directive))
+
+    def joined(self, other: Opening) -> Opening:
+        """One opening for both paths to the same library."""
+        if self.filter == EVERYTHING or other.filter == self.filter:
+            return self
+        if other.filter == EVERYTHING:
+            return other
+        return Opening(self.library, self.filter.union(other.filter))
 
 
 @dataclass
@@ -34,19 +79,36 @@ class Namespace:
     """Known names (each with the library it comes from) plus partly known libraries."""
 
     names: dict[str, str] = field(default_factory=dict)
-    openings: list[Opening] = field(default_factory=list)
-    externals: list[External] = field(default_factory=list)
+    opened: dict[str, Opening] = field(default_factory=dict)
+    """Partly known libraries by URI: one opening each, however many paths lead there."""
+    externals: dict[str, External] = field(default_factory=dict)
+    _exporters: dict[str, tuple[Opening, ...]] = field(default_factory=dict, repr=False)
+
+    @property
+    def openings(self) -> list[Opening]:
+        return list(self.opened.values())
+
+    def exporters(self, name: str) -> tuple[Opening, ...]:
+        """The partly known libraries that may bring `name` into scope (cached per name)."""
+        found = self._exporters.get(name)
+        if found is None:
+            found = tuple(o for o in self.opened.values() if o.may_export(name))
+            self._exporters[name] = found
+        return found
 
     def add(self, other: Namespace, directive: Directive) -> None:
         """Take in what `directive` lets through of another namespace."""
-        for name, origin in other.names.items():
-            if directive.admits(name):
+        if directive.show is None and not directive.hide:
+            for name, origin in other.names.items():
                 self.names.setdefault(name, origin)
-        for opening in other.openings:
+        else:
+            for name, origin in other.names.items():
+                if directive.admits(name):
+                    self.names.setdefault(name, origin)
+        for opening in other.opened.values():
             self.open(opening.through(directive))
-        for library in other.externals:
-            if library not in self.externals:
-                self.externals.append(library)
+        for uri, library in other.externals.items():
+            self.externals.setdefault(uri, library)
 
     def open(self, opening: Opening) -> None:
         """Add a partly known library once, however many export paths lead to it.
@@ -54,13 +116,14 @@ class Namespace:
         Without this a library graph that re-exports widely (the Flutter framework) copies
         every opening along every path, and the count grows with the number of paths.
         """
-        if opening not in self.openings:
-            self.openings.append(opening)
+        uri = opening.library.uri
+        known = self.opened.get(uri)
+        self.opened[uri] = opening if known is None else known.joined(opening)
+        self._exporters.clear()
 
     def add_external(self, library: External, directive: Directive | None) -> None:
         """Take in a library outside the project."""
-        if library not in self.externals:
-            self.externals.append(library)
+        self.externals.setdefault(library.uri, library)
         for name in library.names:
             if directive is None or directive.admits(name):
                 self.names.setdefault(name, library.uri)
@@ -102,7 +165,7 @@ class Scopes:
             elif self.project.library_of.get(target) == target:
                 namespace.add(self.exported(target), directive)
             else:
-                namespace.openings.append(Opening(UNKNOWN))  # missing file or a part
+                namespace.open(Opening(UNKNOWN))  # missing file or a part
 
     def visible(self, library: str) -> Namespace:
         """Everything a library and its parts can name without a prefix."""
@@ -116,5 +179,5 @@ class Scopes:
         if not imports_core:
             namespace.add_external(external(DART_CORE, self.index), None)
         if self.project.missing_parts(library):
-            namespace.openings.append(Opening(UNKNOWN))  # e.g. a `.g.dart` not generated yet
+            namespace.open(Opening(UNKNOWN))  # e.g. a `.g.dart` not generated yet
         return namespace

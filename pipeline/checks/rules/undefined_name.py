@@ -121,7 +121,7 @@ class NameCheck:
             ):
                 return None
             return self._undefined(path, reference, namespace)
-        openings = [o for o in namespace.openings if o.may_export(name)]
+        openings = namespace.exporters(name)
         if not openings:
             return self._undefined(path, reference, namespace)
         if any(o.library.family == Family.UNKNOWN for o in openings):
