@@ -14,6 +14,7 @@ from bot.auth import AppAuth
 from bot.context import BotContext
 from bot.deliveries import DELIVERY_LEASE_S, PAYLOAD_RETENTION_DAYS, DeliveryClaims
 from bot.dispatch import EventQueue
+from bot.edge import after_the_acks
 from bot.github import REQUEST_TIMEOUT, RetryingAPI, RetryPolicy
 from bot.metrics import Metrics
 from bot.runner import GitHubRunner
@@ -112,8 +113,10 @@ async def _worker(app: web.Application) -> AsyncIterator[None]:
     if options.worker is None:
         yield
         return
-    runner = GitHubRunner(app[STORE], app[AUTH], min_interval_s=options.check_interval_s,
-                          metrics=app[METRICS], ci_signals=app[EVENTS].ctx.ci_signals,
+    # The runs' store calls wait for the webhook's deliveries in progress to be answered.
+    runner = GitHubRunner(after_the_acks(app[STORE], app[EVENTS].edge), app[AUTH],
+                          min_interval_s=options.check_interval_s, metrics=app[METRICS],
+                          ci_signals=app[EVENTS].ctx.ci_signals,
                           redelivery=options.redelivery)
     worker = Worker(app[STORE], runner, options=options.worker)
     app[WORKER] = worker

@@ -28,7 +28,8 @@ from aiohttp import web
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from bot.app import CPU_WORKERS, STORE, ServerOptions, make_app
+from bot.app import CPU_WORKERS, EVENTS, STORE, ServerOptions, make_app
+from bot.edge import after_the_acks
 from bot.settings import BotSettings
 from bot.webhook_sender import WARMUP, Burst, payload, send_bursts
 from pipeline.config import FactoryConfig
@@ -89,38 +90,42 @@ class BusyRuns:
     as the in-process worker's do."""
 
     def __init__(self, store: RunStore, count: int) -> None:
-        self.ended = 0
+        self.ended: Counter[str] = Counter()
+        """How many ended, by their final status."""
         self.first_ended = asyncio.Event()
         self._store = store
         self._done = asyncio.Event()
         self._tasks = [asyncio.create_task(self._keep_one()) for _ in range(count)]
 
     async def _keep_one(self) -> None:
-        config = FactoryConfig()
+        # The same idea each time: without this the cannibalization gate kills every run
+        # after the first as its duplicate, and they do next to nothing.
+        config = FactoryConfig(allow_duplicate=True)
         while not self._done.is_set():
             run = await self._store.create_run(BUSY_IDEA, "offline", config.model_dump(
                 mode="json"), {"kind": "bench"})
             run = await self._store.set_status(run.id, RunStatus.RUNNING)
             engine = make_engine("offline", config)
             try:
-                await execute_run(self._store, run, FanOut([]), engine)
+                status = await execute_run(self._store, run, FanOut([]), engine)
             finally:
                 await engine.aclose()
-            self.ended += 1
+            self.ended[status.value] += 1
             self.first_ended.set()
 
-    async def stop(self) -> int:
-        """Let the runs in flight finish, start no more; how many ended in all."""
+    async def stop(self) -> Counter[str]:
+        """Let the runs in flight finish, start no more; how many ended in all, by status."""
         self._done.set()
         await asyncio.gather(*self._tasks)
         return self.ended
 
 
-def _phase(bursts: list[Burst], busy: int, ended: int, load: float) -> dict[str, Any]:
+def _phase(bursts: list[Burst], busy: int, ended: Counter[str], load: float) -> dict[str, Any]:
     every = [seconds for latencies, _, _ in bursts for seconds in latencies]
     statuses: Counter[int] = sum((c for _, c, _ in bursts), Counter())
     return {
-        "busy_runs": busy, "runs_ended": ended, "load_1m": load,
+        "busy_runs": busy, "runs_ended": sum(ended.values()), "run_statuses": dict(ended),
+        "load_1m": load,
         **_summary(every, sum(wall for _, _, wall in bursts)),
         "statuses": {str(code): n for code, n in sorted(statuses.items())},
         "by_round": [_summary(latencies, wall) for latencies, _, wall in bursts],
@@ -163,9 +168,11 @@ async def run(*, deliveries: int = DEFAULT_DELIVERIES, rounds: int = DEFAULT_ROU
                     return await loop.run_in_executor(sender, _client_process, endpoint, secret,
                                                       first, deliveries, rounds)
 
-                phases["idle"] = _phase(await send(0), 0, 0, os.getloadavg()[0])
+                phases["idle"] = _phase(await send(0), 0, Counter(), os.getloadavg()[0])
                 if busy:
-                    runs = BusyRuns(runner.app[STORE], busy)
+                    # As the in-process worker's runs do (bot.app), they wait for the acks.
+                    runs = BusyRuns(after_the_acks(runner.app[STORE], runner.app[EVENTS].edge),
+                                    busy)
                     try:
                         await runs.first_ended.wait()  # warmed up: every step has run once
                         load = os.getloadavg()[0]

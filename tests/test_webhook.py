@@ -13,6 +13,7 @@ from gidgethub import sansio
 
 from bot import dispatch, webhook
 from bot.app import EVENTS, METRICS, STORE
+from bot.edge import after_the_acks
 from bot.webhook import MAX_BODY_BYTES, signature_of
 from pipeline.store.base import Delivery
 from tests.fakes.github_api import FakeGitHub
@@ -373,3 +374,18 @@ async def test_a_steady_stream_of_deliveries_does_not_starve_the_handlers(
         assert (await post(client, "issues", labeled(1, "x"), "second"))[0] == 202
         await queue.drain()
     assert handled == ["second"]
+
+
+async def test_the_in_process_worker_s_runs_wait_for_the_deliveries_being_received(
+    client: Client,
+) -> None:
+    queue = client.app[EVENTS]
+    store = after_the_acks(client.app[STORE], queue.edge)
+    queue.edge.wait_s = 60.0
+    with queue.edge.receive():
+        call = asyncio.ensure_future(store.count_runs())
+        for _ in range(50):
+            await asyncio.sleep(0)
+        assert not call.done()  # a run's store call waits for the acks of the burst
+    assert await call == {}
+    assert store.engine is client.app[STORE].engine  # type: ignore[attr-defined]

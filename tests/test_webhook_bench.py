@@ -36,6 +36,8 @@ async def test_both_phases_send_real_payloads_the_second_while_runs_execute() ->
     assert (result["idle"]["busy_runs"], result["idle"]["runs_ended"]) == (0, 0)
     # measured once a run had ended, so the runs went through every step meanwhile
     assert result["busy"]["busy_runs"] == 1 and result["busy"]["runs_ended"] >= 1
+    # every one of them did the whole work (a duplicate idea would be killed at the gate)
+    assert result["busy"]["run_statuses"] == {"succeeded": result["busy"]["runs_ended"]}
     assert result["cpu_workers"] == 1
     assert [r[0] for r in webhook_bench.rows(result)] == ["idle", "busy"]
 
