@@ -112,9 +112,7 @@ class GitHubCi:
     async def _annotations(self, job: CiJob) -> list[CiDiagnostic]:
         notes = await self.gh.get_all(ANNOTATIONS_URL, self._where(check_run_id=job.ref))
         return [CiDiagnostic(file=n["path"], line=int(n.get("start_line") or 0),
-                             message=" ".join(x for x in (n.get("annotation_level"),
-                                                         n.get("title"), n.get("message")) if x),
-                             source=job.name)
+                             message=n.get("message") or n.get("title") or "", source=job.name)
                 for n in notes]
 
     async def _actions_jobs(self, sha: str) -> dict[str, dict[str, Any]]:

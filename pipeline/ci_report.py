@@ -71,9 +71,8 @@ class CiReport(BaseModel):
         out = [f"repair round {n}: regenerated {', '.join(files)}"
                for n, files in enumerate(self.repaired, 1)]
         out.append(self.outcome().evidence)
-        for path, notes in sorted(self.blamed.items()):
-            out.append(f"{path}: {notes[0]}" + (f" (+{len(notes) - 1} more)"
-                                                  if len(notes) > 1 else ""))
+        for notes in (notes for _, notes in sorted(self.blamed.items())):
+            out.append(notes[0] + (f" (+{len(notes) - 1} more)" if len(notes) > 1 else ""))
         if self.others:
             out.append(f"not the factory's files, not touched: {_more(self.others)}")
         if self.stopped:

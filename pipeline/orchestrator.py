@@ -266,10 +266,10 @@ def _verdict(ctx: RunContext, report: JudgeReport, result: CodegenResult,
         summary += f" {UNCHANGED_RETRY}: {', '.join(result.unchanged)}."
     if report.not_built:
         summary += f" Not built: {'; '.join(report.not_built)}."
-    elif report.blocking:
+    elif blocking := [r for r in report.blocking if not (ci.red and r.decided_by == "ci")]:
         summary += " Failed: " + "; ".join(
-            f"{r.id} {r.title} ({r.evidence})" for r in report.blocking) + "."
+            f"{r.id} {r.title} ({r.evidence})" for r in blocking) + "."
     title = f"Judge {word}: {report.score}/100"
-    if ci.red:
-        title, summary = ci.title(), f"{summary} CI: " + "; ".join(ci.lines()) + "."
+    if ci.red:  # the check names the failing jobs and files; the lines say the rest
+        title, summary = ci.title(), f"{summary} Repository CI: " + "; ".join(ci.lines()) + "."
     return RunFinished(run_id=ctx.run_id, status=status, title=title, summary=summary)

@@ -122,6 +122,8 @@ async def test_a_ci_that_stays_red_stops_after_the_rounds_and_names_job_and_file
     finished = sink.of(RunFinished)[-1]
     assert finished.title == f"CI failed: test ({BLAMED})"
     assert "tool/gen.dart" in finished.summary and "2 of 2 rounds used" in finished.summary
+    assert finished.summary.count("CI failed on head-2") == 1  # said once, not also as R20
+    assert f"{BLAMED}:7 analyze: error undefined_identifier: Nope" in finished.summary
 
 
 async def test_a_repository_without_ci_concludes_after_the_grace_not_verified(
