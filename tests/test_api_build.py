@@ -110,7 +110,11 @@ def test_members_inheritance_and_deprecations(index: ApiIndex) -> None:
     assert index.member(button, "key")[0].type == "Key?"
     size = index.type(MATERIAL, "ButtonSize")
     assert size is not None and size.kind == TypeKind.ENUM
-    assert size.values == ("small", "medium", "large") and index.member(size, "index")
+    assert size.values == ("small", "medium", "large", "huge") and index.member(size, "index")
+    [medium] = index.member(size, "medium")
+    assert medium.static and medium.const and medium.type == "ButtonSize"
+    assert medium.deprecated is None and index.member(size, "huge")[0].deprecated == (
+        "Use large instead")
     application = index.type(WIDGETS, "DiagnosticableWidget")  # `= Widget with Diagnosticable`
     assert application is not None and application.supertype == "Widget"
     assert application.mixins == ("Diagnosticable",) and application.abstract

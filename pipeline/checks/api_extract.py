@@ -157,6 +157,7 @@ class _Body:
         self.constructors: dict[str, Constructor] = {}
         self.any_constructor = False
         self.values: list[str] = []
+        self.value_deprecations: dict[str, str | None] = {}
 
     def read(self, body: Node) -> None:
         annotations: list[Node] = []
@@ -170,6 +171,8 @@ class _Body:
                 name = _identifier(child)
                 if name:
                     self.values.append(name)
+                    inner = [c for c in child.children if c.type == "annotation"]
+                    self.value_deprecations[name] = deprecation([*annotations, *inner])
                 annotations = []
             elif child.type in (";", "function_body"):
                 annotations = []
@@ -257,6 +260,9 @@ def _type(node: Node, library: str, deprecated: str | None) -> TypeApi | None:
         body.constructors[""] = Constructor("", Signature(), super_call="")
     if kind == TypeKind.ENUM:
         _add(body.members, Member("values", MemberKind.GETTER, True, f"List<{name}>"))
+        for value in body.values:  # each value is a static const field of the enum
+            _add(body.members, Member(value, MemberKind.FIELD, True, name, final=True,
+                                      const=True, deprecated=body.value_deprecations[value]))
     constructors = {n: _typed_fields(c, body.members) for n, c in body.constructors.items()}
     modifiers = tuple(m for m in MODIFIERS if any(c.type == m for c in node.children)
                       and not (kind == TypeKind.MIXIN and m == "mixin"))
