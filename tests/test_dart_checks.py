@@ -355,6 +355,24 @@ def test_pubspec_fields_and_dependencies() -> None:
     } <= found
 
 
+def test_endorsed_platform_packages_and_sky_engine_are_used_without_an_import() -> None:
+    """A federated plugin depends on its platform implementations only to endorse them
+    (`default_package:`), and the framework declares sky_engine for dart:ui: nothing imports
+    either, so neither is an unused dependency."""
+    pubspec = (
+        "name: prefs\nenvironment:\n  sdk: ^3.5.0\n"
+        "flutter:\n  plugin:\n    platforms:\n"
+        "      android:\n        default_package: prefs_android\n"
+        "      web:\n        default_package: prefs_web\n"
+        "dependencies:\n  flutter:\n    sdk: flutter\n  sky_engine:\n    sdk: flutter\n"
+        "  prefs_android: ^2.0.0\n  prefs_web: ^2.0.0\n  uuid: ^4.0.0\n"
+    )
+    files = {"pubspec.yaml": pubspec,
+             "lib/prefs.dart": "import 'package:flutter/foundation.dart';\n\nconst on = kIsWeb;\n"}
+    unused = [d.message for d in check_files(files) if d.rule == "pubspec-unused-dependency"]
+    assert unused == ["Package 'uuid' is declared but never imported"]
+
+
 def undeclared(files: dict[str, str]) -> set[tuple[str, str]]:
     """(package, severity) of each undeclared-package diagnostic."""
     return {(d.message.split("'")[1], d.severity) for d in check_files(files)

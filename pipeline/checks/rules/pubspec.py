@@ -35,9 +35,10 @@ PACKAGE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 IMPLICITLY_USED = frozenset({
     "flutter", "cupertino_icons", "flutter_lints", "lints", "build_runner", "json_serializable",
     "freezed", "flutter_launcher_icons", "flutter_native_splash", "mockito", "flutter_test",
-    "integration_test", "flutter_localizations",
+    "integration_test", "flutter_localizations", "sky_engine",
 })
-"""Packages a project declares without importing them from lib/ (assets, tooling, generators)."""
+"""Packages a project declares without importing them from lib/ (assets, tooling, generators;
+sky_engine is the framework's dart:ui)."""
 UNDECLARED = "Package '{package}' is imported but not declared under {where} in {pubspec}"
 DEV_ONLY = ("Package '{package}' is only a dev dependency in {pubspec}: published code "
             "(lib/, bin/) needs it under dependencies")
@@ -97,10 +98,17 @@ def _dependencies(
                 yield Diagnostic(path, line, column, "pubspec-missing-dependency", severity,
                                  message)
     pubspec_text = project.files[root.pubspec_path]
-    for package in sorted(main - used - IMPLICITLY_USED - SDK_PACKAGES):
+    for package in sorted(main - used - IMPLICITLY_USED - SDK_PACKAGES - _endorsed(data)):
         yield Diagnostic(root.pubspec_path, _line_of(pubspec_text, package), 1,
                          "pubspec-unused-dependency", WARNING,
                          f"Package '{package}' is declared but never imported")
+
+
+def _endorsed(data: dict[str, Any]) -> set[str]:
+    """The platform implementations a federated plugin endorses (`default_package:`)."""
+    platforms = section(section(section(data, "flutter"), "plugin"), "platforms")
+    return {package for platform in platforms.values() if isinstance(platform, dict)
+            if isinstance(package := platform.get("default_package"), str)}
 
 
 def _undeclared(
