@@ -39,9 +39,9 @@ async def test_inside_the_pool_a_step_runs_in_a_child_at_the_lowest_priority() -
 
 
 async def test_the_static_checks_give_the_same_findings_in_a_child() -> None:
-    files = {"pubspec.yaml": "name: app\n", "lib/main.dart": "void main() { undefinedThing(); }\n"}
+    files = {"pubspec.yaml": "name: app\n", "lib/main.dart": "void main( {\n"}
     here = file_findings(files, "lib/main.dart")
-    assert any(d.rule == "unknown-name" for d in here)
+    assert any(d.rule == "syntax" for d in here)
     with cpu_processes(1):
         assert await off_loop(file_findings, files, "lib/main.dart") == here
 
