@@ -6,9 +6,10 @@ in @octokit/webhooks-examples 7.6.1 (`webhook_example.json`, 12.3 KB, MIT), with
 set to `opened` and its issue number made unique: it is verified, validated, recorded and
 queued like any other, and no handler then calls GitHub, so the figures are the webhook edge.
 Every delivery opens its own connection, as separate deliveries from GitHub do; the sender
-runs in a process of its own. With `busy`, that many offline runs execute in the server's own
-process and event loop meanwhile (one more starts as each ends), as the in-process worker's do.
-"""
+(`bot.webhook_sender`) runs in a process of its own. Two phases: "idle", no run executing;
+"busy", `busy` offline runs executing in the server's own process and event loop meanwhile
+(one more starts as each ends), as the in-process worker's do: their CPU-heavy steps in
+`cpu_workers` child processes and their store calls after the acks, as in `factory serve`."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import json
 import math
 import multiprocessing
 import os
+import resource
 import secrets
 import tempfile
 from collections import Counter
@@ -45,7 +47,7 @@ UNUSED_API_URL = "http://127.0.0.1:9"
 """No handler calls GitHub for these events; the discard port makes any call fail at once."""
 DEFAULT_BUSY = 3
 COLUMNS: tuple[str, ...] = ("phase", "runs executing", "runs ended", "load 1m", "p50 ms",
-                            "p99 ms", "max ms", "per s")
+                            "p99 ms", "max ms", "per s", "server CPU µs")
 
 
 def _throwaway_key() -> str:
@@ -120,12 +122,26 @@ class BusyRuns:
         return self.ended
 
 
-def _phase(bursts: list[Burst], busy: int, ended: Counter[str], load: float) -> dict[str, Any]:
+def _cpu_seconds() -> float:
+    """This process's CPU time so far, all its threads."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+Sent = tuple[list[Burst], float]
+"""A phase's bursts and the server process's CPU seconds meanwhile."""
+
+
+def _phase(sent: Sent, busy: int, ended: Counter[str], load: float) -> dict[str, Any]:
+    bursts, cpu_s = sent
     every = [seconds for latencies, _, _ in bursts for seconds in latencies]
     statuses: Counter[int] = sum((c for _, c, _ in bursts), Counter())
     return {
         "busy_runs": busy, "runs_ended": sum(ended.values()), "run_statuses": dict(ended),
         "load_1m": load,
+        # Less hostage to the machine's load than the latencies: the server's own work (its
+        # handlers too, and in the busy phase the runs' work in its process).
+        "server_cpu_us_per_delivery": round(1e6 * cpu_s / (len(every) + WARMUP)),
         **_summary(every, sum(wall for _, _, wall in bursts)),
         "statuses": {str(code): n for code, n in sorted(statuses.items())},
         "by_round": [_summary(latencies, wall) for latencies, _, wall in bursts],
@@ -164,9 +180,11 @@ async def run(*, deliveries: int = DEFAULT_DELIVERIES, rounds: int = DEFAULT_ROU
         try:
             spawn = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as sender:
-                async def send(first: int) -> list[Burst]:
-                    return await loop.run_in_executor(sender, _client_process, endpoint, secret,
-                                                      first, deliveries, rounds)
+                async def send(first: int) -> Sent:
+                    before = _cpu_seconds()
+                    bursts = await loop.run_in_executor(sender, _client_process, endpoint,
+                                                        secret, first, deliveries, rounds)
+                    return bursts, _cpu_seconds() - before
 
                 phases["idle"] = _phase(await send(0), 0, Counter(), os.getloadavg()[0])
                 if busy:
@@ -176,10 +194,10 @@ async def run(*, deliveries: int = DEFAULT_DELIVERIES, rounds: int = DEFAULT_ROU
                     try:
                         await runs.first_ended.wait()  # warmed up: every step has run once
                         load = os.getloadavg()[0]
-                        bursts = await send(1 + WARMUP + rounds * deliveries)
+                        sent = await send(1 + WARMUP + rounds * deliveries)
                     finally:
                         ended = await runs.stop()
-                    phases["busy"] = _phase(bursts, busy, ended, load)
+                    phases["busy"] = _phase(sent, busy, ended, load)
         finally:
             await runner.cleanup()
     return {
@@ -194,6 +212,7 @@ def rows(result: dict[str, Any]) -> list[list[str]]:
     """One row per phase: idle, then busy."""
     return [
         [name, str(r["busy_runs"]), str(r["runs_ended"]), f"{r['load_1m']:.1f}",
-         f"{r['p50_ms']:.1f}", f"{r['p99_ms']:.1f}", f"{r['max_ms']:.1f}", f"{r['per_s']:.0f}"]
+         f"{r['p50_ms']:.1f}", f"{r['p99_ms']:.1f}", f"{r['max_ms']:.1f}", f"{r['per_s']:.0f}",
+         str(r["server_cpu_us_per_delivery"])]
         for name in ("idle", "busy") if (r := result.get(name)) is not None
     ]

@@ -22,6 +22,7 @@ async def test_the_idle_phase_alone_verifies_and_accepts_every_delivery() -> Non
     assert idle["statuses"] == {"202": 16}
     assert 0 < idle["p50_ms"] <= idle["p99_ms"] <= idle["max_ms"]
     assert idle["per_s"] > 0 and idle["load_1m"] >= 0
+    assert idle["server_cpu_us_per_delivery"] > 0
     assert len(idle["by_round"]) == 2
     assert "busy" not in result
     table = webhook_bench.rows(result)
