@@ -16,6 +16,7 @@ from pathlib import Path
 from pipeline.checks import check_files
 from pipeline.checks.checker import read_project
 from pipeline.checks.parsing import parse, text_of, walk
+from tests.api_mutations import EXAMPLES_API, api_samples, measure_corpus
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECTS = ("recipes", "habits", "weather")
@@ -370,5 +371,14 @@ if __name__ == "__main__":
         print(f"\n{corpus} ({len(projects)} projects)\n")
         print(markdown(measured))
         for kind, (_hits, _total, misses) in measured.items():
+            for miss in misses:
+                print(f"missed {kind}: {miss}")
+    if EXAMPLES_API.is_dir():
+        api_table, false_errors = measure_corpus(api_samples())
+        print("\nAPI mutations of flutter/examples/api (a seeded sample per kind, each sample "
+              "file judged alone)\n")
+        print(markdown(api_table))
+        print(f"\nerrors on the unbroken sample files: {len(false_errors)}")
+        for kind, (_hits, _total, misses) in api_table.items():
             for miss in misses:
                 print(f"missed {kind}: {miss}")

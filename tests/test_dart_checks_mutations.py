@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline.checks import check_files
+from pipeline.checks.api_load import SHIPPED
+from tests.api_mutations import EXAMPLES_API, api_samples, measure_corpus
 from tests.checks_mutations import (
     INDEX,
     KINDS,
@@ -21,6 +23,8 @@ from tests.checks_mutations import (
 
 OVERALL_RATE = 0.95
 KIND_RATE = 0.90
+API_SAMPLE = 20
+"""API mutations judged per kind here (each is a check of one sample file)."""
 
 
 def _needs_index() -> None:
@@ -67,3 +71,15 @@ def test_a_mutation_is_detected_by_an_error() -> None:
     mutation = Mutation("recipes", "misspelled-widget", "MaterialApp", broken)
     [found] = [d for d in check_files(mutation.files) if d.severity == "error"]
     assert found.message == "Undefined name 'MaterialAp'. Did you mean 'MaterialApp'?"
+
+
+@pytest.mark.skipif(not EXAMPLES_API.is_dir(), reason=f"{EXAMPLES_API} (../shared) is absent")
+@pytest.mark.skipif(not SHIPPED.is_file(), reason=f"{SHIPPED} (the shipped API index) is absent")
+def test_api_mutations_of_the_flutter_samples_are_caught_without_false_errors() -> None:
+    """A seeded sample of each API mutation kind on examples/api (the full table:
+    `python -m tests.checks_mutations`)."""
+    table, false_errors = measure_corpus(api_samples(), per_kind=API_SAMPLE)
+    assert false_errors == []
+    for kind, (hits, total, misses) in table.items():
+        assert total >= API_SAMPLE // 2, kind
+        assert hits / total >= KIND_RATE, (kind, misses)

@@ -43,8 +43,12 @@ def file_findings(files: dict[str, str], path: str) -> list[Diagnostic]:
 
 
 def format_findings(findings: list[Diagnostic]) -> str:
-    """Static-check findings as feedback lines a model can act on."""
-    return "\n".join(f"{d.file}:{d.line}:{d.column}: {d.rule}: {d.message}" for d in findings)
+    """Static-check findings as feedback lines a model can act on, each with its fix hint
+    when the check knows one ("ListTile has no parameter 'titel'; did you mean 'title'?")."""
+    return "\n".join(
+        f"{d.file}:{d.line}:{d.column}: {d.rule}: {d.message}" + (f" ({d.fix})" if d.fix else "")
+        for d in findings
+    )
 
 
 async def review_file(

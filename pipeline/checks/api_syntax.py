@@ -30,7 +30,8 @@ def span_text(nodes: Sequence[Node]) -> str | None:
     while root.parent is not None:
         root = root.parent
     source = root.text or b""
-    return squeeze(source[nodes[0].start_byte : nodes[-1].end_byte].decode("utf-8", "replace"))
+    start, end = nodes[0].start_byte - root.start_byte, nodes[-1].end_byte - root.start_byte
+    return squeeze(source[start:end].decode("utf-8", "replace"))
 
 
 def type_text(children: Iterable[Node]) -> str | None:

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from tree_sitter import Node, Tree
 
-from pipeline.checks.parsing import text_of, walk
+from pipeline.checks.parsing import captures, text_of
 
 MEMBER_SELECTORS = frozenset({"unconditional_assignable_selector",
                               "conditional_assignable_selector"})
@@ -77,18 +77,68 @@ def chain_at(head: Node) -> Chain:
     return Chain(head, tuple(steps))
 
 
+CHAIN_QUERY = """
+(selector) @step
+(unconditional_assignable_selector) @step
+(const_object_expression) @construction
+(new_expression) @construction
+(relational_expression (relational_expression) (relational_operator)
+  [(record_literal) (parenthesized_expression)]) @relational
+"""
+CALL_LIKE = frozenset({"record_literal", "parenthesized_expression"})
+
+
+def _misread_call(relational: Node) -> Chain | None:
+    """`Foo<T>(x: 1)` that tree-sitter-dart reads as `(Foo < T) > (x: 1)`: the grammar takes a
+    generic call with one type argument and a record-like argument list for two comparisons.
+    Nothing else has that shape (a bool compared with a record does not compile)."""
+    inner, outer, arguments = relational.children if len(relational.children) == 3 else (
+        None, None, None)
+    if inner is None or outer is None or arguments is None or text_of(outer) != ">":
+        return None
+    parts = inner.children
+    if len(parts) != 3 or parts[0].type != "identifier" or text_of(parts[1]) != "<":
+        return None
+    if parts[2].type not in ("identifier", "type_identifier"):
+        return None
+    return Chain(parts[0], (Step(StepKind.CALL, arguments),))
+
+
 def chains(tree: Tree) -> Iterator[Chain]:
     """Every chain of a file with at least one step, and every `const`/`new` construction."""
-    for node in walk(tree.root_node):
-        starts = not _is_selector(node) and _is_selector(node.next_sibling)
-        if node.type in CONSTRUCTOR_EXPRESSIONS or (starts and node.type != "ERROR"):
-            yield chain_at(node)
+    found = captures(tree.root_node, CHAIN_QUERY)
+    heads: dict[int, Node] = {}
+    for step in found.get("step", ()):
+        head = step.prev_sibling
+        if head is not None and not _is_selector(head) and head.type != "ERROR":
+            heads[head.id] = head
+    for construction in found.get("construction", ()):
+        heads[construction.id] = construction
+    made = [chain_at(head) for head in heads.values()]
+    made.extend(c for r in found.get("relational", ()) if (c := _misread_call(r)) is not None)
+    yield from sorted(made, key=lambda chain: chain.head.start_byte)
 
 
 def arguments_of(node: Node) -> tuple[list[Node], dict[str, Node]]:
-    """The positional arguments of an `arguments` node, and its named ones by label."""
+    """The positional arguments of an `arguments` node, and its named ones by label (also of
+    the record or parenthesized expression a misread generic call has instead)."""
     positional: list[Node] = []
     named: dict[str, Node] = {}
+    if node.type in CALL_LIKE:
+        segments: list[list[Node]] = [[]]
+        for child in node.children:
+            if child.type == ",":
+                segments.append([])
+            elif child.is_named and child.type != "comment":
+                segments[-1].append(child)
+        for segment in segments:
+            if segment and segment[0].type == "label":
+                name = segment[0].named_children[0] if segment[0].named_children else None
+                if name is not None:
+                    named.setdefault(text_of(name), name)
+            elif segment:
+                positional.append(segment[0])
+        return positional, named
     for child in node.named_children:
         if child.type == "argument":
             positional.append(child)
@@ -98,3 +148,17 @@ def arguments_of(node: Node) -> tuple[list[Node], dict[str, Node]]:
             if name is not None:
                 named.setdefault(text_of(name), name)
     return positional, named
+
+
+def is_called(member: Node) -> bool:
+    """Whether the member named by this identifier is called right away (`a.b()`)."""
+    selector = member.parent.parent if member.parent is not None else None
+    following = selector.next_sibling if selector is not None else None
+    first = following.children[0] if following is not None and following.children else None
+    return first is not None and first.type == "argument_part"
+
+
+def unnamed_extension(tree: Tree) -> bool:
+    """Whether a file declares `extension on T { ... }` without a name."""
+    return any(node.type == "extension_declaration" and node.child_by_field_name("name") is None
+               for node in tree.root_node.children)

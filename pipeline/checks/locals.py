@@ -13,8 +13,8 @@ from typing import Literal
 
 from tree_sitter import Node
 
-from pipeline.checks.parsing import text_of, walk
-from pipeline.checks.usages import declared_by
+from pipeline.checks.parsing import captures, text_of
+from pipeline.checks.usages import DECLARING_KINDS, declared_by
 
 MEMBER_HOSTS = frozenset({"program", "class_body", "extension_body", "enum_body"})
 """Nodes whose children are members or top-level declarations."""
@@ -49,39 +49,37 @@ class FieldParameter:
 
 Declared = Written | Inferred | FieldParameter
 
+DECLARING_QUERY = ("[" + " ".join(f"({kind})" for kind in sorted(DECLARING_KINDS))
+                   + "] @declaring\n(type_parameter) @parameter\n"
+                   + "[(type_test_expression) (type_cast_expression)] @tested\n"
+                   + "(if_statement (identifier) @scrutinee . \"case\")\n"
+                   + "[(switch_statement) (switch_expression)] @switch")
+"""Declarations, type parameters, and the names a member tests or casts (`x is T`, `x as T`,
+`if (x case ...)`, `switch (x)`): flow analysis may promote those, so their type is not the
+declared one everywhere."""
 
-@dataclass(frozen=True)
+
 class Region:
-    """The nodes of one member and the type declaration around it, if any."""
+    """The nodes of one member, the type declaration around it (if any), what the member
+    declares by name, and the type parameters in scope."""
 
-    nodes: tuple[Node, ...]
-    owner: Node | None
+    def __init__(self, nodes: tuple[Node, ...], owner: Node | None,
+                 declared: dict[str, list[Node]], type_parameters: frozenset[str],
+                 promoted: frozenset[str]) -> None:
+        self.nodes = nodes
+        self.owner = owner
+        self._declared = declared
+        self.type_parameters = type_parameters
+        self.promoted = promoted
+        """Names a type test, cast or pattern match in this member may promote."""
 
     def declarations(self, name: str) -> list[Node]:
         """The nodes that declare `name` anywhere in this member."""
-        found: list[Node] = []
-        for part in self.nodes:
-            for node in walk(part):
-                found.extend(node for declared in declared_by(node) if text_of(declared) == name)
-        return found
-
-    def type_parameters(self) -> frozenset[str]:
-        """Type parameter names in scope: the owner's and those of any function in the member."""
-        names: set[str] = set()
-        scopes = [*self.nodes]
-        if self.owner is not None:
-            scopes.extend(c for c in self.owner.children if c.type == "type_parameters")
-        for part in scopes:
-            for node in walk(part):
-                if node.type == "type_parameter":
-                    first = next((c for c in node.children if c.type == "type_identifier"), None)
-                    if first is not None:
-                        names.add(text_of(first))
-        return frozenset(names)
+        return self._declared.get(name, [])
 
 
-def region_of(node: Node) -> Region | None:
-    """The member `node` sits in; None outside any member."""
+def _member(node: Node) -> tuple[list[Node], Node] | None:
+    """The nodes of the member around `node` (signature and body), and their host."""
     current = node
     while current.parent is not None and current.parent.type not in MEMBER_HOSTS:
         current = current.parent
@@ -99,8 +97,74 @@ def region_of(node: Node) -> Region | None:
         body = current.next_named_sibling
         if body is not None and body.type == "function_body":
             parts.append(body)
-    owner = host.parent if host.type != "program" else None
-    return Region(tuple(parts), owner if owner is not None and owner.type in TYPE_OWNERS else None)
+    return parts, host
+
+
+def _key(parts: list[Node]) -> tuple[int, int]:
+    return parts[0].start_byte, parts[-1].end_byte
+
+
+class Regions:
+    """The members of one file, with what each declares: one query over the file, not one
+    walk per member (a 3 MB file of constants has tens of thousands of members)."""
+
+    def __init__(self, root: Node) -> None:
+        self._declared: dict[tuple[int, int], dict[str, list[Node]]] = {}
+        self._parameters: dict[tuple[int, int], set[str]] = {}
+        self._promoted: dict[tuple[int, int], set[str]] = {}
+        self._seen: dict[tuple[int, int], Region] = {}
+        found = captures(root, DECLARING_QUERY)
+        for node in found.get("declaring", ()):
+            member = _member(node)
+            if member is None:
+                continue
+            names = self._declared.setdefault(_key(member[0]), {})
+            for name in declared_by(node):
+                names.setdefault(text_of(name), []).append(node)
+        for node in found.get("parameter", ()):
+            first = next((c for c in node.children if c.type == "type_identifier"), None)
+            list_node = node.parent
+            owner = list_node.parent if list_node is not None else None
+            if first is None or owner is None:
+                continue
+            if owner.type in TYPE_OWNERS:
+                key = (-1 - owner.start_byte, owner.end_byte)  # the type's own parameters
+            else:
+                member = _member(node)
+                if member is None:
+                    continue
+                key = _key(member[0])
+            self._parameters.setdefault(key, set()).add(text_of(first))
+
+        tested = [*found.get("scrutinee", ())]
+        for node in found.get("tested", ()):
+            tested.extend(node.named_children[:1])
+        for node in found.get("switch", ()):
+            condition = node.child_by_field_name("condition")
+            tested.extend(condition.named_children[:1] if condition is not None else ())
+        for node in tested:
+            member = _member(node)
+            if member is not None and node.type == "identifier":
+                self._promoted.setdefault(_key(member[0]), set()).add(text_of(node))
+
+    def of(self, node: Node) -> Region | None:
+        """The member `node` sits in; None outside any member."""
+        member = _member(node)
+        if member is None:
+            return None
+        parts, host = member
+        key = _key(parts)
+        if key not in self._seen:
+            owner = host.parent if host.type != "program" else None
+            if owner is not None and owner.type not in TYPE_OWNERS:
+                owner = None
+            parameters = set(self._parameters.get(key, ()))
+            if owner is not None:
+                parameters |= self._parameters.get((-1 - owner.start_byte, owner.end_byte), set())
+            self._seen[key] = Region(tuple(parts), owner, self._declared.get(key, {}),
+                                     frozenset(parameters),
+                                     frozenset(self._promoted.get(key, ())))
+        return self._seen[key]
 
 
 def written_before(name: Node) -> str | None:
@@ -152,6 +216,8 @@ def declared_as(declaration: Node, name: str) -> Declared | None:
 def local_type(region: Region, name: str) -> Declared | Literal[False] | None:
     """How the member declares `name`: one agreed declaration, None when its declarations do
     not give one evident type, False when the member does not declare it at all."""
+    if name in region.promoted:
+        return None
     declarations = region.declarations(name)
     if not declarations:
         return False

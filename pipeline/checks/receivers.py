@@ -24,7 +24,14 @@ from pipeline.checks.api_model import (
     TypeKind,
 )
 from pipeline.checks.chains import Chain, Step, StepKind, chain_at
-from pipeline.checks.locals import FieldParameter, Inferred, Region, Written, local_type, region_of
+from pipeline.checks.locals import (
+    FieldParameter,
+    Inferred,
+    Region,
+    Regions,
+    Written,
+    local_type,
+)
 from pipeline.checks.parsing import text_of
 
 CORE = "dart:core"
@@ -71,6 +78,8 @@ class Call:
     callee: str
     signature: Signature
     arguments: Node
+    library: str
+    """Where the callee is declared: a `dart:` library's signatures are a Dart 3.2 copy."""
 
 
 @dataclass
@@ -79,6 +88,17 @@ class Typed:
 
     lookups: list[Lookup] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
+
+
+def names_of(type_params: tuple[str, ...]) -> tuple[str, ...]:
+    """Type parameter names without their bounds: ("T extends Object", "U") -> ("T", "U")."""
+    return tuple(p.split()[0] for p in type_params if p.split())
+
+
+def from_sdk_copy(type_api: TypeApi) -> bool:
+    """Whether a type comes from the Dart 3.2 copy of the SDK libraries: newer members may be
+    missing from it, so its absences are not certain (Object's and Enum's are)."""
+    return type_api.library.startswith("dart:") and type_api.name not in ("Object", "Enum")
 
 
 def _type_arguments(text: str) -> list[str]:
@@ -102,10 +122,16 @@ def _type_arguments(text: str) -> list[str]:
 class Resolver:
     """Resolves the chains of one file, in the scope of its library."""
 
-    def __init__(self, api: ApiIndex, library: str, prefixes: frozenset[str]) -> None:
+    def __init__(self, api: ApiIndex, library: str, prefixes: frozenset[str], *,
+                 unnamed_extensions: bool = False,
+                 extension_cache: dict[str, frozenset[str]] | None = None) -> None:
         self.api = api
         self.library = library
         self.prefixes = prefixes
+        self.unnamed_extensions = unnamed_extensions
+        """Whether the library declares an extension without a name (the index has none)."""
+        self.extension_cache = {} if extension_cache is None else extension_cache
+        """Extension member names each imported library exports (shared across files)."""
         scope = api.library(library)
         self.imports: tuple[LibraryRef, ...] = scope.imports if scope is not None else ()
         self._extension_members: frozenset[str] | None = None
@@ -123,7 +149,7 @@ class Resolver:
         if parsed is None:
             return None
         prefix, name = parsed
-        if prefix is None and region is not None and name in region.type_parameters():
+        if prefix is None and region is not None and name in region.type_parameters:
             return None
         found = self.api.resolve(text, self.library)
         if found is None or found.name in NOT_TRACKED:
@@ -137,19 +163,28 @@ class Resolver:
     def extensions_known(self) -> bool:
         """Whether every extension this library can apply is known to the index."""
         if self._extensions_known is None:
-            self._extensions_known = not self._unknown_imports()
+            self._extensions_known = not self._unknown_imports() and not self.unnamed_extensions
         return self._extensions_known
+
+    def _exported_extension_members(self, uri: str) -> frozenset[str]:
+        if uri not in self.extension_cache:
+            names: set[str] = set()
+            for name, origin in self.api.exports(uri).items():
+                outline = self.api.outline(origin)
+                library = self.api.library(origin) if outline is not None and (
+                    name in outline.extensions) else None
+                declared = library.types.get(name) if library is not None else None
+                if declared is not None and declared.kind == TypeKind.EXTENSION:
+                    names |= set(declared.members)
+            self.extension_cache[uri] = frozenset(names)
+        return self.extension_cache[uri]
 
     def extension_members(self) -> frozenset[str]:
         """Every member name declared by an extension this library can see."""
         if self._extension_members is None:
             names: set[str] = set()
-            uris = [self.library, CORE, *(i.uri for i in self.imports)]
-            for uri in dict.fromkeys(uris):
-                for name, origin in self.api.exports(uri).items():
-                    declared = self.api.libraries[origin].types.get(name)
-                    if declared is not None and declared.kind == TypeKind.EXTENSION:
-                        names |= set(declared.members)
+            for uri in dict.fromkeys([CORE, *(i.uri for i in self.imports)]):
+                names |= self._exported_extension_members(uri)
             scope = self.api.library(self.library)
             for declared in (scope.types.values() if scope is not None else ()):
                 if declared.kind == TypeKind.EXTENSION:
@@ -190,7 +225,8 @@ class Resolver:
             arguments = _type_arguments(text)
             bound = tuple(
                 (param, self._bind(argument, declared.library, value))
-                for param, argument in zip(parent.type_params, arguments, strict=False)
+                for param, argument in zip(names_of(parent.type_params), arguments,
+                                                    strict=False)
             )
             yield Value(parent, False, bound)
         for implicit in ("Enum",) if declared.kind == TypeKind.ENUM else ("Object",):
@@ -208,7 +244,13 @@ class Resolver:
         """Whether `value`'s type certainly has no instance member `name`."""
         if name in OBJECT_MEMBERS or value.type.kind == TypeKind.EXTENSION_TYPE:
             return False
+        if name.startswith("_"):
+            return False  # the index leaves private members out
         if not self.api.knows_all_members(value.type) or not self.extensions_known():
+            return False
+        if from_sdk_copy(value.type) or any(
+            from_sdk_copy(t) for t in self.api.supertypes(value.type)[0]
+        ):
             return False
         return name not in self.extension_members()
 
@@ -256,7 +298,7 @@ class Resolver:
         if found is None or found.name in NOT_TRACKED:
             return None
         arguments = _type_arguments(text)
-        bound = tuple((p, (a, library)) for p, a in zip(found.type_params, arguments,
+        bound = tuple((p, (a, library)) for p, a in zip(names_of(found.type_params), arguments,
                                                        strict=False))
         return Value(found, False, bound)
 
@@ -287,7 +329,7 @@ class Resolver:
         if bare in bindings:
             bound, library = bindings[bare]
             return self._written_value(bound, library, None)
-        if bare in declaring.type.type_params or base_name(text) is None:
+        if bare in names_of(declaring.type.type_params) or base_name(text) is None:
             return None
         return self._written_value(text, declaring.type.library, None)
 
@@ -338,14 +380,17 @@ class Resolver:
                 return None
         if origin is None:
             return None
-        functions = self.api.libraries[origin].functions.get(name, ())
+        declaring = self.api.library(origin)
+        functions = declaring.functions.get(name, ()) if declaring is not None else ()
         if len(functions) != 1 or functions[0].signature is None:
             return None
         signature = functions[0].signature
         returns = None
-        if signature.returns is not None and signature.returns not in signature.type_params:
+        if signature.returns is not None and (
+            signature.returns.removesuffix("?") not in names_of(signature.type_params)
+        ):
             returns = self._written_value(signature.returns, origin, None)
-        return Pending(name, signature, returns)
+        return Pending(name, signature, returns, origin)
 
     def _unbound(self, name: str, region: Region | None) -> bool:
         """Whether no local or member of the enclosing type can be named `name`."""
@@ -383,7 +428,7 @@ class Resolver:
             constructor = found.constructors.get("")
         if constructor is not None:
             label = f"{found.name}.{constructor.name}" if constructor.name else found.name
-            typed.calls.append(Call(label, constructor.signature, arguments))
+            typed.calls.append(Call(label, constructor.signature, arguments, found.library))
         return Value(found)
 
     def _static_lookup(self, value: Value, step: Step) -> Lookup:
@@ -396,7 +441,8 @@ class Resolver:
         statics = tuple(m for m in declared.members.get(name, ()) if m.static)
         if statics:
             return Lookup(value, step, statics, declared)
-        certain = not (name == "new" or (name == "values" and declared.kind == TypeKind.ENUM)
+        certain = not (name == "new" or name.startswith("_") or from_sdk_copy(declared)
+                       or (name == "values" and declared.kind == TypeKind.ENUM)
                        or name in declared.members or name in OBJECT_MEMBERS
                        or declared.kind == TypeKind.EXTENSION_TYPE)
         return Lookup(value, step, (), declared, certain=certain)
@@ -410,7 +456,8 @@ class Resolver:
             if step.kind == StepKind.CALL and value.static:
                 constructor = value.type.constructors.get("")
                 if constructor is not None:
-                    typed.calls.append(Call(value.type.name, constructor.signature, step.node))
+                    typed.calls.append(Call(value.type.name, constructor.signature, step.node,
+                                            value.type.library))
                 value = Value(value.type)
                 continue
             if step.kind != StepKind.MEMBER:
@@ -420,7 +467,8 @@ class Resolver:
                 typed.lookups.append(lookup)
                 if lookup.constructor is not None:
                     pending = Pending(f"{value.type.name}.{step.name}",
-                                      lookup.constructor.signature, Value(value.type))
+                                      lookup.constructor.signature, Value(value.type),
+                                      value.type.library)
                     return self._call(pending, steps, region, typed)
                 if lookup.enum_value:
                     value = Value(value.type)
@@ -442,9 +490,9 @@ class Resolver:
                 if len(members) != 1 or method.signature is None:
                     return None
                 returns = self._value_of_type(method.signature.returns or method.type,
-                                              declaring, method.signature.type_params)
+                                              declaring, names_of(method.signature.type_params))
                 pending = Pending(f"{declaring.type.name}.{step.name}", method.signature,
-                                  returns)
+                                  returns, declaring.type.library)
                 return self._call(pending, steps, region, typed)
             value = self._member_value(members, declaring)
         return value
@@ -456,7 +504,8 @@ class Resolver:
             steps.pop(0)
         if pending is None or not steps or steps[0].kind != StepKind.CALL:
             return None  # a tear-off, or something we do not follow
-        typed.calls.append(Call(pending.label, pending.signature, steps[0].node))
+        typed.calls.append(Call(pending.label, pending.signature, steps[0].node,
+                               pending.library))
         return self._follow(pending.returns, steps[1:], region, typed)
 
 
@@ -467,13 +516,12 @@ class Pending:
     label: str
     signature: Signature
     returns: Value | None
+    library: str
 
 
-def resolve_file(api: ApiIndex, library: str, prefixes: frozenset[str],
-                 file_chains: list[Chain]) -> Typed:
+def resolve_file(resolver: Resolver, file_chains: list[Chain], regions: Regions) -> Typed:
     """Every lookup and call of one file's chains whose receiver or callee is evident."""
-    resolver = Resolver(api, library, prefixes)
     typed = Typed()
     for chain in file_chains:
-        resolver.walk(chain, region_of(chain.head), typed)
+        resolver.walk(chain, regions.of(chain.head), typed)
     return typed

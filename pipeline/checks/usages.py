@@ -39,6 +39,9 @@ CONSTRUCTOR_SIGNATURES = frozenset({
 })
 """Only a named constructor's own name (after the dot) is declared; the class name is a use."""
 PATTERN_HOSTS = frozenset({"pattern_variable_declaration", "pattern_assignment", "for_loop_parts"})
+DECLARING_KINDS = (NAMED_DECLARATIONS | FIRST_NAME_DECLARATIONS | ALL_NAME_DECLARATIONS
+                   | CONSTRUCTOR_SIGNATURES | PATTERN_HOSTS | {"type_alias"})
+"""Every node type `declared_by` can find a declared name in."""
 NAME_TYPES = ("identifier", "type_identifier")
 
 

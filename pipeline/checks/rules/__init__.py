@@ -23,12 +23,17 @@ How to add a rule:
 from __future__ import annotations
 
 from pipeline.checks.rules import (
+    arguments,
     constructor_name,
     duplicate_argument,
     duplicate_definition,
     factory_rules,
+    instance_member,
+    literal_type,
     pubspec,
+    removed_api,
     reserved_word,
+    static_member,
     syntax,
     undefined_name,
     unimported_extension,
@@ -46,6 +51,11 @@ DEFAULT_RULES: tuple[FileRule | ProjectRule, ...] = (
     duplicate_definition.FILE_RULE,
     duplicate_definition.PROJECT_RULE,
     duplicate_argument.RULE,
+    static_member.RULE,
+    arguments.RULE,
+    instance_member.RULE,
+    removed_api.RULE,
+    literal_type.RULE,
     pubspec.RULE,
 )
 """What `flutter analyze` would report, and what `factory check` runs by default."""

@@ -24,6 +24,7 @@ from pipeline.checks.libraries import CLOSED_DART, Family, home_of
 from pipeline.checks.nearmiss import closest, index_of
 from pipeline.checks.packages import PACKAGE_NAMES, import_hint
 from pipeline.checks.parsing import position
+from pipeline.checks.removed import REMOVED_TYPES
 from pipeline.checks.rules.base import FileRule
 from pipeline.checks.scope import Namespace
 from pipeline.checks.usages import Reference, Use
@@ -72,6 +73,8 @@ class NameCheck:
                 continue
             if name in self.project.member_names:
                 continue
+            if name in REMOVED_TYPES and name not in self.project.declarers:
+                continue  # removed-api reports it, with what replaced it
             found = self._judge(path, reference, namespace)
             if found is None:
                 continue

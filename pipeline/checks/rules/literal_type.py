@@ -1,0 +1,107 @@
+"""wrong-type: a literal of one basic type assigned to a variable declared as another
+(`final int count = 'three'`).
+
+Why: the analyzer's `invalid_assignment`. Only the certain cases: the declared type is
+`int`, `double`, `num`, `String` or `bool` (nullable or not) from dart:core, and the value is a
+single literal of a type that can never be assigned to it (an int literal is a valid double).
+
+Example::
+
+    final int count = 'three';  // error: A value of type 'String' can't be assigned to a
+                                // variable of type 'int'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from pipeline.checks.analysis import Analysis
+from pipeline.checks.diagnostic import ERROR, Diagnostic
+from pipeline.checks.locals import written_before
+from pipeline.checks.parsing import captures, position, text_of
+from pipeline.checks.rules.base import FileRule
+
+CODE = "wrong-type"
+MESSAGE = "A value of type '{value}' can't be assigned to a variable of type '{declared}'"
+FIX = "Give '{name}' a {declared} value, or declare it as {value}"
+LITERALS = {
+    "string_literal": "String",
+    "decimal_integer_literal": "int",
+    "hex_integer_literal": "int",
+    "decimal_floating_point_literal": "double",
+    "true": "bool",
+    "false": "bool",
+    "null_literal": "Null",
+}
+ACCEPTS = {
+    "int": {"int"},
+    "double": {"double", "int"},
+    "num": {"double", "int"},
+    "String": {"String"},
+    "bool": {"bool"},
+}
+DECLARING_QUERY = """
+(initialized_variable_definition) @declaration
+(initialized_identifier) @declaration
+(static_final_declaration) @declaration
+"""
+
+
+def _declared_type(declaration: Node, name: Node) -> str | None:
+    if declaration.type == "initialized_variable_definition":
+        return written_before(name)
+    holder = declaration.parent  # the identifier list; the type is written before it
+    return written_before(holder) if holder is not None else None
+
+
+def _value(declaration: Node, name: Node) -> Node | None:
+    if declaration.type == "initialized_variable_definition":
+        values = [c for i, c in enumerate(declaration.children)
+                  if declaration.field_name_for_child(i) == "value"]
+    else:
+        after = False
+        values = []
+        for child in declaration.children:
+            if after:
+                values.append(child)
+            after = after or child.type == "="
+    return values[0] if len(values) == 1 else None
+
+
+def _shadowed(analysis: Analysis, path: str, name: str, node: Node) -> bool:
+    """Whether `name` could mean something other than dart:core's type here."""
+    namespace = analysis.namespace_of(path)
+    if namespace is None or namespace.names.get(name, "dart:core") != "dart:core":
+        return True
+    region = analysis.regions(path).of(node)
+    return region is not None and name in region.type_parameters
+
+
+def check(analysis: Analysis, path: str) -> Iterator[Diagnostic]:
+    """Literals assigned to variables of a basic type they can never have."""
+    root = analysis.project.dart[path].tree.root_node
+    for declaration in captures(root, DECLARING_QUERY).get("declaration", ()):
+        name = declaration.child_by_field_name("name") or next(
+            (c for c in declaration.children if c.type == "identifier"), None)
+        if name is None:
+            continue
+        declared = _declared_type(declaration, name)
+        value = _value(declaration, name)
+        if declared is None or value is None or value.type not in LITERALS:
+            continue
+        nullable = declared.endswith("?")
+        bare = declared.removesuffix("?")
+        literal = LITERALS[value.type]
+        if bare not in ACCEPTS or literal in ACCEPTS[bare] or (literal == "Null" and nullable):
+            continue
+        if _shadowed(analysis, path, bare, declaration):
+            continue
+        line, column = position(value)
+        yield Diagnostic(path, line, column, CODE, ERROR,
+                         MESSAGE.format(value=literal, declared=declared),
+                         FIX.format(name=text_of(name), declared=bare, value=literal))
+
+
+RULE = FileRule((CODE,), check)
