@@ -29,6 +29,8 @@ REPAIR_KEY = "ci-repair"
 FEEDBACK = ("The repository's CI failed on this file (repair round {round} of {rounds}). Fix "
             "every problem it reported, keeping the file's planned exports:\n{diagnostics}")
 SHOWN_DIAGNOSTICS = 20
+LOGS_READ = ("CI's diagnostics on {head} were read from the log of {jobs} (its annotations "
+             "blamed none of the factory's files)")
 
 
 async def verify_with_ci(
@@ -46,6 +48,8 @@ async def verify_with_ci(
     planned = [f.path for f in codegen.plan.files]
     rounds = await ctx.store.load_checkpoint(ctx.run_id, ROUNDS_CHECKPOINT) or {}
     repaired: list[list[str]] = list(rounds.get("repaired", []))
+    read: list[str] = list(rounds.get("read", []))
+    """Where each round's diagnostics came from, when not from annotations."""
     while True:
         state, snapshot, waited = await _wait(ctx, oracle)
         if state == "retry":
@@ -55,7 +59,7 @@ async def verify_with_ci(
                           jobs=[j.name for j in snapshot.jobs],
                           failed_jobs=[j.name for j in snapshot.failed],
                           repaired=repaired, waited_s=round(waited, 1),
-                          notes=list(snapshot.notes))
+                          notes=[*snapshot.notes, *read])
         if state != "failed":
             break
         failures = await oracle.failures(snapshot, planned)
@@ -64,6 +68,10 @@ async def verify_with_ci(
         report.findings = [Finding(path=p, line=max(1, d.line), message=f"{d.source}: "
                                    f"{d.message}") for p, ds in blamed.items() for d in ds]
         report.others = [str(d) for d in others]
+        if failures.read_logs:
+            read.append(LOGS_READ.format(head=snapshot.head[:7],
+                                         jobs=", ".join(failures.read_logs)))
+            report.notes.append(read[-1])
         report.stopped = _why_not_repair(ctx, report, len(repaired))
         if report.stopped:
             break
@@ -72,7 +80,8 @@ async def verify_with_ci(
         result = await codegen.retry(sorted(blamed), None, notes=notes, key=REPAIR_KEY,
                                      verb="repair after CI:")
         repaired.append(sorted(blamed))
-        await ctx.store.save_checkpoint(ctx.run_id, ROUNDS_CHECKPOINT, {"repaired": repaired})
+        await ctx.store.save_checkpoint(ctx.run_id, ROUNDS_CHECKPOINT,
+                                        {"repaired": repaired, "read": read})
         if result.changed_nothing:
             report.repaired = repaired
             report.stopped = "the repair regenerated the same content, so CI would say the same"

@@ -12,8 +12,11 @@ The functions given to `off_loop` must be module-level and their arguments pickl
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -27,7 +30,22 @@ LOWEST_PRIORITY = 19
 """The nice value of the child processes: they get the CPU only when the loop does not."""
 
 
-def _lower_priority() -> None:
+PR_SET_PDEATHSIG = 1
+"""prctl(2): the signal this process gets when its parent dies."""
+
+
+def _die_with(parent: int) -> None:
+    """SIGKILL this child when `parent` dies: a parent that was SIGKILLed (a crashed `serve`)
+    never shuts its pool down, and its children would wait for work forever. (The kernel
+    watches the thread that started the child: pools start on the event loop's thread.)"""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before we asked
+        os._exit(1)
+
+
+def _start_child(parent: int) -> None:
+    _die_with(parent)
     os.setpriority(os.PRIO_PROCESS, 0, LOWEST_PRIORITY)
     import pipeline.checks  # noqa: F401  (the parser and rules load once, not on the first call)
 
@@ -42,7 +60,8 @@ class _Children:
 
     def _start(self) -> ProcessPoolExecutor:
         # Spawned, not forked: the parent has threads (the SQLite driver's, to_thread's).
-        return ProcessPoolExecutor(self.workers, initializer=_lower_priority,
+        return ProcessPoolExecutor(self.workers, initializer=_start_child,
+                                   initargs=(os.getpid(),),
                                    mp_context=multiprocessing.get_context("spawn"))
 
     async def run(self, fn: Callable[[*Args], T], *args: *Args) -> T:

@@ -91,6 +91,9 @@ def test_constructors_parameters_and_their_types(index: ApiIndex) -> None:
     assert key is not None and "" in key.constructors  # `const factory Key(...) = ValueKey`
     cell = index.type("package:tiny/tiny.dart", "Cell")
     assert cell is not None and set(cell.constructors[""].signature.named) == {"value"}
+    offset = index.type("dart:ui", "Offset")  # super.dx <- OffsetBase(this._dx), a private field
+    assert offset is not None
+    assert [p.type for p in offset.constructors[""].signature.params] == ["double", "double"]
     string = index.type("dart:core", "String")
     assert string is not None
     from_codes = string.constructors["fromCharCodes"].signature

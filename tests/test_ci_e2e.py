@@ -4,6 +4,7 @@ Actions workflow reacts to each push to the PR branch (tests/fakes/github_action
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -160,6 +161,8 @@ async def test_a_failed_job_without_annotations_is_read_from_its_log(
     assert run.status is RunStatus.SUCCEEDED, run.error
     [repair] = repairs(repo, run.origin["branch"])
     assert repo.git.changed(repair) == [TARGET]
+    assert re.search(r"CI's diagnostics on [0-9a-f]{7} were read from the log of ci",
+                     judge_comment(repo, run))
     assert fake_github.called("actions/list-jobs-for-workflow-run")
     assert fake_github.called("actions/download-job-logs-for-workflow-run")
 

@@ -240,6 +240,19 @@ def test_known_names_of_unimported_libraries_say_what_to_import() -> None:
     assert found.message == "Undefined name 'jsonEncode': import 'dart:convert'"
 
 
+def test_names_of_indexed_packages_and_flutter_say_what_to_import() -> None:
+    """From the shipped API index, not a list of ours: none of these names was in one."""
+    files = project(routes=(
+        "final config = RoutingConfig(routes: []);\n"
+        "final bar = BottomAppBar();\n"
+    ))
+    messages = sorted(d.message for d in errors(files, "lib/routes.dart"))
+    assert messages == [
+        "Undefined name 'BottomAppBar': import 'package:flutter/material.dart'",
+        "Undefined name 'RoutingConfig': import 'package:go_router/go_router.dart'",
+    ]
+
+
 def test_names_an_unknown_package_may_export_are_never_reported() -> None:
     """`XFile` comes from image_picker, which nobody here knows: it is no misspelt `File`."""
     files = project(fancy=(

@@ -24,9 +24,9 @@ from pipeline.checks.libraries import (
     FLUTTER_NAMES,
     FLUTTER_TEST_NAMES,
     TEST_ONLY,
-    shipped_exports,
 )
 from pipeline.checks.packages import PACKAGE_NAMES
+from pipeline.checks.shipped import shipped_exports
 
 INDEX = Path(__file__).resolve().parents[1].parent / "shared" / "flutter-api" / "index.json"
 PUBSPEC = (

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.bench.check import BIG_FILE_BYTES, generated_file
+from pipeline.bench.check import BIG_FILE_BYTES, FRAMEWORK, corpora, generated_file
 from pipeline.checks import check_files
 from pipeline.checks.checker import read_project
 
@@ -70,6 +70,39 @@ def test_package_collection_reexports_the_unmodifiable_views() -> None:
     )}) == []
 
 
+UNINDEXED_PUBSPEC = PUBSPEC.replace("  collection: ^1.18.0\n", "".join(
+    f"  {package}: any\n"
+    for package in ("collection", "meta", "vector_math", "characters", "material_color_utilities",
+                    "web")))
+
+
+def test_names_of_packages_the_index_lacks_are_never_errors() -> None:
+    """The framework's own dependencies that ../shared does not hold, used as it uses them:
+    directly, and through the names Flutter re-exports from them."""
+    found = [str(d) for d in check_files({"pubspec.yaml": UNINDEXED_PUBSPEC, "lib/shape.dart": (
+        "import 'package:characters/characters.dart';\n"
+        "import 'package:collection/collection.dart';\n"
+        "import 'package:flutter/material.dart';\n"
+        "import 'package:material_color_utilities/material_color_utilities.dart';\n"
+        "import 'package:meta/meta.dart' show internal, useResult;\n"
+        "import 'package:vector_math/vector_math_64.dart' show Quad;\n"
+        "import 'package:web/web.dart' as web;\n\n"
+        "@immutable\nclass Shape {\n  const Shape(this.points);\n\n"
+        "  final List<Vector3> points;\n\n"
+        "  @useResult\n  Shape moved(Matrix4 m) => Shape(points.map(m.transformed3).toList());\n\n"
+        "  @internal\n"
+        "  bool same(Shape o) => const ListEquality<Vector3>().equals(points, o.points);\n\n"
+        "  Quad bounds() => Quad.points(points[0], points[1], points[2], points[3]);\n"
+        "  int get glyphs => 'h\u00e9llo'.characters.length + Characters('x').length;\n"
+        "  int tone() => Hct.fromInt(0xff6750a4).toInt();\n"
+        "  String agent() => web.window.navigator.userAgent;\n\n"
+        "  @protected\n  @visibleForTesting\n"
+        "  Matrix4 tilt() => Matrix4.identity()..setEntry(3, 2, 0.001)..rotateX(0.1);\n}\n\n"
+        "final PriorityQueue<int> queue = PriorityQueue<int>();\n"
+    )})]
+    assert found == []
+
+
 @pytest.mark.skipif(not EXAMPLES_API.is_dir(), reason=f"{EXAMPLES_API} (../shared) is absent")
 def test_flutter_api_examples_have_no_errors() -> None:
     """About 600 samples and their tests, analyzer-clean in Flutter's CI."""
@@ -85,6 +118,11 @@ def test_published_packages_have_no_errors(package: str) -> None:
     found = [str(d) for d in check_files(read_project(DART_SOURCES / package))
              if d.severity == "error"]
     assert found == []
+
+
+@pytest.mark.skipif(not FRAMEWORK.is_dir(), reason=f"{FRAMEWORK} (../shared) is absent")
+def test_the_bench_counts_the_frameworks_errors_without_timing_each_file() -> None:
+    assert ("flutter/packages/flutter", FRAMEWORK, False) in corpora()
 
 
 def test_the_bench_generated_file_is_three_megabytes_of_clean_dart() -> None:

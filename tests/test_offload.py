@@ -1,7 +1,10 @@
 """`pipeline.offload`: CPU-heavy steps in low-priority child processes, or in a thread."""
 
+import asyncio
 import os
 import signal
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -53,6 +56,35 @@ async def test_a_child_killed_by_pid_is_replaced_and_the_call_still_answered() -
         pid, priority, _ = await off_loop(where)
         assert pid not in (child, os.getpid()) and priority == LOWEST_PRIORITY
         assert (await off_loop(where))[0] == pid  # the new pool serves from then on
+
+
+PARENT = """
+import asyncio, os, sys
+from pipeline.offload import cpu_processes, off_loop
+async def main():
+    with cpu_processes(1):
+        print(await off_loop(os.getpid), flush=True)
+        await asyncio.sleep(60)
+asyncio.run(main())
+"""
+GONE_WITHIN_S = 20
+
+
+async def test_the_children_die_with_a_parent_killed_by_sigkill() -> None:
+    # A SIGKILLed `serve` never shuts its pool down: its children must not outlive it.
+    parent = subprocess.Popen([sys.executable, "-c", PARENT], stdout=subprocess.PIPE, text=True,
+                              cwd=Path(__file__).resolve().parent.parent)
+    assert parent.stdout is not None
+    child = int(await asyncio.to_thread(parent.stdout.readline))
+    parent.kill()
+    parent.wait()
+    for _ in range(GONE_WITHIN_S * 10):
+        if not Path(f"/proc/{child}").exists():
+            break
+        await asyncio.sleep(0.1)
+    else:
+        os.kill(child, signal.SIGKILL)
+        raise AssertionError(f"child {child} outlived its parent by {GONE_WITHIN_S} s")
 
 
 def test_a_pool_needs_a_worker() -> None:

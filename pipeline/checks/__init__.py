@@ -6,7 +6,7 @@ One path, one direction; each layer only asks the ones above it in this list:
 2. library graph: `project` (files, libraries and their parts, where each URI leads);
 3. scopes and declarations: `scope` (what each library can name), `analysis` (the one object
    rules read);
-4. what we know of other libraries: `libraries`, `packages`, and the API index (`api_*`);
+4. what we know of other libraries: `libraries`, `packages`, the API index (`api_*`, `shipped`);
 5. rules: `rules/`, one module per rule (its docstring says how to add one);
 
 and `checker` runs the rules over a file map or a directory.

@@ -158,6 +158,7 @@ class _Body:
         self.any_constructor = False
         self.values: list[str] = []
         self.value_deprecations: dict[str, str | None] = {}
+        self.fields: Members = {}  # private fields: not indexed, but they type `this._x`
 
     def read(self, body: Node) -> None:
         annotations: list[Node] = []
@@ -195,8 +196,7 @@ class _Body:
                     _add(self.members, member)
                 return
         for member in _fields(children, static, deprecated):
-            if not member.name.startswith("_"):
-                _add(self.members, member)
+            _add(self.fields if member.name.startswith("_") else self.members, member)
 
 
 def _header_types(node: Node, clause: str) -> tuple[str, ...]:
@@ -263,7 +263,8 @@ def _type(node: Node, library: str, deprecated: str | None) -> TypeApi | None:
         for value in body.values:  # each value is a static const field of the enum
             _add(body.members, Member(value, MemberKind.FIELD, True, name, final=True,
                                       const=True, deprecated=body.value_deprecations[value]))
-    constructors = {n: _typed_fields(c, body.members) for n, c in body.constructors.items()}
+    fields = {**body.fields, **body.members}
+    constructors = {n: _typed_fields(c, fields) for n, c in body.constructors.items()}
     modifiers = tuple(m for m in MODIFIERS if any(c.type == m for c in node.children)
                       and not (kind == TypeKind.MIXIN and m == "mixin"))
     annotations = [c for c in node.children if c.type == "annotation"]

@@ -126,8 +126,8 @@ class TypeApi:
     interfaces: tuple[str, ...] = ()
     on: tuple[str, ...] = ()
     modifiers: tuple[str, ...] = ()
-    members: dict[str, tuple[Member, ...]] = field(default_factory=dict)
-    constructors: dict[str, Constructor] = field(default_factory=dict)
+    members: Mapping[str, tuple[Member, ...]] = field(default_factory=dict)
+    constructors: Mapping[str, Constructor] = field(default_factory=dict)
     values: tuple[str, ...] = ()
     deprecated: str | None = None
 

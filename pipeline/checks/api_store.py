@@ -76,6 +76,11 @@ def _members(data: dict[str, list[dict[str, Any]]]) -> dict[str, tuple[Member, .
     return {name: tuple(_member(name, m) for m in found) for name, found in data.items()}
 
 
+def _lazy_members(raw: dict[str, list[dict[str, Any]]]) -> Mapping[str, tuple[Member, ...]]:
+    """A type's members by name, decoded when first looked up (Icons has 8,826)."""
+    return _Decoded(list(raw), lambda name: tuple(_member(name, m) for m in raw[name]))
+
+
 def _constructor(name: str, data: dict[str, Any]) -> Constructor:
     return Constructor(**{**data, "name": name, "signature": _signature(data["signature"])})
 
@@ -85,7 +90,7 @@ def _type(library: str, name: str, data: dict[str, Any]) -> TypeApi:
     constructors = data.get("constructors", {})
     fields: dict[str, Any] = {
         **data, **tuples, "name": name, "library": library, "kind": TypeKind(data["kind"]),
-        "members": _members(data.get("members", {})),
+        "members": _lazy_members(data.get("members", {})),
         "constructors": {n: _constructor(n, c) for n, c in constructors.items()},
     }
     return TypeApi(**fields)
@@ -125,7 +130,7 @@ class _Decoded(Mapping[str, V]):
 
 
 def _lazy_types(library: str, raw: dict[str, dict[str, Any]]) -> Mapping[str, TypeApi]:
-    """A library's types by name, each decoded on first access (Icons has 8,000 members)."""
+    """A library's types by name, each decoded on first access."""
     return _Decoded(list(raw), lambda name: _type(library, name, raw[name]))
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from pipeline.checks.api_index import ApiIndex
-from pipeline.checks.api_load import SHIPPED, load_sdk_index
-from pipeline.checks.api_store import read_index
+from pipeline.checks.api_load import load_sdk_index
 from pipeline.checks.known_names import OLDER_FLUTTER
 from pipeline.checks.packages import (
     FLUTTER_FREE_PACKAGES,
@@ -16,6 +15,7 @@ from pipeline.checks.packages import (
     SDK_REEXPORTS,
     package_of,
 )
+from pipeline.checks.shipped import shipped_exports
 
 DART_LIBRARIES = frozenset("""
     async cli collection convert core developer ffi html indexed_db io isolate js js_interop
@@ -31,19 +31,6 @@ SDK_PACKAGES = frozenset({"flutter", "flutter_test", "flutter_localizations", "f
                           "flutter_web_plugins", "integration_test"})
 """Packages that come with the Flutter SDK (declared with `sdk: flutter`)."""
 
-
-
-@lru_cache(maxsize=1)
-def shipped_index() -> ApiIndex:
-    """The index built from the published sources, shipped with the project."""
-    return read_index(SHIPPED) or ApiIndex({})
-
-
-@cache
-def shipped_exports(uri: str) -> frozenset[str]:
-    """The names the shipped index knows `uri` to export (none for a library it lacks)."""
-    index = shipped_index()
-    return frozenset(index.exports(uri)) if index.outline(uri) is not None else frozenset()
 
 
 FLUTTER_NAMES = frozenset().union(

@@ -5,25 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from pipeline.checks.known_names import word_set
+from pipeline.checks.shipped import shipped_exports
+
+INDEXED_PACKAGES = ("provider", "go_router", "shared_preferences")
+"""Packages whose names come from the shipped API index rather than a list of ours."""
 
 PACKAGE_NAMES: dict[str, frozenset[str]] = {
-    "provider": word_set("""
-        Provider ChangeNotifierProvider MultiProvider Consumer Consumer2 Consumer3 Selector
-        Selector2 FutureProvider StreamProvider ListenableProvider ValueListenableProvider
-        ProxyProvider ChangeNotifierProxyProvider ReadContext WatchContext SelectContext
-        ProviderNotFoundException
-    """),
-    "go_router": word_set("""
-        GoRouter GoRoute GoRouterState ShellRoute StatefulShellRoute StatefulNavigationShell
-        StatefulShellBranch GoRouterHelper RouteBase GoRouterRedirect GoException
-        NoTransitionPage CustomTransitionPage
-    """),
+    **{p: shipped_exports(f"package:{p}/{p}.dart") for p in INDEXED_PACKAGES},
     "http": word_set("""
         get post put patch delete head read readBytes Client Response Request StreamedResponse
         StreamedRequest MultipartRequest MultipartFile BaseClient BaseRequest BaseResponse
         ClientException ByteStream
     """),
-    "shared_preferences": word_set("SharedPreferences SharedPreferencesAsync"),
     "flutter_localizations": word_set("""
         GlobalMaterialLocalizations GlobalCupertinoLocalizations GlobalWidgetsLocalizations
     """),
