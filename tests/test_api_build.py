@@ -12,11 +12,12 @@ import pytest
 from pipeline.checks.api_build import build_index
 from pipeline.checks.api_extract import library_api
 from pipeline.checks.api_index import ApiIndex
-from pipeline.checks.api_load import SHIPPED, load_index
+from pipeline.checks.api_load import SHIPPED, load_index, read_shipped
 from pipeline.checks.api_model import MemberKind, TypeKind
 from pipeline.checks.api_sources import find_local_sdk, source_tree
 from pipeline.checks.api_store import dump_index, read_index, save_index
 from pipeline.checks.parsing import parse
+from pipeline.errors import ConfigError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "api_sdk"
 PUBLISHED = Path(__file__).resolve().parents[1].parent / "shared" / "dart-sources"
@@ -212,3 +213,23 @@ def test_type_texts_are_whole_when_the_file_starts_with_blank_lines() -> None:
     assert declared.supertype == "Foo"
     assert declared.members["x"][0].type == "int"
     assert declared.members["name"][0].type == "String"
+
+
+def test_the_shipped_index_is_committed_with_its_notice() -> None:
+    # The data directory once matched a `data/` ignore rule, and main held no index at all.
+    for name in ("api-index.zip", "NOTICE.md"):
+        path = SHIPPED.parent / name
+        assert path.is_file(), path
+        tracked = subprocess.run(["git", "ls-files", "--error-unmatch", str(path)],
+                                 cwd=SHIPPED.parent, capture_output=True, check=False)
+        if tracked.returncode == 128 and b"not a git repository" in tracked.stderr:
+            continue  # an installed copy, not a checkout
+        assert tracked.returncode == 0, tracked.stderr.decode()
+
+
+def test_a_missing_shipped_index_is_a_clear_error_not_an_empty_index(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="API index shipped with Code Factory is missing"):
+        read_shipped(tmp_path / "api-index.zip")
+    (tmp_path / "api-index.zip").write_bytes(b"not a zip")
+    with pytest.raises(ConfigError, match="rebuild it with `factory check --build-index"):
+        read_shipped(tmp_path / "api-index.zip")

@@ -19,8 +19,12 @@ from pipeline.checks.api_index import ApiIndex
 from pipeline.checks.api_model import Outline
 from pipeline.checks.api_sources import SourceTree, find_local_sdk
 from pipeline.checks.api_store import FORMAT, read_index, save_index
+from pipeline.errors import ConfigError
 
 SHIPPED = Path(__file__).parent / "data" / "api-index.zip"
+MISSING = ("the API index shipped with Code Factory is missing or unreadable ({path}): "
+           "reinstall the package, or rebuild it with "
+           "`factory check --build-index ../shared/dart-sources --out {path}`")
 V = TypeVar("V")
 
 
@@ -86,9 +90,18 @@ def load_sdk_index(environ: dict[str, str] | None = None) -> ApiIndex | None:
     return local_index(tree, environ) if tree is not None else None
 
 
+def read_shipped(path: Path = SHIPPED) -> ApiIndex:
+    """The index shipped with the project. Without it every Flutter name would look unknown,
+    so its absence is an error, never an empty index."""
+    index = read_index(path)
+    if index is None:
+        raise ConfigError(MISSING.format(path=path))
+    return index
+
+
 def load_index(environ: dict[str, str] | None = None) -> ApiIndex:
     """The shipped index, combined with a local SDK's when one is installed."""
-    shipped = read_index(SHIPPED) or ApiIndex({})
+    shipped = read_shipped()
     local = load_sdk_index(environ)
     return combined(local, shipped) if local is not None else shipped
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from functools import cache, lru_cache
 
 from pipeline.checks.api_index import ApiIndex
-from pipeline.checks.api_load import SHIPPED
-from pipeline.checks.api_store import read_index
+from pipeline.checks.api_load import read_shipped
 
 
 @lru_cache(maxsize=1)
 def shipped_index() -> ApiIndex:
     """The index built from the published sources, shipped with the project."""
-    return read_index(SHIPPED) or ApiIndex({})
+    return read_shipped()
 
 
 @cache
