@@ -45,7 +45,9 @@ async def test_an_interrupted_run_resumes_without_regenerating_finished_files(
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FACTORY_", "ANTHROPIC_"))}
     env.update({"XDG_DATA_HOME": str(tmp_path / "xdg"), "FACTORY_ENGINE": "simulated"})
     out = tmp_path / "app"
-    first = _factory("run", IDEA, "--out", str(out), "--sim-speed", "12", "--concurrency", "4",
+    # Slow enough that the run cannot finish between two looks at its commits, even on a
+    # loaded machine (at --sim-speed 12 it once did, in 11 s, before the test interrupted it).
+    first = _factory("run", IDEA, "--out", str(out), "--sim-speed", "3", "--concurrency", "4",
                      env=env, cwd=tmp_path / "here")
     deadline = time.monotonic() + 120
     while _level_commits(out) < FIRST_LEVELS and first.poll() is None:
