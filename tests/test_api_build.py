@@ -149,6 +149,13 @@ def test_types_in_signatures_resolve_where_they_were_written(index: ApiIndex) ->
     assert then.params[0].type == "FutureOr<R> Function(T value)"
 
 
+def test_the_shipped_index_is_in_the_project() -> None:
+    shipped = read_index(SHIPPED)
+    assert shipped is not None and "String" in shipped.exports("dart:core")
+    assert shipped.type("package:flutter/material.dart", "ListTile") is not None
+    assert (SHIPPED.parent / "NOTICE.md").is_file()
+
+
 def test_stored_index_reads_back_equal_and_dumps_the_same_bytes(index: ApiIndex,
                                                                  tmp_path: Path) -> None:
     path = tmp_path / "index.zip"
@@ -208,11 +215,13 @@ def test_the_shipped_index_is_what_the_published_sources_give() -> None:
 def test_type_texts_are_whole_when_the_file_starts_with_blank_lines() -> None:
     """The parse tree's root starts at the first token: offsets into its text must be relative
     to it (a project file that starts with a newline lost each type's first character)."""
-    tree = parse("\n\nclass A extends Foo {\n  int x = 1;\n  String name() => '';\n}\n")
+    tree = parse("\n\nclass A extends Foo {\n  int x = 1;\n  String name() => '';\n"
+                 "  Map<String,\n      int>? m;\n}\n")
     declared = library_api("package:a/a.dart", [tree], lambda uri: uri).types["A"]
     assert declared.supertype == "Foo"
     assert declared.members["x"][0].type == "int"
     assert declared.members["name"][0].type == "String"
+    assert declared.members["m"][0].type == "Map<String, int>?"  # one line, as written
 
 
 def test_the_shipped_index_is_committed_with_its_notice() -> None:

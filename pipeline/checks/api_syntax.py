@@ -23,15 +23,18 @@ def squeeze(text: str) -> str:
 
 
 def span_text(nodes: Sequence[Node]) -> str | None:
-    """The source text from the first node to the last one (None when there are none)."""
+    """The source text of consecutive sibling nodes (None when there are none), on one line:
+    read off the nodes themselves, a gap between two of them made one space."""
     if not nodes:
         return None
-    root = nodes[0]
-    while root.parent is not None:
-        root = root.parent
-    source = root.text or b""
-    start, end = nodes[0].start_byte - root.start_byte, nodes[-1].end_byte - root.start_byte
-    return squeeze(source[start:end].decode("utf-8", "replace"))
+    parts: list[str] = []
+    end = nodes[0].start_byte
+    for node in nodes:
+        if node.start_byte > end:
+            parts.append(" ")
+        parts.append(text_of(node))
+        end = node.end_byte
+    return squeeze("".join(parts))
 
 
 def type_text(children: Iterable[Node]) -> str | None:
