@@ -224,6 +224,21 @@ def test_type_texts_are_whole_when_the_file_starts_with_blank_lines() -> None:
     assert declared.members["m"][0].type == "Map<String, int>?"  # one line, as written
 
 
+def test_private_members_are_kept_when_asked_for() -> None:
+    """A project's own code calls `_increment()` and reads `_count`: its index keeps them."""
+    tree = parse("class _Counter {\n  _Counter._(this._count);\n  int _count;\n"
+                 "  void _increment() {}\n  int get total => _count;\n}\n"
+                 "int _twice(int x) => 2 * x;\nfinal _limit = 3;\n")
+    public = library_api("package:a/a.dart", [tree], lambda uri: uri)
+    assert set(public.types["_Counter"].members) == {"total"} and not public.functions
+    private = library_api("package:a/a.dart", [tree], lambda uri: uri, private=True)
+    counter = private.types["_Counter"]
+    assert set(counter.members) == {"_count", "_increment", "total"}
+    assert counter.constructors["_"].signature.params[0].type == "int"
+    assert set(private.functions) == {"_twice", "_limit"}
+    assert private.outline().names == ()  # still nothing private for importers
+
+
 def test_the_shipped_index_is_committed_with_its_notice() -> None:
     # The data directory once matched a `data/` ignore rule, and main held no index at all.
     for name in ("api-index.zip", "NOTICE.md"):

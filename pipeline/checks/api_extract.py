@@ -1,7 +1,7 @@
 """The extractor: one library's parse trees (the library file, then its parts) -> LibraryApi.
 
 Used for SDK sources and for a project's own files alike. Private members and constructors
-are left out; private types stay (public types inherit from them).
+are left out unless asked for; private types stay (public types inherit from them).
 """
 
 from __future__ import annotations
@@ -152,13 +152,17 @@ def _calls(entry: Node, keyword: str) -> bool:
 class _Body:
     """What one class, mixin, enum or extension body declares."""
 
-    def __init__(self) -> None:
+    def __init__(self, private: bool) -> None:
+        self.private = private
         self.members: Members = {}
         self.constructors: dict[str, Constructor] = {}
         self.any_constructor = False
         self.values: list[str] = []
         self.value_deprecations: dict[str, str | None] = {}
         self.fields: Members = {}  # private fields: not indexed, but they type `this._x`
+
+    def hidden(self, name: str) -> bool:
+        return name.startswith("_") and not self.private
 
     def read(self, body: Node) -> None:
         annotations: list[Node] = []
@@ -186,17 +190,17 @@ class _Body:
                 self.any_constructor = True
                 initializers = next((c for c in children if c.type == "initializers"), None)
                 made = _constructor(child, initializers, deprecated)
-                if not made.name.startswith("_"):
+                if not self.hidden(made.name):
                     self.constructors[made.name] = made
                 return
             if child.type in ("function_signature", "getter_signature", "setter_signature",
                               "operator_signature"):
                 member = _callable(child, static, deprecated)
-                if member is not None and not member.name.startswith("_"):
+                if member is not None and not self.hidden(member.name):
                     _add(self.members, member)
                 return
         for member in _fields(children, static, deprecated):
-            _add(self.fields if member.name.startswith("_") else self.members, member)
+            _add(self.fields if self.hidden(member.name) else self.members, member)
 
 
 def _header_types(node: Node, clause: str) -> tuple[str, ...]:
@@ -240,7 +244,7 @@ def _mixin_application(node: Node, application: Node, library: str,
     )
 
 
-def _type(node: Node, library: str, deprecated: str | None) -> TypeApi | None:
+def _type(node: Node, library: str, deprecated: str | None, private: bool) -> TypeApi | None:
     kind = TYPE_KINDS[node.type]
     application = next((c for c in node.children if c.type == "mixin_application_class"), None)
     if application is not None:
@@ -248,7 +252,7 @@ def _type(node: Node, library: str, deprecated: str | None) -> TypeApi | None:
     name = _identifier(node)
     if name is None:
         return None  # an unnamed extension: its members apply, but nothing can name it
-    body = _Body()
+    body = _Body(private)
     for child in node.children:
         if child.type in BODIES:
             body.read(child)
@@ -285,9 +289,9 @@ def _representation(node: Node, body: _Body) -> None:
     field = names[-1] if names else None
     declared = type_text(rep.children)
     constructor = names[0] if len(names) > 1 else ""
-    if field is not None and not field.startswith("_"):
+    if field is not None and not body.hidden(field):
         _add(body.members, Member(field, MemberKind.FIELD, type=declared, final=True))
-    if not constructor.startswith("_"):
+    if not body.hidden(constructor):
         param = Signature((Param(field or "value", declared),))
         body.constructors.setdefault(constructor, Constructor(constructor, param,
                                                               super_call=None))
@@ -310,8 +314,9 @@ def _typed_fields(constructor: Constructor, members: Members) -> Constructor:
 class _Library:
     """Collects one library's top-level declarations across its files."""
 
-    def __init__(self, uri: str) -> None:
+    def __init__(self, uri: str, private: bool) -> None:
         self.uri = uri
+        self.private = private
         self.types: dict[str, TypeApi] = {}
         self.functions: Members = {}
         self.typedefs: dict[str, Typedef] = {}
@@ -326,7 +331,8 @@ class _Library:
             elif child.type == "annotation":
                 annotations.append(child)
             elif child.type in TYPE_KINDS:
-                made = _type(child, self.uri, deprecation(annotations) if annotations else None)
+                made = _type(child, self.uri, deprecation(annotations) if annotations else None,
+                             self.private)
                 if made is not None:
                     self.types[made.name] = made
                 annotations, pending = [], []
@@ -335,12 +341,12 @@ class _Library:
                 annotations, pending = [], []
             elif child.type in ("function_signature", "getter_signature", "setter_signature"):
                 member = _callable(child, True, deprecation(annotations))
-                if member is not None and not member.name.startswith("_"):
+                if member is not None and (self.private or not member.name.startswith("_")):
                     _add(self.functions, member)
                 annotations, pending = [], []
             elif child.type in VARIABLE_LISTS:
                 for member in _fields([*pending, child], True, deprecation(annotations)):
-                    if not member.name.startswith("_"):
+                    if self.private or not member.name.startswith("_"):
                         _add(self.functions, member)
                 annotations, pending = [], []
             elif child.type in (";", "function_body"):
@@ -366,13 +372,15 @@ class _Library:
             self.typedefs[name] = Typedef(name, aliased, type_parameters(node), deprecated)
 
 
-def library_api(uri: str, trees: Sequence[Tree],
-                absolute: Callable[[str], str | None]) -> LibraryApi:
+def library_api(uri: str, trees: Sequence[Tree], absolute: Callable[[str], str | None],
+                private: bool = False) -> LibraryApi:
     """The API of the library `uri` whose file parses to `trees[0]` and its parts to the rest.
 
     `absolute` turns an import or export URI as written into an absolute one (None: unknown).
+    `private` keeps private members, constructors and top-level functions too (what the
+    library's own code may use, for a project's files).
     """
-    library = _Library(uri)
+    library = _Library(uri, private)
     for tree in trees:
         library.read(tree.root_node)
     imports: list[LibraryRef] = []
