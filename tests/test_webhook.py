@@ -12,8 +12,8 @@ from aiohttp.test_utils import TestClient
 from gidgethub import sansio
 
 from bot import dispatch, webhook
-from bot.app import EVENTS, METRICS, STORE
-from bot.edge import after_the_acks
+from bot.app import EVENTS, METRICS, STORE, WORKER
+from bot.runner import GitHubRunner
 from bot.webhook import MAX_BODY_BYTES, signature_of
 from pipeline.store.base import Delivery
 from tests.fakes.github_api import FakeGitHub
@@ -377,15 +377,24 @@ async def test_a_steady_stream_of_deliveries_does_not_starve_the_handlers(
 
 
 async def test_the_in_process_worker_s_runs_wait_for_the_deliveries_being_received(
-    client: Client,
+    client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     queue = client.app[EVENTS]
-    store = after_the_acks(client.app[STORE], queue.edge)
-    queue.edge.wait_s = 60.0
+    runner = client.app[WORKER]._execute  # what the worker executes its runs with
+    assert isinstance(runner, GitHubRunner)
+    quiet = asyncio.Event()
+    waited: list[int] = []
+
+    async def until_quiet() -> None:
+        waited.append(queue.edge.receiving)
+        await quiet.wait()
+
+    monkeypatch.setattr(queue.edge, "quiet", until_quiet)
     with queue.edge.receive():
-        call = asyncio.ensure_future(store.count_runs())
-        for _ in range(50):
+        call = asyncio.ensure_future(runner.store.count_runs())
+        for _ in range(5):
             await asyncio.sleep(0)
-        assert not call.done()  # a run's store call waits for the acks of the burst
-    assert await call == {}
-    assert store.engine is client.app[STORE].engine  # type: ignore[attr-defined]
+        assert waited == [1]  # the run's store call waits for the burst's acks...
+    quiet.set()
+    assert await call == {}  # ...then goes ahead
+    assert runner.store.engine is client.app[STORE].engine  # type: ignore[attr-defined]
