@@ -6,11 +6,13 @@ import signal
 import subprocess
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from pipeline.agents.reviewer import file_findings
+from pipeline.checks import parsing
 from pipeline.config import FactoryConfig
 from pipeline.engines.select import make_engine
 from pipeline.events import FanOut
@@ -114,3 +116,18 @@ async def test_an_offline_run_through_the_pool_ends_as_one_in_threads(tmp_path: 
         in_children = await _offline_run(tmp_path, "children.db")
     assert in_threads[0] is RunStatus.SUCCEEDED
     assert in_children == in_threads
+
+
+def test_each_thread_parses_with_a_parser_of_its_own() -> None:
+    # Its parse runs without the GIL: one parser shared by the threads that check files
+    # at once would be used by two of them at the same time.
+    both = threading.Barrier(2)
+
+    def parser_id() -> int:
+        both.wait()  # both threads alive at once, so they are two threads
+        return id(parsing._parser())
+
+    with ThreadPoolExecutor(2) as threads:
+        ids = list(threads.map(lambda _: parser_id(), range(2)))
+    assert ids[0] != ids[1]
+    assert parsing._parser() is parsing._parser()

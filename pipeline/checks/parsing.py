@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -14,9 +15,17 @@ def _language() -> Language:
     return Language(tree_sitter_dart.language())
 
 
-@lru_cache(maxsize=1)
+_threads = threading.local()
+
+
 def _parser() -> Parser:
-    return Parser(_language())
+    """This thread's parser. A tree-sitter parser must not be shared between threads (its
+    parse runs without the GIL), and the checks of several files run in threads at once
+    (`pipeline.offload`)."""
+    parser: Parser | None = getattr(_threads, "parser", None)
+    if parser is None:
+        parser = _threads.parser = Parser(_language())
+    return parser
 
 
 @lru_cache(maxsize=64)
