@@ -254,21 +254,21 @@ def test_names_of_indexed_packages_and_flutter_say_what_to_import() -> None:
 
 
 def test_names_an_unknown_package_may_export_are_never_reported() -> None:
-    """`XFile` comes from image_picker, which nobody here knows: it is no misspelt `File`."""
+    """`XFile` comes from file_selector, which nobody here knows: it is no misspelt `File`."""
     files = project(fancy=(
         "import 'dart:io';\n\n"
         "import 'package:flutter/material.dart';\n"
-        "import 'package:image_picker/image_picker.dart';\n\n"
+        "import 'package:file_selector/file_selector.dart';\n\n"
         "Future<File?> pick() async {\n"
-        "  final XFile? shot = await ImagePicker().pickImage(source: ImageSource.camera);\n"
-        "  return shot == null ? null : File(shot.path);\n}\n"
+        "  final XFile? chosen = await openFile();\n"
+        "  return chosen == null ? null : File(chosen.path);\n}\n"
         "Widget frame() => Contaner();\n"
     ))
     files["pubspec.yaml"] = PUBSPEC.replace("  provider: ^6.1.0\n",
-                                            "  provider: ^6.1.0\n  image_picker: ^1.1.0\n")
+                                            "  provider: ^6.1.0\n  file_selector: ^1.0.3\n")
     assert errors(files, "lib/fancy.dart") == []
     files["lib/fancy.dart"] = files["lib/fancy.dart"].replace(
-        "import 'package:image_picker/image_picker.dart';\n", "")
+        "import 'package:file_selector/file_selector.dart';\n", "")
     messages = [d.message for d in errors(files, "lib/fancy.dart")]
     assert "Undefined name 'Contaner'. Did you mean 'Container'?" in messages
 

@@ -17,6 +17,15 @@ PACKAGE_NAMES: dict[str, frozenset[str]] = {
         StreamedRequest MultipartRequest MultipartFile BaseClient BaseRequest BaseResponse
         ClientException ByteStream
     """),
+    "meta": word_set("""
+        Immutable Required UseResult alwaysThrows doNotStore doNotSubmit experimental isTest
+        isTestGroup literal mustBeOverridden redeclare reopen sealed useResult
+    """),
+    "image_picker": word_set("""
+        ImagePicker XFile ImageSource CameraDevice LostDataResponse RetrieveType PickedFile
+        ImageOptions MediaOptions MultiImagePickerOptions ImagePickerPlatform
+    """),
+    "args": word_set("ArgParser ArgResults ArgParserException Option OptionType"),
     "flutter_localizations": word_set("""
         GlobalMaterialLocalizations GlobalCupertinoLocalizations GlobalWidgetsLocalizations
     """),
@@ -55,8 +64,13 @@ PACKAGE_NAMES: dict[str, frozenset[str]] = {
 
 SDK_REEXPORTS: dict[str, frozenset[str]] = {
     "collection": word_set("UnmodifiableListView UnmodifiableMapView UnmodifiableSetView"),
+    "meta": word_set("""
+        factory immutable internal mustBeConst mustCallSuper nonVirtual optionalTypeArgs
+        protected required visibleForOverriding visibleForTesting
+    """),
 }
-"""`dart:` names a package's main library re-exports (package:collection's wrappers)."""
+"""SDK names a package's main library exports too (package:collection's wrappers of
+`dart:collection`; package:meta's annotations, which package:flutter/foundation re-exports)."""
 
 SDK_TRANSITIVE = word_set("""
     async boolean_selector characters clock collection fake_async leak_tracker
