@@ -316,3 +316,14 @@ def measure_corpus(
         total = hits + len(misses)
         table[kind] = (hits, total, misses)
     return table, false_errors
+
+
+if __name__ == "__main__":
+    from tests.checks_mutations import markdown
+
+    measured, false_errors = measure_corpus(api_samples())
+    print(markdown(measured))
+    print(f"\nerrors on the unbroken sample files: {len(false_errors)}")
+    for kind, (_hits, _total, misses) in measured.items():
+        for miss in misses:
+            print(f"missed {kind}: {miss}")

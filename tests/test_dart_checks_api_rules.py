@@ -3,7 +3,11 @@ on a project judged against a small hand-written SDK index (tests/api_fixtures.p
 
 from __future__ import annotations
 
+import pytest
+
+from pipeline.checks import check_files
 from pipeline.checks.analysis import Analysis
+from pipeline.checks.api_load import SHIPPED
 from pipeline.checks.checker import run_rules
 from pipeline.checks.diagnostic import Diagnostic
 from pipeline.checks.rules import (
@@ -132,3 +136,50 @@ def test_an_unnamed_extension_or_a_private_member_silences_instance_members() ->
     assert found("class Counter extends ChangeNotifier {\n  int _count = 0;\n"
                  "  void _bump() => _count++;\n  void go() { this._bump(); _bump(); }\n}\n"
                  "void f(Counter c) { c._bump(); }\n") == []
+
+
+needs_index = pytest.mark.skipif(not SHIPPED.is_file(), reason=f"{SHIPPED} is absent")
+
+
+def flutter_errors(source: str) -> list[str]:
+    """Errors with the shipped index (the real Flutter API)."""
+    files = {"pubspec.yaml": PUBSPEC, "lib/a.dart": HEADER + source}
+    return [f"{d.rule}: {d.message}" for d in check_files(files) if d.severity == "error"]
+
+
+@needs_index
+def test_the_framework_shapes_that_once_gave_false_errors_give_none() -> None:
+    """Each from packages/flutter: a block's local does not hide a field outside the block; an
+    applied mixin's `on` type comes after the superclass chain (RenderBox's `constraints` is
+    BoxConstraints); `.call` on a function-typed value; `key: A<B, C>(x)`, which tree-sitter
+    reads as two comparisons (so as one more positional argument)."""
+    assert flutter_errors(
+        "import 'package:flutter/rendering.dart';\n\n"
+        "class T extends StatelessWidget {\n  const T({super.key, this.border});\n"
+        "  final TableBorder? border;\n  @override\n  Widget build(BuildContext context) {\n"
+        "    for (final i in [1]) {\n      final Border? border = null;\n      print(border);\n"
+        "    }\n    return Material(borderRadius: border?.borderRadius);\n  }\n}\n"
+        "mixin M on RenderObject {}\n"
+        "class R extends RenderProxyBox with M {\n"
+        "  @override\n  void performResize() => size = constraints.biggest;\n}\n"
+        "Route<dynamic>? make(RouteFactory? f, RouteSettings s) => f?.call(s);\n"
+        "class K<A, B> extends LocalKey {\n  const K(this.a);\n  final A a;\n}\n"
+        "Widget gap(BuildContext context) => MaterialGap(key: K<BuildContext, int>(context));\n"
+    ) == []
+
+
+@needs_index
+def test_with_the_real_index_the_kinds_models_get_wrong_are_caught() -> None:
+    assert flutter_errors(
+        "Widget f(BuildContext context) => ListTile(\n"
+        "  titel: Text('a', style: Theme.of(context).textTheme.headline6),\n"
+        "  leading: Icon(Icons.addd, color: Colors.bleu),\n"
+        "  trailing: ElevatedButton(child: Text('b')),\n);\n"
+    ) == [
+        "unknown-argument: The named parameter 'titel' isn't defined for 'ListTile'",
+        "removed-api: 'TextTheme.headline6' was removed from Flutter; use 'titleLarge'",
+        "unknown-static-member: The getter 'addd' isn't defined for the type 'Icons'",
+        "unknown-static-member: The getter 'bleu' isn't defined for the type 'Colors'",
+        "missing-argument: The named parameter 'onPressed' is required by 'ElevatedButton', "
+        "but there's no corresponding argument",
+    ]

@@ -2,11 +2,14 @@
 
 One path, one direction; each layer only asks the ones above it in this list:
 
-1. parse: `parsing` (tree-sitter-dart trees), `directives`, `declarations`, `usages`;
+1. parse: `parsing` (tree-sitter-dart trees), `directives`, `declarations`, `usages`,
+   `chains` (expressions as a head and its steps), `locals` (what each member declares);
 2. library graph: `project` (files, libraries and their parts, where each URI leads);
 3. scopes and declarations: `scope` (what each library can name), `analysis` (the one object
    rules read);
-4. what we know of other libraries: `libraries`, `packages`, the API index (`api_*`, `shipped`);
+4. what we know of other libraries: `libraries`, `packages`, the API index (`api_*`, `shipped`),
+   the project's own libraries in it (`project_api`), and from them the static type of evident
+   receivers (`receivers`); `removed` lists what Flutter removed, `suggest` words the fixes;
 5. rules: `rules/`, one module per rule (its docstring says how to add one);
 
 and `checker` runs the rules over a file map or a directory.

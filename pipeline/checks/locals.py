@@ -213,12 +213,43 @@ def declared_as(declaration: Node, name: str) -> Declared | None:
     return None
 
 
-def local_type(region: Region, name: str) -> Declared | Literal[False] | None:
-    """How the member declares `name`: one agreed declaration, None when its declarations do
-    not give one evident type, False when the member does not declare it at all."""
+def _inside(node: Node, scope: Node) -> bool:
+    current: Node | None = node
+    while current is not None:
+        if current == scope:
+            return True
+        current = current.parent
+    return False
+
+
+def _covers(declaration: Node, use: Node) -> bool:
+    """Whether a declaration may be the one `use` names: a local only from where it is
+    declared to the end of its block, a closure's parameter only inside the closure; any
+    other declaration (member parameters, patterns, catch and loop variables) is assumed to."""
+    if declaration.type == "initialized_variable_definition":
+        holder = declaration.parent
+        scope = holder.parent if holder is not None else None
+        if holder is None or scope is None or holder.type not in (
+            "local_variable_declaration", "for_loop_parts"
+        ):
+            return True
+        return declaration.start_byte <= use.start_byte and _inside(use, scope)
+    if declaration.type == "formal_parameter":
+        current = declaration.parent
+        while current is not None and current.type != "formal_parameter_list":
+            current = current.parent
+        function = current.parent if current is not None else None
+        if function is not None and function.type == "function_expression":
+            return _inside(use, function)
+    return True
+
+
+def local_type(region: Region, name: str, use: Node) -> Declared | Literal[False] | None:
+    """How the member declares the `name` used at `use`: one agreed declaration, None when its
+    declarations in scope do not give one evident type, False when none is in scope."""
     if name in region.promoted:
         return None
-    declarations = region.declarations(name)
+    declarations = [d for d in region.declarations(name) if _covers(d, use)]
     if not declarations:
         return False
     found = {declared_as(d, name) for d in declarations}

@@ -8,7 +8,6 @@ cannot follow (a member typed `T` where `T` is not bound by a written type argum
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
@@ -38,7 +37,9 @@ CORE = "dart:core"
 NOT_TRACKED = frozenset({"dynamic", "Never", "Null", "Function", "Type", "Object", "Record",
                          "Symbol", "Invocation"})
 """Types whose values we never judge members of (anything goes, or the analyzer is lenient)."""
-OBJECT_MEMBERS = frozenset({"hashCode", "runtimeType", "toString", "noSuchMethod", "=="})
+OBJECT_MEMBERS = frozenset({"hashCode", "runtimeType", "toString", "noSuchMethod", "==", "call"})
+"""Members every value may have (`call` on a function-typed value: a typedef of a function
+type reads like its return type to the index's `base_name`)."""
 MAX_DEPTH = 6
 """How many inferred locals deep (`final a = b; final b = c;`) we follow before giving up."""
 
@@ -196,43 +197,51 @@ class Resolver:
 
     def _find(self, value: Value, name: str) -> tuple[tuple[Member, ...], Value | None]:
         """What `value`'s type (or a supertype) declares under `name`, and the declaring type
-        with its type parameters bound as far as written type arguments say."""
+        with its type parameters bound as far as written type arguments say.
+
+        Dart's order: the class, its mixins (last first), then its superclass the same way;
+        interfaces, and a mixin's `on` types, only after the whole class chain (an applied
+        mixin's `on` type is its superclass, whose overrides come first)."""
         seen: set[tuple[str, str]] = set()
-        queue: list[Value] = [value]
-        while queue:
-            current = queue.pop(0)
+        later: list[Value] = []
+        chain: list[Value] = [value]
+        while chain or later:
+            current = chain.pop(0) if chain else later.pop(0)
             key = (current.type.library, current.type.name)
             if key in seen:
                 continue
             seen.add(key)
             if name in current.type.members:
                 return current.type.members[name], current
-            queue.extend(self._parents(current))
+            declared = current.type
+            chain[:0] = self._values([*reversed(declared.mixins),
+                                      *([declared.supertype] if declared.supertype else [])],
+                                     current)
+            later.extend(self._values([*declared.interfaces, *declared.on], current))
+            if not chain:
+                later.extend(self._implicit(declared))
         return (), None
 
-    def _parents(self, value: Value) -> Iterator[Value]:
-        declared = value.type
-        texts = [*reversed(declared.mixins)]
-        if declared.supertype is not None:
-            texts.append(declared.supertype)
-        texts += [*declared.interfaces]
-        if declared.kind == TypeKind.MIXIN:
-            texts += [*declared.on]
+    def _values(self, texts: list[str], within: Value) -> list[Value]:
+        """The types written in `within`'s declaration header, with their type arguments."""
+        found: list[Value] = []
+        declared = within.type
         for text in texts:
             parent = self.api.resolve(text, declared.library)
             if parent is None:
                 continue
             arguments = _type_arguments(text)
             bound = tuple(
-                (param, self._bind(argument, declared.library, value))
+                (param, self._bind(argument, declared.library, within))
                 for param, argument in zip(names_of(parent.type_params), arguments,
-                                                    strict=False)
+                                           strict=False)
             )
-            yield Value(parent, False, bound)
-        for implicit in ("Enum",) if declared.kind == TypeKind.ENUM else ("Object",):
-            found = self.api.type(CORE, implicit)
-            if found is not None:
-                yield Value(found)
+            found.append(Value(parent, False, bound))
+        return found
+
+    def _implicit(self, declared: TypeApi) -> list[Value]:
+        implicit = self.api.type(CORE, "Enum" if declared.kind == TypeKind.ENUM else "Object")
+        return [Value(implicit)] if implicit is not None else []
 
     @staticmethod
     def _bind(text: str, library: str, within: Value) -> tuple[str, str]:
@@ -265,7 +274,7 @@ class Resolver:
             return None
         name = text_of(node)
         if region is not None:
-            declared = local_type(region, name)
+            declared = local_type(region, name, node)
             if declared is None:
                 return None
             if declared is not False:
@@ -275,10 +284,15 @@ class Resolver:
                 return None  # a type we could not model: its members may be named anything
             if owner is not None:
                 members, declaring = self._find(Value(owner), name)
+                if not self.api.knows_all_members(owner):
+                    # An override in a supertype we cannot see may narrow the member's type.
+                    return None if members or not name[:1].isupper() else (
+                        self._static_type(name, region))
                 if members and declaring is not None:
                     return self._member_value(members, declaring)
-                if not self.api.knows_all_members(owner) and not name[:1].isupper():
-                    return None
+        return self._static_type(name, region)
+
+    def _static_type(self, name: str, region: Region | None) -> Value | None:
         found = self.type_named(name, region)
         return Value(found, static=True) if found is not None else None
 
@@ -348,7 +362,7 @@ class Resolver:
         if head.type in ("const_object_expression", "new_expression"):
             return self._follow(self._construction(head, region, typed), steps, region, typed)
         if name in self.prefixes and steps and steps[0].kind == StepKind.MEMBER and (
-            region is None or local_type(region, name) is False
+            region is None or local_type(region, name, head) is False
         ):
             step = steps.pop(0)
             found = self.type_named(f"{name}.{step.name}", region)
@@ -356,7 +370,7 @@ class Resolver:
                 return self._follow(Value(found, static=True), steps, region, typed)
             return self._call(self._function(step.name, name), steps, region, typed)
         value = self.head(head, region, depth)
-        if value is None and head.type == "identifier" and self._unbound(name, region):
+        if value is None and head.type == "identifier" and self._unbound(head, region):
             return self._call(self._function(name, None), steps, region, typed)
         return self._follow(value, steps, region, typed)
 
@@ -392,11 +406,12 @@ class Resolver:
             returns = self._written_value(signature.returns, origin, None)
         return Pending(name, signature, returns, origin)
 
-    def _unbound(self, name: str, region: Region | None) -> bool:
-        """Whether no local or member of the enclosing type can be named `name`."""
+    def _unbound(self, head: Node, region: Region | None) -> bool:
+        """Whether no local or member of the enclosing type can be what `head` names."""
         if region is None:
             return True
-        if local_type(region, name) is not False:
+        name = text_of(head)
+        if local_type(region, name, head) is not False:
             return False
         owner = self._owner(region)
         if region.owner is not None and owner is None:
@@ -479,8 +494,8 @@ class Resolver:
                 certain = not members and self.certain_absence(value, step.name)
                 typed.lookups.append(Lookup(value, step, members,
                                             found_in.type if found_in else None, certain=certain))
-                if found_in is None:
-                    return None
+                if found_in is None or not self.api.knows_all_members(value.type):
+                    return None  # an override we cannot see may narrow what it gives
                 declaring = found_in
             if not members:
                 return None

@@ -48,6 +48,8 @@ def _judge(path: str, call: Call) -> Iterator[Diagnostic]:
                          UNKNOWN_MESSAGE.format(name=name, callee=call.callee),
                          did_you_mean(call.callee, "parameter", name, signature.named))
     line, column = position(call.arguments)
+    if any(n.type == "relational_expression" for a in positional for n in [a, *a.named_children]):
+        return  # `f(key: A<B, C>(x))` read as comparisons: the argument count is not certain
     for name in signature.required_named:
         if name not in named:
             yield Diagnostic(path, line, column, MISSING, ERROR,
