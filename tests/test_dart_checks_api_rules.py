@@ -121,6 +121,9 @@ def test_a_tested_or_cast_name_may_be_promoted_and_is_not_judged() -> None:
         "  return w is ListTile && w.title != null;\n}\n") == []
     assert messages("void f(Widget w) { w.title; }\n") == [
         "unknown-member: The getter 'title' isn't defined for the type 'Widget'"]
+    # A member of it tested is not the name itself: `w` stays what it was declared.
+    assert messages("void f(Widget w) { switch (w.hashCode) { case 1: w.title; } }\n") == [
+        "unknown-member: The getter 'title' isn't defined for the type 'Widget'"]
 
 
 def test_a_generic_call_read_as_two_comparisons_is_still_a_call() -> None:

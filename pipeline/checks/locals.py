@@ -144,6 +144,9 @@ class Regions:
             tested.extend(condition.named_children[:1] if condition is not None else ())
         for node in tested:
             member = _member(node)
+            following = node.next_named_sibling
+            if following is not None and following.type == "selector":
+                continue  # `x.y is T`, `switch (widget.order)`: only a lone local is promoted
             if member is not None and node.type == "identifier":
                 self._promoted.setdefault(_key(member[0]), set()).add(text_of(node))
 
