@@ -174,3 +174,17 @@ def test_broken_copies_of_the_layouts_still_get_errors() -> None:
     assert hits / total >= LAYOUT_RATE, counts
     for kind, (kind_hits, kind_total) in counts.items():
         assert kind_hits / kind_total >= LAYOUT_KIND_RATE, (kind, counts)
+
+
+def test_package_meta_may_export_what_flutter_foundation_re_exports_from_it() -> None:
+    """`awaitNotRequired` is newer than our list of meta's names: flutter/foundation has it
+    from meta, so meta may well export it (packages/flutter's animation_controller.dart)."""
+    files = layout("pure_dart_package")
+    path = "lib/src/row.dart"
+    files[path] = files[path].replace(
+        "  int get length => cells.length;",
+        "  int get length => cells.length;\n\n  @awaitNotRequired\n  Future<void> save() async {}")
+    assert errors(files) == []
+    files[path] = files[path].replace("final List<String> cells;", "final Lisst<String> cells;")
+    assert [e.split(": error ")[1] for e in errors(files)] == [
+        "[unknown-name] Undefined name 'Lisst'. Did you mean 'List'?"]

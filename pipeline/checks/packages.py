@@ -65,8 +65,8 @@ PACKAGE_NAMES: dict[str, frozenset[str]] = {
 SDK_REEXPORTS: dict[str, frozenset[str]] = {
     "collection": word_set("UnmodifiableListView UnmodifiableMapView UnmodifiableSetView"),
     "meta": word_set("""
-        factory immutable internal mustBeConst mustCallSuper nonVirtual optionalTypeArgs
-        protected required visibleForOverriding visibleForTesting
+        awaitNotRequired factory immutable internal mustBeConst mustCallSuper nonVirtual
+        optionalTypeArgs protected required visibleForOverriding visibleForTesting
     """),
 }
 """SDK names a package's main library exports too (package:collection's wrappers of
@@ -117,8 +117,9 @@ BRINGS_IN: dict[str, frozenset[str]] = {
 """What each package pulls into the resolved set, as far as we know it for certain (`x_*`: every
 package of that prefix); a package not listed here may pull in anything."""
 
-FLUTTER_FREE_PACKAGES = frozenset(PACKAGE_NAMES)
-"""Packages above that never re-export package:flutter names."""
+FLUTTER_FREE_PACKAGES = frozenset(PACKAGE_NAMES) - {"meta"}
+"""Packages above that never export a package:flutter name (meta does: flutter/foundation
+re-exports its annotations, and new ones appear)."""
 
 
 def may_come_through(
