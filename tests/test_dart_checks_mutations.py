@@ -16,11 +16,15 @@ from tests.checks_mutations import (
     PROJECTS,
     Mutation,
     Table,
+    api_examples,
     load,
     markdown,
     measure,
 )
 
+PER_KIND = 120
+"""Mutations judged per kind and corpus here: a seeded sample keeps the suite inside CI's
+budget; `python -m tests.checks_mutations` judges every one for docs/checks.md."""
 OVERALL_RATE = 0.95
 KIND_RATE = 0.90
 API_SAMPLE = 20
@@ -36,7 +40,16 @@ def _needs_index() -> None:
 @pytest.fixture(scope="module")
 def table() -> Table:
     _needs_index()
-    return measure({project: load(project) for project in PROJECTS})
+    return measure({project: load(project) for project in PROJECTS}, per_kind=PER_KIND)
+
+
+@pytest.fixture(scope="module")
+def examples_table() -> Table:
+    _needs_index()
+    examples = api_examples()
+    if not examples:
+        pytest.skip("../shared/dart-sources/flutter/examples/api is absent")
+    return measure(examples, per_kind=PER_KIND)
 
 
 @pytest.mark.parametrize("project", PROJECTS)
@@ -48,7 +61,7 @@ def test_every_kind_has_many_mutations(table: Table) -> None:
     assert set(table) == set(KINDS)
     for kind, (_hits, total, _misses) in table.items():
         assert total >= 7, kind
-    assert sum(total for _hits, total, _misses in table.values()) >= 1000
+    assert sum(total for _hits, total, _misses in table.values()) >= 600
 
 
 def _rates_hold(table: Table) -> None:
@@ -83,3 +96,8 @@ def test_api_mutations_of_the_flutter_samples_are_caught_without_false_errors() 
     for kind, (hits, total, misses) in table.items():
         assert total >= API_SAMPLE // 2, kind
         assert hits / total >= KIND_RATE, (kind, misses)
+
+
+def test_detection_rate_on_flutters_api_samples(examples_table: Table) -> None:
+    assert sum(total for _hits, total, _misses in examples_table.values()) >= 500
+    _rates_hold(examples_table)
