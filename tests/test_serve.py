@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import CPU_WORKERS
+from bot.deliveries import DELIVERY_LEASE_S
 from factory.cli import main
 from factory.commands import serve
 from pipeline.config import Settings
@@ -80,6 +81,17 @@ def test_serve_s_worker_checks_in_low_priority_child_processes(
     assert cpu_workers("--cpu-workers", "1", "--no-worker") == 0  # no runs here to check
     assert main(["serve", "--port", "1", "--cpu-workers", "-1"]) == 3
     assert "cpu workers must be 0 or more" in capsys.readouterr().err
+
+
+def test_serve_takes_the_delivery_lease(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A restarted server replays a dead one's unhandled deliveries once their lease lapsed:
+    a short lease makes that seconds, not the default half minute."""
+    monkeypatch.setenv("FACTORY_ENGINE", "offline")
+    parser = argparse.ArgumentParser()
+    serve.configure(parser)
+    given = serve.options_from(parser.parse_args(["--delivery-lease", "2.5"]), Settings())
+    default = serve.options_from(parser.parse_args([]), Settings())
+    assert (given.delivery_lease_s, default.delivery_lease_s) == (2.5, DELIVERY_LEASE_S)
 
 
 def test_serve_answers_healthz_and_stops_on_sigterm(tmp_path: Path, app_key: KeyPair) -> None:

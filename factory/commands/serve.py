@@ -10,7 +10,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.app import CPU_WORKERS, ServerOptions, make_app
-from bot.deliveries import PAYLOAD_RETENTION_DAYS
+from bot.deliveries import DELIVERY_LEASE_S, PAYLOAD_RETENTION_DAYS
 from bot.settings import load_settings
 from factory.commands.worker import add_lease_flags, pacing
 from factory.logfields import setup_logging
@@ -37,6 +37,10 @@ def configure(p: argparse.ArgumentParser) -> None:
                         "rendering, off the webhook's event loop; 0: a thread "
                         "(default %(default)s)")
     add_lease_flags(p)
+    p.add_argument("--delivery-lease", type=float, default=DELIVERY_LEASE_S, metavar="SECONDS",
+                   help="how long a received, unhandled webhook delivery stays this server's "
+                        "after it dies; then another (or this one restarted) handles it "
+                        f"(default {DELIVERY_LEASE_S:g})")
     p.set_defaults(handler=main)
 
 
@@ -51,6 +55,7 @@ def options_from(args: argparse.Namespace, settings: Settings) -> ServerOptions:
     worker = None if args.no_worker else pacing(args)
     return ServerOptions(database_url=settings.database(), engine=engine, base_config=config,
                          worker=worker, cpu_workers=0 if worker is None else args.cpu_workers,
+                         delivery_lease_s=args.delivery_lease,
                          payload_retention_days=(
                              settings.payload_retention_days or PAYLOAD_RETENTION_DAYS))
 

@@ -34,6 +34,7 @@ from tests.fakes.github_permissions import (
     narrowed,
 )
 from tests.fakes.github_state import PERMISSION_OF_ROLE, Call, Repo, State, Token, next_id
+from tests.fakes.github_traps import Trap
 from tests.fakes.openapi import OpenAPI, SpecViolation
 
 COMMENT_LIMIT = 65536
@@ -68,6 +69,7 @@ class FakeGitHub:
         self.violations: list[str] = []
         self.faults: dict[str, list[Fault]] = {}
         self.lost_answers: dict[str, list[Fault]] = {}
+        self.traps: list[Trap] = []
         self.token_lifetime_s = TOKEN_LIFETIME_S
         self.url = ""
         self.observers: list[Callable[[str, Repo, dict[str, str], Any], None]] = []
@@ -112,6 +114,15 @@ class FakeGitHub:
         self.url = f"http://127.0.0.1:{port}"
         return self.url
 
+    async def open_door(self) -> str:
+        """Serve on one more loopback port too; its URL. A request's `Call.door` names the
+        port it came in on, so each client given a door of its own can be told apart."""
+        assert self._runner is not None, "start the fake first"
+        known = {address[1] for address in self._runner.addresses}
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        [port] = {address[1] for address in self._runner.addresses} - known
+        return f"http://127.0.0.1:{port}"
+
     async def close(self) -> None:
         await self.actions.close()
         if self._runner is not None:
@@ -139,7 +150,10 @@ class FakeGitHub:
             raise Refused(fault.status, f"fake: applied, answer lost ({call.operation})")
 
     def _inject_fault(self, call: Call) -> None:
-        """Answer with a scripted failure instead of handling the request (nothing changes)."""
+        """Answer with a scripted failure instead of handling the request (nothing changes);
+        a trap that springs before the request is applied refuses it the same way."""
+        if any([trap.before(call) for trap in self.traps]):
+            raise Refused(502, "fake: trapped before it was applied")
         faults = self.faults.get(call.operation, [])
         fault = next((f for f in faults if f.when(call.body)), None)
         if fault is not None:
@@ -161,7 +175,8 @@ class FakeGitHub:
             return web.Response(text=self.blobs[raw_path[len("/_blobs/"):]])
         query = dict(request.query)
         body = await request.read()
-        call = Call(request.method, raw_path, "", query, None)
+        sockname = request.transport.get_extra_info("sockname") if request.transport else None
+        call = Call(request.method, raw_path, "", query, None, door=sockname[1] if sockname else 0)
         self.calls.append(call)
         extra: dict[str, str] = {}
         try:
@@ -181,6 +196,8 @@ class FakeGitHub:
         except Refused as exc:
             status, answer, extra = exc.status, exc.body, exc.headers
         call.status = status
+        for trap in self.traps:
+            trap.after(call)
         headers = {"x-ratelimit-limit": "5000", "x-ratelimit-remaining": "4999",
                    "x-ratelimit-reset": str(int(time.time()) + 3600),
                    "x-ratelimit-used": "1", "x-ratelimit-resource": "core", **extra}

@@ -33,6 +33,8 @@ class Call:
     status: int = 0
     needs: tuple[Permissions, ...] = ()
     """The permission sets the fake asked of the call's token (any one of them would do)."""
+    door: int = 0
+    """The fake's port the request came in on (see `FakeGitHub.open_door`)."""
 
 
 @dataclass(frozen=True)
