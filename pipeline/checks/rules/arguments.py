@@ -47,15 +47,18 @@ def _judge(path: str, call: Call) -> Iterator[Diagnostic]:
         yield Diagnostic(path, line, column, UNKNOWN, ERROR,
                          UNKNOWN_MESSAGE.format(name=name, callee=call.callee),
                          did_you_mean(call.callee, "parameter", name, signature.named))
-    line, column = position(call.arguments)
     if any(n.type == "relational_expression" for a in positional for n in [a, *a.named_children]):
         return  # `f(key: A<B, C>(x))` read as comparisons: the argument count is not certain
-    for name in signature.required_named:
-        if name not in named:
-            yield Diagnostic(path, line, column, MISSING, ERROR,
-                             MISSING_MESSAGE.format(name=name, callee=call.callee),
-                             MISSING_FIX.format(name=name, callee=call.callee))
-    if len(positional) < signature.min_positional:
+    missing = [name for name in signature.required_named if name not in named]
+    few = len(positional) < signature.min_positional
+    if not missing and not few and len(positional) <= signature.max_positional:
+        return  # the common case: no position to compute (it reads the file's text)
+    line, column = position(call.arguments)
+    for name in missing:
+        yield Diagnostic(path, line, column, MISSING, ERROR,
+                         MISSING_MESSAGE.format(name=name, callee=call.callee),
+                         MISSING_FIX.format(name=name, callee=call.callee))
+    if few:
         yield Diagnostic(path, line, column, MISSING, ERROR, FEW_MESSAGE.format(
             callee=call.callee, expected=signature.min_positional, found=len(positional)))
     elif len(positional) > signature.max_positional:
