@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.branch import Branch
-from bot.comments import upsert_comment
+from bot.comments import deliver_comment, marker
 from bot.github import GitHub
 from tests.fakes.github_api import FakeGitHub
 from tests.fakes.github_state import Repo
@@ -27,8 +27,9 @@ async def test_a_moved_branch_is_rebuilt_on_its_new_head(
 
 async def test_a_deleted_comment_is_posted_again(gh: GitHub, repo: Repo) -> None:
     number = repo.open_issue("t", "b")["number"]
-    first = await upsert_comment(gh, REPO, number, "one", None)
-    assert await upsert_comment(gh, REPO, number, "two", first) == first
+    mark = marker("r-1", "judge")
+    first = await deliver_comment(gh, REPO, number, "one", mark, None)
+    assert await deliver_comment(gh, REPO, number, "two", mark, first) == first
     del repo.comments[first]
-    second = await upsert_comment(gh, REPO, number, "three", first)
-    assert second != first and repo.comments[second]["body"] == "three"
+    second = await deliver_comment(gh, REPO, number, "three", mark, first)
+    assert second != first and repo.comments[second]["body"] == f"{mark}\nthree"
