@@ -34,7 +34,7 @@ from tests.databases import empty, module_database
 from tests.fakes.github_api import FakeGitHub
 from tests.fakes.github_state import Repo
 from tests.github_server import Server
-from tests.github_values import FAST, IDEA, KILLED_IDEA
+from tests.github_values import FAST, IDEA, KILLED_IDEA, NO_CI_WAIT
 from tests.webhook_events import labeled
 
 pytest_plugins = ["tests.github_fixtures"]
@@ -65,7 +65,7 @@ async def server(
     options = ServerOptions(
         database_url=database_url, engine="offline", policy=FAST, check_interval_s=0.2,
         worker=WorkerOptions(max_runs=2, poll_seconds=0.02, sweep_seconds=5.0),
-        redelivery=Redelivery(first_wait_s=0.05, max_wait_s=0.2),
+        redelivery=Redelivery(first_wait_s=0.05, max_wait_s=0.2), base_config=NO_CI_WAIT,
     )
     app = make_app(settings, options)
     runner = web.AppRunner(app)
