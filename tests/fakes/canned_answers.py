@@ -52,19 +52,27 @@ def file_content(path: str) -> str:
 
 
 async def canned_answer(ask: Ask) -> BaseModel:
-    """A valid answer of the ask's answer type."""
+    """A valid answer of the ask's answer type: the small plan and its file bodies."""
+    return valid_answer(ask, small_plan(), file_content)
+
+
+def valid_answer(ask: Ask, plan: Plan, content: Callable[[str], str], *, score: int = 8,
+                 risk: RiskLevel = RiskLevel.LOW) -> BaseModel:
+    """The answer a model that approves everything gives: the critic scores every criterion
+    `score` at `risk`, the planner plans `plan`, a file's body is `content(path)`."""
     if isinstance(ask, CriticAsk):
         return CriticReport(
-            criteria=[CriterionScore(name=n, score=8, reason=f"{n} is fine") for n in CRITERIA],
-            compliance=ComplianceRisk(level=RiskLevel.LOW, category="none", reason="harmless"),
+            criteria=[CriterionScore(name=n, score=score, reason=f"{n} is fine")
+                      for n in CRITERIA],
+            compliance=ComplianceRisk(level=risk, category="none", reason="harmless"),
             summary="A good idea.",
         )
     if isinstance(ask, PlanAsk):
-        return small_plan()
+        return plan
     if isinstance(ask, PlanReviewAsk):
         return PlanReview(approve=True)
     if isinstance(ask, FileAsk):
-        return FileBody(content=file_content(ask.spec.path))
+        return FileBody(content=content(ask.spec.path))
     if isinstance(ask, FileReviewAsk):
         return FileReview(approve=True)
     if isinstance(ask, JudgeAsk):

@@ -4,37 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel
 
-from pipeline.answers import (
-    CRITERIA,
-    CheckpointVerdict,
-    ComplianceRisk,
-    CriterionScore,
-    CriticReport,
-    FileBody,
-    FileReview,
-    FileSpec,
-    JudgeOpinion,
-    Plan,
-    PlanReview,
-    RiskLevel,
-)
-from pipeline.asks import (
-    Ask,
-    CriticAsk,
-    FileAsk,
-    FileReviewAsk,
-    JudgeAsk,
-    PlanAsk,
-    PlanReviewAsk,
-)
-from pipeline.engines.base import Reply, Usage
+from pipeline.answers import FileBody, FileSpec, Plan, PlanReview, RiskLevel
+from pipeline.asks import Ask, FileAsk, FileReviewAsk, PlanReviewAsk
+from pipeline.engines.base import A, Reply, Usage
 from pipeline.events import Event
-
-A = TypeVar("A", bound=BaseModel)
+from tests.fakes.canned_answers import valid_answer
 
 PUBSPEC = """name: notes
 description: Notes.
@@ -156,30 +134,15 @@ class ScriptedEngine:
                       cost_usd=self.cost_per_call)
         return Reply(answer, usage)
 
-    def _answer(self, ask: Ask) -> Any:
-        if isinstance(ask, CriticAsk):
-            return CriticReport(
-                criteria=[CriterionScore(name=n, score=self.score, reason="r") for n in CRITERIA],
-                compliance=ComplianceRisk(level=self.risk, category="none", reason="r"),
-                summary="scripted critic",
-            )
-        if isinstance(ask, PlanAsk):
-            return plan()
-        if isinstance(ask, PlanReviewAsk):
-            return self.review_hook(ask) or PlanReview(approve=True)
-        if isinstance(ask, FileAsk):
-            override = self.file_hook(ask)
-            return FileBody(content=FILES[ask.spec.path][0] if override is None else override)
+    def _answer(self, ask: Ask) -> BaseModel:
+        if isinstance(ask, PlanReviewAsk) and (review := self.review_hook(ask)) is not None:
+            return review
+        if isinstance(ask, FileAsk) and (override := self.file_hook(ask)) is not None:
+            return FileBody(content=override)
         if isinstance(ask, FileReviewAsk):
             self.file_review_hook(ask)
-            return FileReview(approve=True, feedback="looks right")
-        if isinstance(ask, JudgeAsk):
-            return JudgeOpinion(
-                verdicts=[CheckpointVerdict(id=q.id, passed=True, evidence="scripted")
-                          for q in ask.checkpoints],
-                summary="scripted judge",
-            )
-        raise AssertionError(f"unexpected ask {ask!r}")
+        return valid_answer(ask, plan(), lambda path: FILES[path][0], score=self.score,
+                            risk=self.risk)
 
     async def aclose(self) -> None:
         self.closed = True
