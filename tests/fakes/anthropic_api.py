@@ -21,23 +21,25 @@ import contextlib
 import itertools
 import json
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
 from aiohttp import web
 from anthropic.types import Model
-from pydantic import BaseModel
 
 from pipeline.answers import FileBody
-from pipeline.asks import Ask, FileAsk
 from tests.fakes.anthropic_limits import RateBuckets, RateLimits
 from tests.fakes.anthropic_rules import Rejected, check_request
 from tests.fakes.anthropic_tokens import PromptCache, count
-from tests.fakes.loopback import LoopbackServer
+from tests.fakes.model_api import (
+    CHUNK_CHARS,
+    STREAM_FAULTS,
+    WRONG_ANSWER,
+    WRONG_TEXT,
+    ModelApiFake,
+)
 from tests.fakes.prompt_asks import ask_from_text, request_text
 
-Answerer = Callable[[Ask], Awaitable[BaseModel]]
 API_KEY = "sk-ant-fake-key"
 # The model names the installed SDK knows, plus older ones the default price table still lists.
 MODELS = frozenset(get_args(get_args(Model)[0])) | {"claude-opus-4-1"}
@@ -50,10 +52,7 @@ STATUS_FAULTS = {
     "520": (520, "api_error", "Unknown error"),
     "no-retry": (529, "overloaded_error", "Overloaded"),
 }
-STREAM_FAULTS = frozenset({"drop", "early-end"})
 REFUSAL_TEXT = "I can't help with that."
-WRONG_ANSWER = {"unexpected": "this is not the schema"}
-CHUNK_CHARS = 200
 START_OUTPUT_TOKENS = 1
 """The output tokens a message_start reports, as the real API's do."""
 
@@ -77,14 +76,9 @@ class Tally:
 
 
 @dataclass
-class FakeAnthropic(LoopbackServer):
-    """The fake server; `requests` logs every body received, `tally` what was billed."""
+class FakeAnthropic(ModelApiFake):
+    """The fake server; `tally` says what it billed."""
 
-    answer: Answerer
-    script: list[str] = field(default_factory=list)
-    stream_script: list[str] = field(default_factory=list)
-    """Faults for streamed requests (file bodies) only, taken before `script`'s."""
-    retry_after: str = "1"
     hang_s: float = 60.0
     """How long a "timeout" fault holds its answer at most; it lets go as soon as the next
     request (the client's retry) arrives, so a test never waits the whole of it."""
@@ -95,17 +89,15 @@ class FakeAnthropic(LoopbackServer):
     limits: RateLimits | None = None
     """Per-minute limits per model class; None: unlimited (headers still say what is left)."""
     models: frozenset[str] = MODELS
-    requests: list[dict[str, Any]] = field(default_factory=list)
-    rejected: list[str] = field(default_factory=list)
     billed: list[dict[str, int]] = field(default_factory=list)
-    files: dict[str, str] = field(default_factory=dict)
-    """The whole answer last given for each file path (what a complete file holds)."""
     limited: int = 0
     """429s answered because a rate limit was exceeded."""
     arrivals: list[float] = field(default_factory=list)
     """When (time.monotonic) each request the limits let through arrived."""
     tally: Tally = field(default_factory=Tally)
     _ids: itertools.count[int] = field(default_factory=itertools.count)
+
+    faults = FAULTS
 
     def __post_init__(self) -> None:
         self.cache = PromptCache(self.min_cache_tokens)
@@ -116,11 +108,7 @@ class FakeAnthropic(LoopbackServer):
         app.router.add_post("/v1/messages", self._messages)
 
     async def _messages(self, request: web.Request) -> web.StreamResponse:
-        try:
-            body: Any = await request.json()
-        except json.JSONDecodeError:
-            body = None
-        self.requests.append(body if isinstance(body, dict) else {})
+        body = await self._logged_body(request)
         try:
             if API_KEY not in (request.headers.get("x-api-key"), _bearer(request)):
                 raise Rejected(401, "authentication_error", "invalid x-api-key")
@@ -136,9 +124,7 @@ class FakeAnthropic(LoopbackServer):
             return _error(429, "rate_limit_error", "This request would exceed your rate limit",
                           {"retry-after": str(wait), **self.buckets.headers(body)})
         self.arrivals.append(time.monotonic())
-        fault = self._next_fault(bool(body.get("stream")))
-        if fault not in FAULTS:
-            raise ValueError(f"unknown fault {fault!r}; choose from {sorted(FAULTS)}")
+        fault = self._next_fault(body)
         if fault in STATUS_FAULTS:
             status, kind, message = STATUS_FAULTS[fault]
             headers = {"retry-after": self.retry_after} if fault == "429" else {}
@@ -149,11 +135,7 @@ class FakeAnthropic(LoopbackServer):
             await self._hang()  # the client has given up by now: nothing is billed
             return _error(500, "api_error", "the client went away")
         if fault == "reset":
-            assert request.transport is not None
-            request.transport.abort()
-            return web.Response(status=500)
-        if fault in STREAM_FAULTS and not body.get("stream"):
-            raise ValueError(f"fault {fault!r} needs a streamed request")
+            return self._reset(request)
         answer = await self._answer(body, fault)
         await asyncio.sleep(self.ttft_s)
         self.cache.started(self._written.pop(answer["id"]))
@@ -163,11 +145,6 @@ class FakeAnthropic(LoopbackServer):
             return await _stream(request, answer, headers, fault)
         return web.json_response(answer, headers=headers)
 
-    def _next_fault(self, streamed: bool) -> str:
-        if streamed and self.stream_script:
-            return self.stream_script.pop(0)
-        return self.script.pop(0) if self.script else "ok"
-
     async def _hang(self) -> None:
         seen = len(self.requests)
         with contextlib.suppress(TimeoutError):
@@ -176,10 +153,7 @@ class FakeAnthropic(LoopbackServer):
                     await asyncio.sleep(0.01)
 
     async def _answer(self, body: dict[str, Any], fault: str) -> dict[str, Any]:
-        ask = ask_from_text(request_text(body))
-        answer = await self.answer(ask)
-        if isinstance(answer, FileBody) and isinstance(ask, FileAsk):
-            self.files[ask.spec.path] = answer.content
+        answer = await self._answer_ask(ask_from_text(request_text(body)))
         choice = body.get("tool_choice") or {}
         forced = choice.get("name") if choice.get("type") == "tool" else None
         offered = [t["name"] for t in body.get("tools", [])]
@@ -194,12 +168,12 @@ class FakeAnthropic(LoopbackServer):
             data = WRONG_ANSWER if fault == "invalid" else answer.model_dump(mode="json")
             output = json.dumps(data)
             stop = "max_tokens" if fault == "truncate" or count(output) > budget else "tool_use"
-            block: dict[str, Any] = {"type": "tool_use", "id": f"toolu_{next(self._ids):06d}",
-                                     "name": forced, "input": {} if stop == "max_tokens" else data}
+            block = {"type": "tool_use", "id": f"toolu_{next(self._ids):06d}",
+                     "name": forced, "input": {} if stop == "max_tokens" else data}
         else:
             output = answer.content if isinstance(answer, FileBody) else answer.model_dump_json()
             if fault == "invalid":
-                output = "Sure! Here is what you asked for, more or less."
+                output = WRONG_TEXT
             output = output[len(_continued(body)):]
             cut = len(output) // 2 if fault == "truncate" else budget * 4
             stop = "max_tokens" if len(output) > cut else "end_turn"

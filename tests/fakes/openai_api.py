@@ -25,21 +25,23 @@ import hashlib
 import itertools
 import json
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
-from pydantic import BaseModel
 
 from pipeline.answers import FileBody
-from pipeline.asks import Ask, FileAsk
 from tests.fakes.anthropic_tokens import count
-from tests.fakes.loopback import LoopbackServer
+from tests.fakes.model_api import (
+    CHUNK_CHARS,
+    STREAM_FAULTS,
+    WRONG_ANSWER,
+    WRONG_TEXT,
+    ModelApiFake,
+)
 from tests.fakes.openai_rules import Rejected, check_request, max_tokens
 from tests.fakes.prompt_asks import ask_from_text
 
-Answerer = Callable[[Ask], Awaitable[BaseModel]]
 API_KEY = "sk-fake-openai-key"
 MODELS = frozenset({"gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4o", "gpt-4o-mini", "o3",
                     "o4-mini", "gpt-5", "gpt-5-mini"})
@@ -50,10 +52,7 @@ STATUS_FAULTS = {
     "500": (500, "server_error", "The server had an error while processing your request."),
     "503": (503, "server_error", "The engine is currently overloaded, please try again later."),
 }
-STREAM_FAULTS = frozenset({"drop", "early-end"})
 REFUSAL_TEXT = "I'm sorry, I can't help with that."
-WRONG_ANSWER = {"unexpected": "this is not the schema"}
-CHUNK_CHARS = 200
 CACHE_MIN_TOKENS = 1024
 CACHE_STEP_TOKENS = 128
 CACHE_LIFETIME_S = 300.0
@@ -77,40 +76,29 @@ class Tally:
 
 
 @dataclass
-class FakeOpenAI(LoopbackServer):
-    """The fake server; `requests` logs every body received, `tally` what was reported."""
+class FakeOpenAI(ModelApiFake):
+    """The fake server; `tally` says what it reported."""
 
-    answer: Answerer
     models: frozenset[str] = MODELS
     api_key: str | None = API_KEY
     """The key the server wants; None: it checks none, as a local server."""
     json_schema: bool = True
     tools: bool = True
     stream_usage: bool = True
-    script: list[str] = field(default_factory=list)
-    stream_script: list[str] = field(default_factory=list)
-    retry_after: str = "1"
     hang_s: float = 2.0
-    requests: list[dict[str, Any]] = field(default_factory=list)
-    rejected: list[str] = field(default_factory=list)
-    files: dict[str, str] = field(default_factory=dict)
-    """The whole answer last given for each file path (what a complete file holds)."""
     tally: Tally = field(default_factory=Tally)
     unreported: Tally = field(default_factory=Tally)
     _ids: itertools.count[int] = field(default_factory=itertools.count)
     _cache: dict[str, float] = field(default_factory=dict)
 
     url_path = "/v1"
+    faults = FAULTS
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_post("/v1/chat/completions", self._completions)
 
     async def _completions(self, request: web.Request) -> web.StreamResponse:
-        try:
-            body: Any = await request.json()
-        except json.JSONDecodeError:
-            body = None
-        self.requests.append(body if isinstance(body, dict) else {})
+        body = await self._logged_body(request)
         try:
             if self.api_key is not None and request.headers.get(
                     "authorization") != f"Bearer {self.api_key}":
@@ -119,9 +107,7 @@ class FakeOpenAI(LoopbackServer):
         except Rejected as exc:
             self.rejected.append(exc.message)
             return web.json_response(exc.body(), status=exc.status)
-        fault = self._next_fault(bool(body.get("stream")))
-        if fault not in FAULTS:
-            raise ValueError(f"unknown fault {fault!r}; choose from {sorted(FAULTS)}")
+        fault = self._next_fault(body)
         if fault in STATUS_FAULTS:
             status, code, message = STATUS_FAULTS[fault]
             headers = {"retry-after": self.retry_after} if fault == "429" else {}
@@ -135,30 +121,18 @@ class FakeOpenAI(LoopbackServer):
             await asyncio.sleep(self.hang_s)  # the client has given up by now: nothing is billed
             return web.json_response({}, status=500)
         if fault == "reset":
-            assert request.transport is not None
-            request.transport.abort()
-            return web.Response(status=500)
-        if fault in STREAM_FAULTS and not body.get("stream"):
-            raise ValueError(f"fault {fault!r} needs a streamed request")
+            return self._reset(request)
         answer = await self._answer(body, fault)
         if body.get("stream"):
             return await self._stream(request, body, answer, fault)
         self.tally.add(answer["usage"])
         return web.json_response(answer, headers=RATE_HEADERS)
 
-    def _next_fault(self, streamed: bool) -> str:
-        if streamed and self.stream_script:
-            return self.stream_script.pop(0)
-        return self.script.pop(0) if self.script else "ok"
-
     async def _answer(self, body: dict[str, Any], fault: str) -> dict[str, Any]:
         messages = body["messages"]
         text = "\n\n".join(str(m["content"]) for m in messages[:2]
                            if m["role"] in ("system", "user"))
-        ask = ask_from_text(text)
-        answer = await self.answer(ask)
-        if isinstance(answer, FileBody) and isinstance(ask, FileAsk):
-            self.files[ask.spec.path] = answer.content
+        answer = await self._answer_ask(ask_from_text(text))
         choice = body.get("tool_choice")
         forced = choice["function"]["name"] if isinstance(choice, dict) else None
         offered = [t["function"]["name"] for t in body.get("tools", [])]
@@ -178,7 +152,7 @@ class FakeOpenAI(LoopbackServer):
             else:
                 output = answer.model_dump_json()
             if fault == "invalid" and not forced and not body.get("response_format"):
-                output = "Sure! Here is what you asked for, more or less."
+                output = WRONG_TEXT
             cut = len(output) // 2 if fault == "length" else budget * CHARS_PER_TOKEN
             finish = "length" if len(output) > cut else ("stop" if forced or not offered
                                                           else "tool_calls")
