@@ -151,15 +151,27 @@ def server_config() -> FactoryConfig:
 
 
 @pytest.fixture
-async def server(
-    settings: BotSettings, repo: Repo, tmp_path: Path, server_config: FactoryConfig
-) -> AsyncIterator[Server]:
-    options = ServerOptions(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}", engine="offline",
-        policy=FAST, check_interval_s=0.2, base_config=server_config,
+def database_url(tmp_path: Path) -> str:
+    """Where `server` keeps its runs (a module playing both stores overrides it)."""
+    return f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}"
+
+
+@pytest.fixture
+def server_options(database_url: str, server_config: FactoryConfig) -> ServerOptions:
+    """How `server` runs: the offline engine and an in-process worker, both paced for tests."""
+    return ServerOptions(
+        database_url=database_url, engine="offline", policy=FAST, check_interval_s=0.2,
+        base_config=server_config,
         worker=WorkerOptions(max_runs=2, poll_seconds=0.02, sweep_seconds=5.0),
     )
-    app = make_app(settings, options)
+
+
+@pytest.fixture
+async def server(
+    settings: BotSettings, repo: Repo, server_options: ServerOptions
+) -> AsyncIterator[Server]:
+    """The whole server on a loopback port, talking to the GitHub fake."""
+    app = make_app(settings, server_options)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -12,29 +12,24 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
-import aiohttp
 import pytest
-from aiohttp import web
 
-from bot.app import STORE, ServerOptions, make_app
+from bot.app import STORE, ServerOptions
 from bot.comments import marker
-from bot.settings import BotSettings
 from pipeline.outbox import Redelivery
 from pipeline.status import TERMINAL, RunStatus
 from pipeline.store import open_store
 from pipeline.store.base import Outgoing, RunRecord
 from pipeline.store.sql import SqlRunStore
-from pipeline.worker import WorkerOptions
 from tests.databases import empty, module_database
 from tests.fakes.github_api import FakeGitHub
 from tests.fakes.github_state import Repo
 from tests.github_server import Server
-from tests.github_values import FAST, IDEA, KILLED_IDEA, NO_CI_WAIT
+from tests.github_values import FAST, IDEA, KILLED_IDEA
 from tests.webhook_events import labeled
 
 pytest_plugins = ["tests.github_fixtures"]
@@ -47,9 +42,10 @@ STORM = FAST.attempts * 2
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+async def database_url(request: pytest.FixtureRequest, database_url: str) -> str:
+    """The shared fixtures' SQLite file, then the module's PostgreSQL database, emptied."""
     if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}"
+        return database_url
     url: str = request.getfixturevalue("pg_url")
     store = await open_store(url)
     assert isinstance(store, SqlRunStore)
@@ -59,23 +55,16 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-async def server(
-    settings: BotSettings, repo: Repo, database_url: str
-) -> AsyncIterator[Server]:
-    options = ServerOptions(
-        database_url=database_url, engine="offline", policy=FAST, check_interval_s=0.2,
-        worker=WorkerOptions(max_runs=2, poll_seconds=0.02, sweep_seconds=5.0),
-        redelivery=Redelivery(first_wait_s=0.05, max_wait_s=0.2), base_config=NO_CI_WAIT,
-    )
-    app = make_app(settings, options)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    async with aiohttp.ClientSession() as http:
-        yield Server(f"http://127.0.0.1:{port}", app, http)
-    await runner.cleanup()
+def server_options(server_options: ServerOptions) -> ServerOptions:
+    """The shared server's, redelivering what GitHub did not take within a test's patience."""
+    return replace(server_options, redelivery=Redelivery(first_wait_s=0.05, max_wait_s=0.2))
+
+
+async def labeled_run(server: Server, repo: Repo, idea: tuple[str, str]) -> RunRecord:
+    """The run of a new issue for `idea`, labeled, once it has recovered."""
+    number = repo.open_issue(*idea)["number"]
+    assert await server.deliver("issues", labeled(number, *idea)) == 202
+    return await recovered(server, number)
 
 
 async def recovered(server: Server, issue: int) -> RunRecord:
@@ -163,9 +152,7 @@ async def test_a_judged_run_publishes_everything_once_after_a_fault(
     server: Server, fake_github: FakeGitHub, repo: Repo, fault: Fault
 ) -> None:
     fault.inject(fake_github)
-    number = repo.open_issue(*IDEA)["number"]
-    assert await server.deliver("issues", labeled(number, *IDEA)) == 202
-    run = await recovered(server, number)
+    run = await labeled_run(server, repo, IDEA)
     assert run.status is RunStatus.SUCCEEDED, run.error
     await published_once(server, repo, run)
 
@@ -175,9 +162,7 @@ async def test_a_killed_run_fails_its_check_and_says_why_once_after_a_fault(
     server: Server, fake_github: FakeGitHub, repo: Repo, fault: Fault
 ) -> None:
     fault.inject(fake_github)
-    number = repo.open_issue(*KILLED_IDEA)["number"]
-    assert await server.deliver("issues", labeled(number, *KILLED_IDEA)) == 202
-    run = await recovered(server, number)
+    run = await labeled_run(server, repo, KILLED_IDEA)
     assert run.status is RunStatus.KILLED, run.error
     await published_once(server, repo, run)
 
@@ -198,9 +183,7 @@ async def test_a_crash_between_github_s_answer_and_the_outbox_write_repeats_noth
         await confirm(self, run_id, item)
 
     monkeypatch.setattr(type(store), "delivered", dies_once)
-    number = repo.open_issue(*IDEA)["number"]
-    assert await server.deliver("issues", labeled(number, *IDEA)) == 202
-    run = await recovered(server, number)
+    run = await labeled_run(server, repo, IDEA)
     assert crashed == [run.id]
     assert run.status is RunStatus.SUCCEEDED, run.error
     await published_once(server, repo, run)
