@@ -343,16 +343,22 @@ async def test_real_ci_event_payloads_are_accepted(client: Client, event: str) -
     assert status == 202
 
 
-async def test_handlers_wait_until_the_deliveries_being_received_are_answered(
-    client: Client, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    queue = client.app[EVENTS]
+def _noted_handling(client: Client, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the deliveries the event queue handles from now on, handling them no further."""
     handled: list[str] = []
 
     async def handle(event: sansio.Event) -> None:
         handled.append(event.delivery_id)
 
-    monkeypatch.setattr(queue, "handle", handle)
+    monkeypatch.setattr(client.app[EVENTS], "handle", handle)
+    return handled
+
+
+async def test_handlers_wait_until_the_deliveries_being_received_are_answered(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queue = client.app[EVENTS]
+    handled = _noted_handling(client, monkeypatch)
     queue.edge.wait_s = 60.0
     with queue.edge.receive():  # another delivery of the burst, still being received
         status, _ = await post(client, "issues", labeled(1, "x"), "first")
@@ -368,12 +374,7 @@ async def test_a_steady_stream_of_deliveries_does_not_starve_the_handlers(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     queue = client.app[EVENTS]
-    handled: list[str] = []
-
-    async def handle(event: sansio.Event) -> None:
-        handled.append(event.delivery_id)
-
-    monkeypatch.setattr(queue, "handle", handle)
+    handled = _noted_handling(client, monkeypatch)
     queue.edge.wait_s = 0.01
     with queue.edge.receive():  # the edge never goes quiet
         assert (await post(client, "issues", labeled(1, "x"), "second"))[0] == 202
