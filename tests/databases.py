@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
 import pytest
 
 from pipeline.store import migrate
-from pipeline.store.open import make_engine
+from pipeline.store.open import make_engine, open_store
 from pipeline.store.sql import SqlRunStore
 from pipeline.store.tables import metadata
 
@@ -95,3 +96,20 @@ def module_database(prefix: str) -> Callable[[], Iterator[str]]:
             yield url
 
     return pg_url
+
+
+def both_stores(sqlite_file: str) -> Callable[..., AsyncIterator[SqlRunStore]]:
+    """A `store` fixture that runs each test twice: on a new SQLite file (`sqlite_file` under
+    the test's tmp_path), then on the module's PostgreSQL database (`pg_url`), emptied."""
+
+    @pytest.fixture(params=["sqlite", "postgresql"])
+    async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlRunStore]:
+        if request.param == "sqlite":
+            opened = await open_store(f"sqlite+aiosqlite:///{tmp_path / sqlite_file}")
+        else:
+            opened = await open_store(request.getfixturevalue("pg_url"))
+            await empty(opened)
+        yield opened
+        await opened.close()
+
+    return store

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -17,7 +15,7 @@ from pipeline.store import open_store
 from pipeline.store.base import AttemptRecord
 from pipeline.store.errors import DuplicateRun, FileNotPlanned
 from pipeline.store.sql import SqlRunStore, installation_key
-from tests.databases import empty, module_database
+from tests.databases import both_stores, module_database
 
 LOCAL = {"kind": "local", "out": "/tmp/app"}
 
@@ -29,15 +27,7 @@ def github(installation: int, issue: int) -> dict[str, object]:
 pg_url = module_database("test_store")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlRunStore]:
-    if request.param == "sqlite":
-        opened = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'data' / 'factory.db'}")
-    else:
-        opened = await open_store(request.getfixturevalue("pg_url"))
-        await empty(opened)
-    yield opened
-    await opened.close()
+store = both_stores("data/factory.db")
 
 
 async def queued(store: SqlRunStore, n: int, origin: dict[str, object] | None = None) -> list[str]:

@@ -3,16 +3,12 @@ retried later or given up, and finished runs that owe something claimed under a 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
 from pipeline.status import RunStatus
-from pipeline.store import open_store
 from pipeline.store.base import Outgoing
 from pipeline.store.sql import SqlRunStore
-from tests.databases import empty, module_database
+from tests.databases import both_stores, module_database
 
 LOCAL = {"kind": "local", "out": "/tmp/app"}
 GITHUB = {"kind": "github", "installation_id": 7, "repo": "o/r", "issue": 1}
@@ -20,15 +16,7 @@ GITHUB = {"kind": "github", "installation_id": 7, "repo": "o/r", "issue": 1}
 pg_url = module_database("test_store_outbox")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlRunStore]:
-    if request.param == "sqlite":
-        opened = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'factory.db'}")
-    else:
-        opened = await open_store(request.getfixturevalue("pg_url"))
-        await empty(opened)
-    yield opened
-    await opened.close()
+store = both_stores("factory.db")
 
 
 async def running(store: SqlRunStore, origin: dict[str, object] = GITHUB) -> str:
