@@ -15,20 +15,10 @@ from pipeline.checks import (
     project_rules,
 )
 from pipeline.checks.checker import read_project
+from tests.pubspecs import app_pubspec
 
 FIXTURES = Path(__file__).parent / "fixtures"
-PUBSPEC = """\
-name: app
-environment:
-  sdk: ^3.5.0
-dependencies:
-  flutter:
-    sdk: flutter
-  provider: ^6.1.0
-dev_dependencies:
-  flutter_test:
-    sdk: flutter
-"""
+PUBSPEC = app_pubspec("provider: ^6.1.0")
 TRICKY = """\
 library app.tricky;
 

@@ -18,8 +18,9 @@ from pipeline.checks.rules import (
     static_member,
 )
 from tests.api_fixtures import sdk_index
+from tests.pubspecs import app_pubspec
 
-PUBSPEC = "name: app\nenvironment:\n  sdk: ^3.5.0\ndependencies:\n  flutter:\n    sdk: flutter\n"
+PUBSPEC = app_pubspec(tests=False)
 RULES = (static_member.RULE, arguments.RULE, instance_member.RULE, removed_api.RULE,
          literal_type.RULE)
 HEADER = "import 'package:flutter/material.dart';\n\n"

@@ -27,12 +27,10 @@ from pipeline.checks.libraries import (
 )
 from pipeline.checks.packages import PACKAGE_NAMES
 from pipeline.checks.shipped import shipped_exports
+from tests.pubspecs import app_pubspec
 
 INDEX = Path(__file__).resolve().parents[1].parent / "shared" / "flutter-api" / "index.json"
-PUBSPEC = (
-    "name: probe\nenvironment:\n  sdk: ^3.5.0\ndependencies:\n  flutter:\n    sdk: flutter\n"
-    "dev_dependencies:\n  flutter_test:\n    sdk: flutter\n"
-)
+PUBSPEC = app_pubspec(name="probe")
 FLUTTER_PREFIX = "package:flutter/"
 
 pytestmark = pytest.mark.skipif(not INDEX.is_file(), reason="shared flutter-api index absent")

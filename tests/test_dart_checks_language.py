@@ -4,15 +4,9 @@ duplicate named arguments — what each reports, and the published shapes it sta
 from __future__ import annotations
 
 from pipeline.checks import Diagnostic, check_files
+from tests.pubspecs import app_pubspec
 
-PUBSPEC = """\
-name: app
-environment:
-  sdk: ^3.5.0
-dependencies:
-  flutter:
-    sdk: flutter
-"""
+PUBSPEC = app_pubspec(tests=False)
 
 
 def _found(rule: str, main: str, **others: str) -> list[tuple[int, str]]:

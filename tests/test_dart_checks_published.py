@@ -9,6 +9,7 @@ import pytest
 from pipeline.bench.check import BIG_FILE_BYTES, FRAMEWORK, corpora, generated_file
 from pipeline.checks import check_files
 from pipeline.checks.checker import read_project
+from tests.pubspecs import app_pubspec
 
 DART_SOURCES = Path(__file__).resolve().parents[1].parent / "shared" / "dart-sources"
 EXAMPLES_API = DART_SOURCES / "flutter" / "examples" / "api"
@@ -24,18 +25,7 @@ PUBLISHED_PACKAGES = (
 """Published packages kept analyzer-clean upstream, each judged as a package. The framework
 itself (flutter/packages/flutter, about 700 files) is too slow for the suite: its errors are a
 row of `factory bench check` instead."""
-PUBSPEC = """\
-name: app
-environment:
-  sdk: ^3.5.0
-dependencies:
-  flutter:
-    sdk: flutter
-  collection: ^1.18.0
-dev_dependencies:
-  flutter_test:
-    sdk: flutter
-"""
+PUBSPEC = app_pubspec("collection: ^1.18.0")
 
 
 def errors_in(files: dict[str, str]) -> list[str]:
