@@ -13,11 +13,11 @@ from pipeline import outbox
 from pipeline.agents.flutter_sdk import NoExecution, SdkOracle
 from pipeline.asks import Ask
 from pipeline.config import FactoryConfig
-from pipeline.engines.base import Engine, Usage
-from pipeline.errors import BudgetExceeded, Cancelled, EngineError
+from pipeline.engines.base import Engine, Reply, Usage
+from pipeline.errors import BudgetExceeded, Cancelled, EngineError, InvalidAnswer
 from pipeline.events import EVENT_ADAPTER, EngineNoted, Event, Sink
 from pipeline.status import RunStatus, Stage
-from pipeline.store.base import Outgoing, RunStore
+from pipeline.store.base import AttemptRecord, Outgoing, RunStore
 from pipeline.store.shield import finish_when_cancelled
 
 A = TypeVar("A", bound=BaseModel)
@@ -49,33 +49,67 @@ class RunContext:
     redelivery: outbox.Redelivery = field(default_factory=outbox.Redelivery)
     """How events the sink could not deliver are tried again."""
 
-    async def ask(self, stage: Stage, path: str | None, ask: Ask, answer_type: type[A],
-                  draft: Callable[[A], str | None] | None = None) -> A:
-        """Ask the engine and write the call's usage to the ledger before returning;
-        `draft` names the file body to checkpoint for `path`, written in the ledger row's
-        transaction, which finishes even if the run is cancelled meanwhile (Ctrl-C): a paid
-        answer is never lost, nor billed without being kept.
+    async def ask(self, stage: Stage, path: str | None, ask: Ask, answer_type: type[A]) -> A:
+        """Ask the engine and write the call's usage to the ledger before returning.
 
         From code generation on, spend beyond the budget stops the run (BudgetExceeded).
         """
+        reply = await self._reply(stage, path, ask, answer_type, for_attempt=False)
+        await self._meter(stage, path, reply.usage)
+        await self._note(reply)
+        return reply.answer
+
+    async def ask_for_attempt(
+        self, path: str, ask: Ask, answer_type: type[A],
+        draft: Callable[[A], str | None] | None = None,
+    ) -> tuple[A, Usage | None]:
+        """Ask the engine for part of an attempt at file `path` (its body, its review), and
+        the usage left to bill with the attempt (`record_attempt`): a crash then keeps both or
+        neither, and a resumed run pays for the call once.
+
+        `draft` names the body to checkpoint for `path` instead: the call is billed in the
+        draft's transaction, which finishes even if the run is cancelled meanwhile (Ctrl-C),
+        so a paid body is never lost, nor billed without being kept. An answer that cannot
+        be used (InvalidAnswer) carries its usage for the failed attempt; other failures are
+        billed here.
+        """
+        reply = await self._reply(Stage.CODEGEN, path, ask, answer_type, for_attempt=True)
+        body = draft(reply.answer) if draft is not None else None
+        if body is not None:
+            await self._meter(Stage.CODEGEN, path, reply.usage, draft=body)
+        await self._note(reply)
+        return reply.answer, None if body is not None else reply.usage
+
+    async def record_attempt(self, attempt: AttemptRecord, usage: Usage | None) -> None:
+        """Record a file attempt and, in the same transaction, the usage it was left to bill
+        (see `ask_for_attempt`; None: nothing)."""
+        if usage is None:
+            await self.store.add_attempt(self.run_id, attempt)
+        else:
+            await self._meter(Stage.CODEGEN, attempt.path, usage, attempt=attempt)
+
+    async def _reply(self, stage: Stage, path: str | None, ask: Ask, answer_type: type[A],
+                     *, for_attempt: bool) -> Reply[A]:
         try:
-            reply = await self.engine.ask(ask, answer_type)
+            return await self.engine.ask(ask, answer_type)
         except EngineError as exc:
-            if exc.usage is not None:  # the failed calls were billed all the same
+            # The failed calls were billed all the same: here, or with the attempt that
+            # turns an unusable answer into feedback.
+            if exc.usage is not None and not (for_attempt and isinstance(exc, InvalidAnswer)):
                 await self._meter(stage, path, exc.usage)
             raise
-        body = draft(reply.answer) if draft is not None else None
-        await self._meter(stage, path, reply.usage, body)
+
+    async def _note(self, reply: Reply[A]) -> None:
         for note in reply.notes:
             if note not in self.noted:
                 self.noted.add(note)
                 await self.emit(EngineNoted(run_id=self.run_id, note=note))
-        return reply.answer
 
     @finish_when_cancelled
     async def _meter(self, stage: Stage, path: str | None, usage: Usage,
-                     draft: str | None = None) -> None:
-        await self.store.record_usage(self.run_id, stage.value, path, usage, draft=draft)
+                     draft: str | None = None, attempt: AttemptRecord | None = None) -> None:
+        await self.store.record_usage(self.run_id, stage.value, path, usage, draft=draft,
+                                      attempt=attempt)
         self.spent = self.spent + usage
         self.calls += 1
         budget = self.config.budget_usd

@@ -20,10 +20,6 @@ EXPECTED_COMMENTS = {
     RunStatus.KILLED: {("pr", "critic"): 1, ("issue", "gate"): 1},
 }
 CONCLUSION = {RunStatus.SUCCEEDED: "success", RunStatus.KILLED: "failure"}
-class PaidTwice(AssertionError):
-    """More ledger rows for a file than its attempts account for."""
-
-
 CALLS_PER_ATTEMPT = 2
 """Ledger rows of one file attempt by the offline engine: the file, then its review."""
 
@@ -63,9 +59,8 @@ async def assert_no_file_paid_twice(store: SqlRunStore, run: RunRecord) -> None:
     assert attempts == Counter(dict.fromkeys(files, 1)), ("a file was attempted more than once",
                                                           attempts)
     twice = {path: n for path, n in paid.items() if n != CALLS_PER_ATTEMPT * attempts[path]}
-    if twice:
-        raise PaidTwice(f"files paid for more than their attempts (codegen ledger rows, "
-                        f"{CALLS_PER_ATTEMPT} per attempt): {twice}")
+    assert not twice, ("files paid for other than their attempts (codegen ledger rows, "
+                       f"{CALLS_PER_ATTEMPT} per attempt)", twice)
 
 
 async def assert_outcome(store: SqlRunStore, repo: Repo, issue: int, ends: RunStatus) -> None:

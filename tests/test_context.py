@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import event
 
 from pipeline.answers import CriticReport
 from pipeline.asks import CriticAsk
@@ -15,8 +14,11 @@ from pipeline.engines.base import Usage
 from pipeline.engines.offline import OfflineEngine
 from pipeline.events import Event
 from pipeline.status import FileStatus, Stage
+from pipeline.store import names
+from pipeline.store.base import AttemptRecord
 from pipeline.store.sql import SqlRunStore
 from tests import test_store
+from tests.support.dying import Died, dies_inserting
 
 IDEA = "A recipe box with shopping lists and meal plans"
 PATH = "lib/main.dart"
@@ -40,10 +42,11 @@ class SlowLedger(SqlRunStore):
         self.writing, self.unblock = asyncio.Event(), asyncio.Event()
 
     async def record_usage(self, run_id: str, stage: str, path: str | None, usage: Usage,
-                           *, draft: str | None = None) -> None:
+                           *, draft: str | None = None,
+                           attempt: AttemptRecord | None = None) -> None:
         self.writing.set()
         await self.unblock.wait()
-        await super().record_usage(run_id, stage, path, usage, draft=draft)
+        await super().record_usage(run_id, stage, path, usage, draft=draft, attempt=attempt)
 
 
 async def _planned(store: SqlRunStore) -> tuple[str, RunContext]:
@@ -59,15 +62,15 @@ async def test_a_cancel_while_the_answer_is_billed_still_saves_and_bills_it(
 ) -> None:
     slow = SlowLedger(store)
     run_id, ctx = await _planned(slow)
-    task = asyncio.create_task(ctx.ask(Stage.CRITIC, PATH, CriticAsk(idea=IDEA), CriticReport,
-                                       draft=lambda report: report.summary))
+    task = asyncio.create_task(ctx.ask_for_attempt(PATH, CriticAsk(idea=IDEA), CriticReport,
+                                                   draft=lambda report: report.summary))
     await slow.writing.wait()
     task.cancel()
     await asyncio.sleep(0)
     slow.unblock.set()
     with pytest.raises(asyncio.CancelledError):
         await task
-    assert [row.stage for row in await store.ledger(run_id)] == ["critic"]
+    assert [row.stage for row in await store.ledger(run_id)] == ["codegen"]
     (saved,) = await store.files(run_id)
     assert saved.content and saved.status is FileStatus.RUNNING
 
@@ -76,18 +79,28 @@ async def test_the_draft_and_its_ledger_row_are_one_transaction(store: SqlRunSto
     """A failure after the draft is written but before the bill rolls back both: a resumed
     run then pays for the file once, and the ledger says so."""
     run_id, ctx = await _planned(store)
-
-    def fail_on_ledger(conn: object, cursor: object, statement: str, *args: object) -> None:
-        if statement.lstrip().upper().startswith("INSERT INTO LEDGER"):
-            raise RuntimeError("the worker died here")
-
-    event.listen(store.engine.sync_engine, "before_cursor_execute", fail_on_ledger)
-    try:
-        with pytest.raises(RuntimeError):
-            await ctx.ask(Stage.CRITIC, PATH, CriticAsk(idea=IDEA), CriticReport,
-                          draft=lambda report: report.summary)
-    finally:
-        event.remove(store.engine.sync_engine, "before_cursor_execute", fail_on_ledger)
+    with dies_inserting(store, names.LEDGER), pytest.raises(Died):
+        await ctx.ask_for_attempt(PATH, CriticAsk(idea=IDEA), CriticReport,
+                                  draft=lambda report: report.summary)
     (saved,) = await store.files(run_id)
     assert (saved.content, saved.status) == (None, FileStatus.PENDING)
     assert await store.ledger(run_id) == []
+
+
+async def test_an_unkept_answer_is_billed_with_the_attempt_in_one_transaction(
+    store: SqlRunStore,
+) -> None:
+    """An answer no draft keeps (a review) is not billed when it arrives but with its attempt:
+    a failure on the bill rolls the attempt back too, and a retried record writes both."""
+    run_id, ctx = await _planned(store)
+    report, usage = await ctx.ask_for_attempt(PATH, CriticAsk(idea=IDEA), CriticReport)
+    assert usage is not None and await store.ledger(run_id) == []
+    attempt = AttemptRecord(PATH, 1, "body", True, report.summary, [])
+    with dies_inserting(store, names.LEDGER), pytest.raises(Died):
+        await ctx.record_attempt(attempt, usage)
+    assert (await store.attempts(run_id), await store.ledger(run_id)) == ([], [])
+    await ctx.record_attempt(attempt, usage)
+    assert await store.attempts(run_id) == [attempt]
+    assert [(r.stage, r.path, r.usage) for r in await store.ledger(run_id)] == [
+        (Stage.CODEGEN.value, PATH, usage)]
+    assert (ctx.calls, ctx.spent.input_tokens) == (1, usage.input_tokens)

@@ -29,7 +29,7 @@ from pipeline.store import open_store
 from pipeline.store.base import RunRecord
 from pipeline.store.sql import SqlRunStore
 from tests.bot_processes import BotProcess, bot_env, free_port, lease_flags
-from tests.crash_outcome import PaidTwice, assert_outcome
+from tests.crash_outcome import assert_outcome
 from tests.crash_points import GATE_IDEA, LEVELS, POINTS, Kill, Point
 from tests.databases import empty, module_database
 from tests.fakes.github_api import FakeGitHub
@@ -175,15 +175,6 @@ def _by_default(store: str, point: Point, applied: bool) -> bool:
     return (store, point.name, applied) in BY_DEFAULT
 
 
-REVIEW_PAID_TWICE = (
-    "issue 12 item 8, not fixed yet: a file review's ledger row and its attempt record are "
-    "separate transactions, so a kill that lands between them (only then: it depends on "
-    "which files are in flight) has the resumed run pay the review again. Seen at 13:40 in "
-    "sqlite-level-ref-updates-after: lib/screens/tally_detail_screen.dart, 1 attempt, 3 "
-    "codegen ledger rows (its review twice); most runs pass.")
-"""Why a level point's run may pay a file twice; every other invariant is checked first."""
-
-
 def _case(store: str, point: Point, applied: bool) -> ParameterSet:
     reason = OPEN.get((store, point.name, applied))
     marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
@@ -209,9 +200,4 @@ async def test_a_killed_process_leaves_the_run_published_exactly_once(
     await _settle(fleet, fake_github, traps, issue)
     ends = RunStatus.KILLED if point.idea == GATE_IDEA else RunStatus.SUCCEEDED
     assert sum(len(p.kills) for p in fleet.by_door.values()) == len(traps)
-    try:
-        await assert_outcome(fleet.store, repo, issue, ends)
-    except PaidTwice as exc:
-        if point.name.startswith("level-"):  # kills while files are generated
-            pytest.xfail(f"{REVIEW_PAID_TWICE} This run: {exc}")
-        raise
+    await assert_outcome(fleet.store, repo, issue, ends)

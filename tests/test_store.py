@@ -233,6 +233,17 @@ async def test_ledger_and_totals(store: SqlRunStore) -> None:
         await store.record_usage("r-nope", "critic", None, one)
 
 
+async def test_a_call_is_billed_with_the_attempt_it_bought(store: SqlRunStore) -> None:
+    (run_id,) = await queued(store, 1)
+    await store.save_files(run_id, [("lib/a.dart", 1, {})])
+    review = Usage("claude-haiku-4-5", 10, 2, 0, 0, 0.01, 0.5)
+    attempt = AttemptRecord("lib/a.dart", 1, "v1", True, "fine", [])
+    await store.record_usage(run_id, "codegen", "lib/a.dart", review, attempt=attempt)
+    assert await store.attempts(run_id) == [attempt]
+    assert [(r.path, r.usage) for r in await store.ledger(run_id)] == [("lib/a.dart", review)]
+    assert [f.attempts for f in await store.files(run_id)] == [1]
+
+
 async def test_events_are_numbered_per_run(store: SqlRunStore) -> None:
     a, b = await queued(store, 2)
     assert await store.append_event(a, "stage_started", {"stage": "critic"}) == 1

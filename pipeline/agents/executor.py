@@ -17,9 +17,10 @@ from pipeline.answers import FileBody, FileSpec, Plan
 from pipeline.asks import FileAsk
 from pipeline.context import RunContext
 from pipeline.conventions import pubspec
+from pipeline.engines.base import Usage
 from pipeline.errors import InvalidAnswer, Refused
 from pipeline.events import FileDone, FileFailed, FileRetrying, FileStarted, Finding
-from pipeline.status import FileStatus, Stage
+from pipeline.status import FileStatus
 from pipeline.store.base import AttemptRecord
 
 PUBSPEC = "pubspec.yaml"
@@ -49,7 +50,8 @@ async def build_file(
     died mid-file) are not paid for again: the next attempt starts from the last one's
     feedback, and a `draft` the engine wrote but nobody reviewed before the run died is
     reviewed instead of written again. `fresh` (a /retry) grants a full set of attempts.
-    Every answer is checkpointed before its review, every attempt before the next starts.
+    Every answer is checkpointed before its review, every attempt (with the bill of its
+    review) before the next starts.
     """
     history = await ctx.store.attempts(ctx.run_id, spec.path)
     dependencies = {d: done[d] for d in spec.depends_on if d in done}
@@ -79,7 +81,7 @@ async def build_file(
             feedback=verdict.feedback, findings=[d.to_dict() for d in verdict.findings],
             note=note,
         )
-        await ctx.store.add_attempt(ctx.run_id, last)
+        await ctx.record_attempt(last, verdict.cost)
         history.append(last)
         if verdict.approved:
             await ctx.store.set_file(ctx.run_id, spec.path, FileStatus.DONE, content=content)
@@ -102,8 +104,11 @@ async def _attempt(
     An answer that cannot be used (invalid after the repair turn, refused, or cut off) is a
     failed attempt with feedback, not a dead run. A review that fails is the reviewer's fault,
     not the file's: the flag says so, and the written file is kept to be reviewed again.
+    What the attempt asked for and did not keep as a draft (the review, an answer it could
+    not use) is the verdict's `cost`, billed with the attempt's record.
     """
     derived = spec.path == PUBSPEC
+    cost: Usage | None = None
     try:
         if derived:
             body = FileBody(content=pubspec(plan))
@@ -112,19 +117,19 @@ async def _attempt(
                 # Reviewed on resume instead of paid for again; a cut-off answer is rewritten.
                 return None if answer.truncated else answer.content
 
-            body = await ctx.ask(Stage.CODEGEN, spec.path, ask, FileBody, draft=unreviewed)
+            body, cost = await ctx.ask_for_attempt(spec.path, ask, FileBody, draft=unreviewed)
         else:
             body = FileBody(content=draft)
     except Refused as exc:
-        return "", Verdict(False, f"{REFUSED_FEEDBACK} ({exc})", []), False
+        return "", Verdict(False, f"{REFUSED_FEEDBACK} ({exc})", [], exc.usage), False
     except InvalidAnswer as exc:
-        return "", Verdict(False, f"{INVALID_FEEDBACK} ({exc})", []), False
+        return "", Verdict(False, f"{INVALID_FEEDBACK} ({exc})", [], exc.usage), False
     if body.truncated:
-        return body.content, Verdict(False, TRUNCATED_FEEDBACK, []), False
+        return body.content, Verdict(False, TRUNCATED_FEEDBACK, [], cost), False
     try:
         verdict = await review_file(ctx, plan, spec, body.content, done, model_review=not derived)
     except InvalidAnswer as exc:
-        return body.content, Verdict(False, f"{REVIEW_FAILED} ({exc})", []), True
+        return body.content, Verdict(False, f"{REVIEW_FAILED} ({exc})", [], exc.usage), True
     return body.content, verdict, False
 
 

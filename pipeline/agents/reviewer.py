@@ -9,8 +9,8 @@ from pipeline.answers import FileReview, FileSpec, Plan
 from pipeline.asks import FileReviewAsk
 from pipeline.checks import Diagnostic, check_files
 from pipeline.context import RunContext
+from pipeline.engines.base import Usage
 from pipeline.offload import off_loop
-from pipeline.status import Stage
 
 WHOLE_PROJECT_RULES = frozenset({"pubspec-unused-dependency"})
 """Findings that only mean something once every file exists; a file under review is judged
@@ -34,6 +34,8 @@ class Verdict:
     approved: bool
     feedback: str
     findings: list[Diagnostic]
+    cost: Usage | None = None
+    """What the model's answer cost, not yet in the ledger: billed with the attempt."""
 
 
 def file_findings(files: dict[str, str], path: str) -> list[Diagnostic]:
@@ -60,7 +62,8 @@ async def review_file(
     Errors from the static checks reject the attempt without paying for a model review;
     warnings go to the reviewer as findings, with the file's dependencies beside it (whether
     it compiles depends on them). A file the factory derived itself (`model_review=False`)
-    is judged by the static checks alone.
+    is judged by the static checks alone. The model review is billed with the attempt
+    (`Verdict.cost`), so a crash before the attempt is recorded leaves no bill for it.
     """
     diagnostics = await off_loop(file_findings, {**context, spec.path: content}, spec.path)
     errors = [d for d in diagnostics if d.severity == "error"]
@@ -72,6 +75,6 @@ async def review_file(
     dependencies = {d: context[d] for d in spec.depends_on if d in context}
     ask = FileReviewAsk(idea=ctx.idea, plan=plan, spec=spec, content=content,
                         dependencies=dependencies, findings=warnings)
-    review = await ctx.ask(Stage.CODEGEN, spec.path, ask, FileReview)
+    review, cost = await ctx.ask_for_attempt(spec.path, ask, FileReview)
     feedback = review.feedback or ("approved" if review.approve else "rejected without feedback")
-    return Verdict(review.approve, feedback, [])
+    return Verdict(review.approve, feedback, [], cost)

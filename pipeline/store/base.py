@@ -203,10 +203,12 @@ class RunStore(abc.ABC):
     # -- ledger -------------------------------------------------------------------------------
     @abc.abstractmethod
     async def record_usage(self, run_id: str, stage: str, path: str | None, usage: Usage,
-                           *, draft: str | None = None) -> None:
-        """Add one engine call's tokens and cost to the ledger; with `draft`, save it as the
-        unreviewed body of file `path` (status running) in the same transaction, so a crash
-        never keeps the answer without its bill or the bill without the answer."""
+                           *, draft: str | None = None,
+                           attempt: AttemptRecord | None = None) -> None:
+        """Add one engine call's tokens and cost to the ledger; in the same transaction, save
+        `draft` as the unreviewed body of file `path` (status running) and record `attempt`
+        (as `add_attempt` does), so a crash never keeps what the call bought without its bill
+        or the bill without what it bought."""
 
     @abc.abstractmethod
     async def ledger(self, run_id: str) -> list[LedgerRow]:

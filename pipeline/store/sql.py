@@ -63,6 +63,24 @@ def _contains(whole: dict[str, Any], part: dict[str, Any]) -> bool:
     return all(key in whole and whole[key] == value for key, value in part.items())
 
 
+async def _insert_attempt(
+    conn: AsyncConnection, run_id: str, attempt: AttemptRecord, now: datetime
+) -> None:
+    """Add `attempt` to the run's attempts and count it on its file."""
+    values = {
+        "run_id": run_id, "path": attempt.path, "number": attempt.number,
+        "content": attempt.content, "approved": attempt.approved,
+        "feedback": attempt.feedback, "findings": attempt.findings, "note": attempt.note,
+        "at": now,
+    }
+    await conn.execute(db.attempts.insert().values(**values))
+    await conn.execute(
+        update(db.files)
+        .where(db.files.c.run_id == run_id, db.files.c.path == attempt.path)
+        .values(attempts=db.files.c.attempts + 1)
+    )
+
+
 @finish_public_calls
 class SqlRunStore(RunStore):
     """RunStore on an async SQLAlchemy engine; open one with `pipeline.store.open_store`."""
@@ -283,19 +301,8 @@ class SqlRunStore(RunStore):
                 raise FileNotPlanned(f"run {run_id} has no planned file {path}")
 
     async def add_attempt(self, run_id: str, attempt: AttemptRecord) -> None:
-        values = {
-            "run_id": run_id, "path": attempt.path, "number": attempt.number,
-            "content": attempt.content, "approved": attempt.approved,
-            "feedback": attempt.feedback, "findings": attempt.findings, "note": attempt.note,
-            "at": utcnow(),
-        }
         async with self._write(run_id) as conn:
-            await conn.execute(db.attempts.insert().values(**values))
-            await conn.execute(
-                update(db.files)
-                .where(db.files.c.run_id == run_id, db.files.c.path == attempt.path)
-                .values(attempts=db.files.c.attempts + 1)
-            )
+            await _insert_attempt(conn, run_id, attempt, utcnow())
 
     async def attempts(self, run_id: str, path: str | None = None) -> list[AttemptRecord]:
         statement = (
@@ -308,7 +315,8 @@ class SqlRunStore(RunStore):
 
     # -- ledger -------------------------------------------------------------------------------
     async def record_usage(self, run_id: str, stage: str, path: str | None, usage: Usage,
-                           *, draft: str | None = None) -> None:
+                           *, draft: str | None = None,
+                           attempt: AttemptRecord | None = None) -> None:
         now = utcnow()
         values = {"run_id": run_id, "stage": stage, "path": path, "at": now}
         async with self._write(run_id) as conn:
@@ -322,6 +330,8 @@ class SqlRunStore(RunStore):
                 )
                 if saved.first() is None:
                     raise FileNotPlanned(f"run {run_id} has no planned file {path}")
+            if attempt is not None:
+                await _insert_attempt(conn, run_id, attempt, now)
             await conn.execute(db.ledger.insert().values(**values, **usage_columns(usage)))
 
     async def ledger(self, run_id: str) -> list[LedgerRow]:
