@@ -277,7 +277,7 @@ def file_mutations(files: dict[str, str], kind: str, seed: int = SEED) -> list[F
 
 
 def api_samples() -> dict[str, str]:
-    """The API samples' pubspec and their files under lib/."""
+    """The API samples' pubspec and their files under lib/, in path order."""
     files = {"pubspec.yaml": (EXAMPLES_API / "pubspec.yaml").read_text(encoding="utf-8")}
     for file in sorted((EXAMPLES_API / "lib").rglob("*.dart")):
         files[file.relative_to(EXAMPLES_API).as_posix()] = file.read_text(encoding="utf-8")

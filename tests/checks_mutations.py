@@ -22,7 +22,6 @@ FIXTURES = Path(__file__).parent / "fixtures"
 PROJECTS = ("recipes", "habits", "weather")
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 INDEX = SHARED / "flutter-api" / "index.json"
-API_EXAMPLES = SHARED / "dart-sources" / "flutter" / "examples" / "api"
 EXAMPLES_SAMPLED = 40
 """How many of examples/api's ~580 sample files become one-file projects to break."""
 SEED = 8
@@ -294,20 +293,18 @@ GENERATORS = {
 
 
 def api_examples() -> dict[str, dict[str, str]]:
-    """A fixed sample of Flutter's API samples, each file a project of its own with the
-    samples' pubspec (they import only Flutter, so each stands alone); empty without
+    """A fixed sample of Flutter's API samples (`api_samples`), each file a project of its own
+    with the samples' pubspec (they import only Flutter, so each stands alone); empty without
     ../shared."""
-    if not API_EXAMPLES.is_dir():
+    if not EXAMPLES_API.is_dir():
         return {}
-    pubspec = (API_EXAMPLES / "pubspec.yaml").read_text(encoding="utf-8")
-    paths = sorted((API_EXAMPLES / "lib").rglob("*.dart"))
-    chosen = sorted(random.Random(SEED).sample(paths, min(EXAMPLES_SAMPLED, len(paths))))
+    files = api_samples()
+    pubspec = files.pop("pubspec.yaml")
+    paths = list(files)
+    chosen = random.Random(SEED).sample(paths, min(EXAMPLES_SAMPLED, len(paths)))
     return {
-        f"examples/api#{number}": {
-            "pubspec.yaml": pubspec,
-            path.relative_to(API_EXAMPLES).as_posix(): path.read_text(encoding="utf-8"),
-        }
-        for number, path in enumerate(chosen, 1)
+        f"examples/api#{number}": {"pubspec.yaml": pubspec, path: files[path]}
+        for number, path in enumerate(sorted(chosen, key=paths.index), 1)
     }
 
 
