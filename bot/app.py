@@ -144,7 +144,8 @@ async def metrics(request: web.Request) -> web.Response:
     counts = await request.app[STORE].count_runs()
     by_status = {status.value: counts.get(status, 0) for status in RunStatus}
     depth = {"events": request.app[EVENTS].depth, "runs": by_status[RunStatus.QUEUED.value]}
-    text = request.app[METRICS].render(by_status, depth)
+    outbox = await request.app[STORE].count_outbox()
+    text = request.app[METRICS].render(by_status, depth, outbox)
     return web.Response(text=text, content_type="text/plain", charset="utf-8",
                         headers={"X-Content-Type-Options": "nosniff"})
 

@@ -95,8 +95,9 @@ class Metrics:
         """One event through the routers."""
         self.events[(event, outcome)] += 1
 
-    def render(self, runs_by_status: Mapping[str, int], queue_depth: Mapping[str, int]) -> str:
-        """The exposition text, with the run and queue gauges read at scrape time."""
+    def render(self, runs_by_status: Mapping[str, int], queue_depth: Mapping[str, int],
+               outbox: Mapping[str, int]) -> str:
+        """The exposition text, with the run, queue and outbox gauges read at scrape time."""
         lines = _counter(f"{PREFIX}_webhook_deliveries_total", self.deliveries,
                          "event", "outcome")
         lines += _counter(f"{PREFIX}_webhook_events_handled_total", self.events,
@@ -104,6 +105,7 @@ class Metrics:
         lines += self.webhook_latency.render(f"{PREFIX}_webhook_latency_seconds")
         lines += _gauge(f"{PREFIX}_runs", runs_by_status, "status")
         lines += _gauge(f"{PREFIX}_queue_depth", queue_depth, "queue")
+        lines += _gauge(f"{PREFIX}_outbox_events", outbox, "state")
         lines += _counter(f"{PREFIX}_runs_finished_total", self.runs_finished, "status")
         stage = f"{PREFIX}_stage_duration_seconds"
         lines.append(f"# TYPE {stage} histogram")

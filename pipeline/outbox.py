@@ -14,11 +14,10 @@ from dataclasses import dataclass
 
 from pipeline.errors import Undelivered
 from pipeline.events import EVENT_ADAPTER, Event, RunFinished, Sink
-from pipeline.store.base import Outgoing, RunStore
+from pipeline.store.base import SUPERSEDED, Outgoing, RunStore
 
 LOG = logging.getLogger(__name__)
 
-SUPERSEDED = "superseded by a later execution of the run"
 
 
 @dataclass(frozen=True)

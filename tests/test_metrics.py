@@ -24,11 +24,13 @@ def test_render_escapes_label_values_and_lists_gauges() -> None:
     metrics = Metrics()
     metrics.delivered('is"sues', "accepted", 0.002)
     metrics.handled("issues", "ok", 0.1)
-    text = metrics.render({"queued": 2, "running": 1}, {"events": 0, "runs": 2})
+    text = metrics.render({"queued": 2, "running": 1}, {"events": 0, "runs": 2},
+                          {"pending": 3, "given_up": 1})
     assert 'factory_webhook_deliveries_total{event="is\\"sues",outcome="accepted"} 1' in text
     assert 'factory_webhook_events_handled_total{event="issues",outcome="ok"} 1' in text
     assert 'factory_runs{status="queued"} 2' in text
     assert 'factory_queue_depth{queue="runs"} 2' in text
+    assert 'factory_outbox_events{state="given_up"} 1' in text
     assert text.endswith("\n")
     assert "# TYPE factory_webhook_latency_seconds histogram" in text
 
@@ -41,7 +43,7 @@ def test_every_family_has_one_type_line_and_labelled_samples() -> None:
     metrics.files[("done",)] += 30
     metrics.file_retries = 3
     metrics.model_calls, metrics.tokens, metrics.cost_usd = 61, 1_500_000, 1.25
-    text = metrics.render({"queued": 0}, {"events": 0, "runs": 0})
+    text = metrics.render({"queued": 0}, {"events": 0, "runs": 0}, {"pending": 0})
     types = dict(re.findall(r"^# TYPE (\S+) (\S+)$", text, re.MULTILINE))
     assert types == {
         "factory_webhook_deliveries_total": "counter",
@@ -49,6 +51,7 @@ def test_every_family_has_one_type_line_and_labelled_samples() -> None:
         "factory_webhook_latency_seconds": "histogram",
         "factory_runs": "gauge",
         "factory_queue_depth": "gauge",
+        "factory_outbox_events": "gauge",
         "factory_runs_finished_total": "counter",
         "factory_stage_duration_seconds": "histogram",
         "factory_files_total": "counter",

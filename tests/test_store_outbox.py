@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.status import RunStatus
-from pipeline.store.base import Outgoing
+from pipeline.store.base import SUPERSEDED, Outgoing
 from pipeline.store.sql import SqlRunStore
 from tests.databases import both_stores, module_database
 
@@ -74,6 +74,22 @@ async def test_retry_later_counts_and_delays_and_none_gives_up(store: SqlRunStor
     assert await store.outgoing(run_id, due=True) == []
     await store.retry_later(run_id, again, "GitHub answered 422", None)
     assert await store.outgoing(run_id) == []
+
+
+async def test_the_outbox_counts_what_is_pending_and_what_was_given_up(
+    store: SqlRunStore,
+) -> None:
+    assert await store.count_outbox() == {"pending": 0, "given_up": 0}
+    first, second, third = [await running(store) for _ in range(3)]
+    items = {run_id: verdict() for run_id in (first, second, third)}
+    for run_id, item in items.items():
+        await store.send(run_id, item)
+    await store.delivered(first, items[first])
+    await store.retry_later(second, items[second], "GitHub answered 422", None)
+    assert await store.count_outbox() == {"pending": 1, "given_up": 1}
+    # a verdict superseded by a newer execution's own is no failure
+    await store.retry_later(third, items[third], SUPERSEDED, None)
+    assert await store.count_outbox() == {"pending": 0, "given_up": 1}
 
 
 async def test_finished_runs_that_owe_an_event_are_claimed_once_under_a_lease(

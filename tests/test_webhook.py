@@ -15,7 +15,8 @@ from bot import dispatch, webhook
 from bot.app import EVENTS, METRICS, STORE, WORKER
 from bot.runner import GitHubRunner
 from bot.webhook import MAX_BODY_BYTES, signature_of
-from pipeline.store.base import Delivery
+from pipeline.status import RunStatus
+from pipeline.store.base import Delivery, Outgoing
 from tests.fakes.github_api import FakeGitHub
 from tests.github_values import WEBHOOK_SECRET
 from tests.webhook_events import labeled, payload, pr_comment, signed
@@ -205,6 +206,19 @@ async def test_healthz_and_metrics(client: Client) -> None:
     assert "factory_webhook_latency_seconds_count 2" in text
     assert 'factory_runs{status="queued"} 0' in text
     assert 'factory_queue_depth{queue="events"} 0' in text
+    assert 'factory_outbox_events{state="given_up"} 0' in text
+
+
+async def test_metrics_show_a_run_s_github_effect_that_was_given_up(client: Client) -> None:
+    store = client.app[STORE]
+    origin = {"kind": "github", "installation_id": 7, "repo": "octo-org/recipes", "issue": 1}
+    run = await store.create_run("idea", "offline", {}, origin, running=True)
+    item = Outgoing(kind="run_finished", payload={"title": "Judge passed"})
+    await store.set_status(run.id, RunStatus.SUCCEEDED, send=item)
+    await store.retry_later(run.id, item, "GitHub answered 422", None)
+    text = await (await client.get("/metrics")).text()
+    assert 'factory_outbox_events{state="given_up"} 1' in text
+    assert 'factory_outbox_events{state="pending"} 0' in text
 
 
 async def test_an_event_without_an_installation_is_dropped(

@@ -70,6 +70,10 @@ class LedgerRow:
     at: datetime
 
 
+SUPERSEDED = "superseded by a later execution of the run"
+"""The error of an outbox row never to be tried again because a newer one replaced it."""
+
+
 @dataclass(frozen=True)
 class Outgoing:
     """An event a run owes its sinks (a report comment, the verdict), kept in the run's outbox
@@ -241,6 +245,11 @@ class RunStore(abc.ABC):
         self, run_id: str, item: Outgoing, error: str, delay_s: float | None
     ) -> None:
         """Delivering `item` failed with `error`: try again in `delay_s` (None: never)."""
+
+    @abc.abstractmethod
+    async def count_outbox(self) -> dict[str, int]:
+        """Undelivered events of every run: `pending` (to be tried again) and `given_up`
+        (out of tries; superseded ones are not counted)."""
 
     @abc.abstractmethod
     async def claim_outgoing(self, owner: str, lease_seconds: float) -> RunRecord | None:

@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pipeline.status import TERMINAL
 from pipeline.store import names
-from pipeline.store.base import Outgoing, RunRecord
+from pipeline.store.base import SUPERSEDED, Outgoing, RunRecord
 from pipeline.store.rows import run_record
 from pipeline.store.tables import outbox, runs
 from pipeline.store.upsert import upsert
@@ -67,6 +67,17 @@ async def retry_later(
     """Count a failed delivery and set when to try again (None: never)."""
     await conn.execute(update(outbox).where(*_this(run_id, kind, token))
                        .values(attempts=outbox.c.attempts + 1, error=error, due_at=due_at))
+
+
+async def count(conn: AsyncConnection) -> dict[str, int]:
+    """Undelivered rows: those to be tried again, and those out of tries (not superseded)."""
+    undelivered = outbox.c.delivered_at.is_(None)
+    pending = select(func.count()).where(undelivered, outbox.c.due_at.is_not(None))
+    given_up = select(func.count()).where(
+        undelivered, outbox.c.due_at.is_(None),
+        or_(outbox.c.error.is_(None), outbox.c.error != SUPERSEDED))
+    return {"pending": (await conn.execute(pending)).scalar_one(),
+            "given_up": (await conn.execute(given_up)).scalar_one()}
 
 
 async def claim(

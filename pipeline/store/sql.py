@@ -386,6 +386,10 @@ class SqlRunStore(RunStore):
         async with self.engine.begin() as conn:
             await box.retry_later(conn, run_id, item.kind, item.token, error, due)
 
+    async def count_outbox(self) -> dict[str, int]:
+        async with self.engine.connect() as conn:
+            return await box.count(conn)
+
     async def claim_outgoing(self, owner: str, lease_seconds: float) -> RunRecord | None:
         async with self.engine.begin() as conn:
             return await box.claim(conn, owner, lease_seconds, utcnow())
