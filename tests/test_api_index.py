@@ -15,26 +15,18 @@ from pipeline.checks.api_model import (
     Typedef,
     TypeKind,
 )
+from tests.api_fixtures import CORE, getter, method
 
-CORE = "dart:core"
 SRC = "package:ui_kit/src/button.dart"
 PUBLIC = "package:ui_kit/ui_kit.dart"
-
-
-def _method(name: str, returns: str = "void") -> tuple[Member, ...]:
-    return (Member(name, MemberKind.METHOD, signature=Signature((), returns), type=returns),)
 
 
 def _index() -> ApiIndex:
     core = LibraryApi(CORE, types={
         "Object": TypeApi("Object", TypeKind.CLASS, CORE, members={
-            "toString": _method("toString", "String"),
-            "hashCode": (Member("hashCode", MemberKind.GETTER, type="int"),),
-        }),
-        "String": TypeApi("String", TypeKind.CLASS, CORE, members={"length": (
-            Member("length", MemberKind.GETTER, type="int"),)}),
-        "Enum": TypeApi("Enum", TypeKind.CLASS, CORE, members={"index": (
-            Member("index", MemberKind.GETTER, type="int"),)}),
+            **method("toString", "String"), **getter("hashCode", "int")}),
+        "String": TypeApi("String", TypeKind.CLASS, CORE, members=getter("length", "int")),
+        "Enum": TypeApi("Enum", TypeKind.CLASS, CORE, members=getter("index", "int")),
     })
     label = Param("label", "String")
     on_pressed = Param("onPressed", "void Function()?", named=True)
@@ -51,11 +43,11 @@ def _index() -> ApiIndex:
         SRC,
         types={
             "Button": button,
-            "_Base": TypeApi("_Base", TypeKind.CLASS, SRC, members={"build": _method("build")}),
-            "Tappable": TypeApi("Tappable", TypeKind.MIXIN, SRC, members={"tap": _method("tap")}),
+            "_Base": TypeApi("_Base", TypeKind.CLASS, SRC, members=method("build")),
+            "Tappable": TypeApi("Tappable", TypeKind.MIXIN, SRC, members=method("tap")),
             "Shade": TypeApi("Shade", TypeKind.ENUM, SRC, values=("light", "dark")),
             "Loud": TypeApi("Loud", TypeKind.EXTENSION, SRC, on=("String",),
-                            members={"shout": _method("shout", "String")}),
+                            members=method("shout", "String")),
             "Broken": TypeApi("Broken", TypeKind.CLASS, SRC, supertype="Missing"),
         },
         functions={"press": (Member("press", MemberKind.METHOD, static=True,
