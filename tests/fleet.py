@@ -106,6 +106,18 @@ def start_worker(name: str, settings: BotSettings, key: KeyPair, url: str, log: 
         )
 
 
+def start_workers(count: int, settings: BotSettings, key: KeyPair, url: str, logs: Path,
+                  pacing: Pacing) -> dict[str, subprocess.Popen[bytes]]:
+    """`count` workers by name (w0, w1, …), each logging to `<name>.log` under `logs`."""
+    return {f"w{i}": start_worker(f"w{i}", settings, key, url, logs / f"w{i}.log", pacing)
+            for i in range(count)}
+
+
+def worker_logs(names: Iterable[str], logs: Path) -> dict[str, str]:
+    """What each worker of `start_workers` logged, by name."""
+    return {name: (logs / f"{name}.log").read_text() for name in names}
+
+
 async def stop_workers(workers: Iterable[subprocess.Popen[bytes]]) -> None:
     """SIGTERM every worker still alive, then wait for each to exit."""
     workers = list(workers)

@@ -25,9 +25,10 @@ from tests.fleet import (
     assert_published_once,
     github_runs,
     label_issues,
-    start_worker,
+    start_workers,
     stop_workers,
     wait_until_finished,
+    worker_logs,
 )
 from tests.github_values import KeyPair
 
@@ -52,15 +53,13 @@ async def test_three_workers_complete_thirty_runs_exactly_once(
     assert len(await github_runs(fleet_store)) == len(IDEAS)
 
     started = time.monotonic()
-    workers = {f"w{i}": start_worker(f"w{i}", settings, app_key, pg_url,
-                                     tmp_path / f"w{i}.log", PACING)
-               for i in range(WORKERS)}
+    workers = start_workers(WORKERS, settings, app_key, pg_url, tmp_path, PACING)
     try:
         runs = await wait_until_finished(fleet_store, TIMEOUT_S)
         wall_s = time.monotonic() - started
     finally:
         await stop_workers(workers.values())
-    logs = {name: (tmp_path / f"{name}.log").read_text() for name in workers}
+    logs = worker_logs(workers, tmp_path)
 
     assert_all_succeeded(runs, logs)
     assert [run.attempts for run in runs] == [1] * len(IDEAS), "each run claimed once"

@@ -31,9 +31,10 @@ from tests.fleet import (
     github_runs,
     label_issues,
     run_halfway,
-    start_worker,
+    start_workers,
     stop_workers,
     wait_until_finished,
+    worker_logs,
 )
 from tests.github_values import KeyPair
 
@@ -74,9 +75,7 @@ async def test_workers_share_runs_and_resume_a_killed_workers_run(
     await label_issues(webhooks, repo, IDEAS)
     assert len(await github_runs(fleet_store)) == len(IDEAS)
 
-    workers = {f"w{i}": start_worker(f"w{i}", settings, app_key, pg_url,
-                                     tmp_path / f"w{i}.log", PACING)
-               for i in range(WORKERS)}
+    workers = start_workers(WORKERS, settings, app_key, pg_url, tmp_path, PACING)
     try:
         victim = await run_halfway(fleet_store, TIMEOUT_S)
         assert victim.lease_owner is not None
@@ -94,7 +93,7 @@ async def test_workers_share_runs_and_resume_a_killed_workers_run(
         runs = await wait_until_finished(fleet_store, TIMEOUT_S)
     finally:
         await stop_workers(workers.values())
-    logs = {name: (tmp_path / f"{name}.log").read_text() for name in workers}
+    logs = worker_logs(workers, tmp_path)
 
     assert_all_succeeded(runs, logs)
     assert killed.returncode == -signal.SIGKILL

@@ -34,9 +34,10 @@ from tests.fleet import (
     github_runs,
     label_issues,
     run_halfway,
-    start_worker,
+    start_workers,
     stop_workers,
     wait_until_finished,
+    worker_logs,
 )
 from tests.github_values import KeyPair
 from tests.pg_cluster import Cluster, private_cluster, stopped
@@ -78,9 +79,7 @@ async def test_workers_reconnect_and_finish_after_a_postgres_restart(
     settings: BotSettings, app_key: KeyPair, repo: Repo, pg_url: str, tmp_path: Path,
 ) -> None:
     await label_issues(webhooks, repo, IDEAS)
-    workers = {f"w{i}": start_worker(f"w{i}", settings, app_key, pg_url,
-                                     tmp_path / f"w{i}.log", PACING)
-               for i in range(WORKERS)}
+    workers = start_workers(WORKERS, settings, app_key, pg_url, tmp_path, PACING)
     try:
         halfway = await run_halfway(fleet_store, TIMEOUT_S)
         async with stopped(cluster):
@@ -91,7 +90,7 @@ async def test_workers_reconnect_and_finish_after_a_postgres_restart(
         finish_s = time.monotonic() - up_at
     finally:
         await stop_workers(workers.values())
-    logs = {name: (tmp_path / f"{name}.log").read_text() for name in workers}
+    logs = worker_logs(workers, tmp_path)
 
     assert_all_succeeded(runs, logs)
     assert halfway.id in {run.id for run in runs} and len(runs) == len(IDEAS)
