@@ -1,4 +1,5 @@
-"""Scratch PostgreSQL databases for tests, one per test module, dropped afterwards."""
+"""The databases tests run on: scratch PostgreSQL ones (one per test module, dropped
+afterwards), and run-store fixtures on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -96,6 +97,18 @@ def module_database(prefix: str) -> Callable[[], Iterator[str]]:
             yield url
 
     return pg_url
+
+
+def sqlite_store(sqlite_file: str) -> Callable[..., AsyncIterator[SqlRunStore]]:
+    """A `store` fixture: a run store on a new SQLite file, `sqlite_file` under tmp_path."""
+
+    @pytest.fixture
+    async def store(tmp_path: Path) -> AsyncIterator[SqlRunStore]:
+        opened = await open_store(f"sqlite+aiosqlite:///{tmp_path / sqlite_file}")
+        yield opened
+        await opened.close()
+
+    return store
 
 
 def both_stores(sqlite_file: str) -> Callable[..., AsyncIterator[SqlRunStore]]:

@@ -27,8 +27,8 @@ from bot.metrics import Metrics
 from bot.settings import BotSettings
 from pipeline.config import FactoryConfig
 from pipeline.store.base import RunStore
-from pipeline.store.open import open_store
 from pipeline.worker import WorkerOptions
+from tests.databases import sqlite_store
 from tests.fakes.github_api import FakeGitHub
 from tests.fakes.github_state import Repo
 from tests.github_server import Server
@@ -120,12 +120,7 @@ async def client(
         yield test_client
 
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[RunStore]:
-    """A real run store on a SQLite file."""
-    opened = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
-    yield opened
-    await opened.close()
+store = sqlite_store("bot.db")
 
 
 @pytest.fixture

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from pipeline.asks import FileAsk
 from pipeline.ci import CiFailures, CiJob, CiSnapshot
@@ -25,8 +23,8 @@ from pipeline.gitsink import GitSink
 from pipeline.orchestrator import execute_run
 from pipeline.pricing import projected_file_cost
 from pipeline.status import RunStatus
-from pipeline.store import open_store
 from pipeline.store.base import RunRecord, RunStore
+from tests.databases import sqlite_store
 from tests.support.scripted import Collector, ScriptedEngine
 
 IDEA = "A notes app: write notes with titles and see them in a list"
@@ -68,11 +66,7 @@ class ScriptedCi:
         return None
 
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[RunStore]:
-    store = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'runs.db'}")
-    yield store
-    await store.close()
+store = sqlite_store("runs.db")
 
 
 def sinks(sink: Collector, store: RunStore, run: RunRecord, out: Path) -> FanOut:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import git
@@ -14,8 +13,8 @@ from pipeline.events import FilesBlocked, RunFinished
 from pipeline.gitsink import GitSink
 from pipeline.orchestrator import execute_run
 from pipeline.status import RunStatus
-from pipeline.store import open_store
 from pipeline.store.base import RunStore
+from tests.databases import sqlite_store
 from tests.support import scripted
 from tests.support.scripted import Collector, ScriptedEngine
 
@@ -27,11 +26,7 @@ CHAIN = {  # levels 3, 4, 5: none of them depends on the screen
 }
 
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[RunStore]:
-    store = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'runs.db'}")
-    yield store
-    await store.close()
+store = sqlite_store("runs.db")
 
 
 class Both:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +30,8 @@ from pipeline.events import (
 from pipeline.gitsink import GitSink
 from pipeline.orchestrator import UNCHANGED_RETRY, execute_run
 from pipeline.status import FileStatus, RunStatus
-from pipeline.store import open_store
 from pipeline.store.base import RunRecord, RunStore
+from tests.databases import sqlite_store
 from tests.support.scripted import FILES, LEVELS, Collector, ScriptedEngine, plan
 
 IDEA = "A notes app: write notes with titles and see them in a list"
@@ -43,11 +42,7 @@ def _levels() -> dict[str, int]:
     return plan_dag(plan()).levels
 
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[RunStore]:
-    store = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'runs.db'}")
-    yield store
-    await store.close()
+store = sqlite_store("runs.db")
 
 
 async def start(store: RunStore, idea: str = IDEA, **knobs: Any) -> RunRecord:

@@ -19,19 +19,13 @@ from pipeline.checks.api_load import SHIPPED
 from pipeline.config import FactoryConfig
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.canned_answers import offline_answerer
-from tests.test_engines_e2e import run_anthropic
+from tests.test_engines_e2e import clean_env, run_anthropic
 
 BROKEN = "lib/widgets/recipe_tile.dart"
 MESSAGE = "The named parameter 'titel' isn't defined for 'ListTile'"
 FIX = "ListTile has no parameter 'titel'; did you mean 'title'?"
 
-
-@pytest.fixture(autouse=True)
-def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FACTORY_DATA_DIR", str(tmp_path / "data"))
-    for name in ("FACTORY_DATABASE_URL", "FACTORY_ENGINE", "FACTORY_CONFIG_FILE",
-                 "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
+__all__ = ["clean_env"]  # the autouse fixture: a data directory of each test's own, no keys
 
 
 @pytest.mark.skipif(not SHIPPED.is_file(), reason=f"{SHIPPED} (the shipped API index, which "

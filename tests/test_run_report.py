@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
 from pipeline.run_report import render_run_report
-from pipeline.store import open_store
 from pipeline.store.sql import SqlRunStore
+from tests.databases import sqlite_store
 
 FIRST = [("run_started", {"engine": "offline"}),
          ("stage_started", {"stage": "critic", "elapsed_s": 0.0}),
@@ -23,11 +18,7 @@ SECOND = [("run_started", {"engine": "simulated"}),
           ("run_finished", {"elapsed_s": 6.0})]
 
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqlRunStore]:
-    opened = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'factory.db'}")
-    yield opened
-    await opened.close()
+store = sqlite_store("factory.db")
 
 
 def timings(report: str) -> dict[str, str]:

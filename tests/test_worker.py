@@ -22,7 +22,14 @@ from pipeline.store.base import RunRecord
 from pipeline.store.errors import StoreUnavailable
 from pipeline.store.sql import SqlRunStore
 from pipeline.worker import SHUTDOWN, UNFINISHED, Worker, WorkerOptions, one_line
-from tests.databases import PG_ADMIN_DATABASE, PG_HOST, PG_USER, empty, module_database
+from tests.databases import (
+    PG_ADMIN_DATABASE,
+    PG_HOST,
+    PG_USER,
+    empty,
+    module_database,
+    sqlite_store,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = WorkerOptions(
@@ -45,11 +52,7 @@ async def pg_store(pg_url: str) -> AsyncIterator[SqlRunStore]:
     await opened.close()
 
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqlRunStore]:
-    opened = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'factory.db'}")
-    yield opened
-    await opened.close()
+store = sqlite_store("factory.db")
 
 
 async def until(check: Callable[[], bool | Awaitable[bool]], timeout: float = 10.0) -> None:

@@ -5,26 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 
 from pipeline.status import RunStatus
-from pipeline.store import open_store
 from pipeline.store.base import Outgoing, RunRecord
 from pipeline.store.sql import SqlRunStore
 from pipeline.worker import Worker
+from tests.databases import sqlite_store
 from tests.test_worker import FAST, until, work_until
 
 GITHUB = {"kind": "github", "installation_id": 7, "repo": "o/r", "issue": 1}
 
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqlRunStore]:
-    opened = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'factory.db'}")
-    yield opened
-    await opened.close()
+store = sqlite_store("factory.db")
 
 
 async def finished_owing(store: SqlRunStore) -> tuple[str, Outgoing]:
