@@ -5,7 +5,8 @@ What counts as a real break is decided from the published sources, not from our 
 misspelling is kept only if the word occurs nowhere in the Flutter and Dart sources, and a
 required parameter is one whose constructor says `required` in the source.
 
-Run `python -m tests.checks_mutations` for the table in docs/checks.md.
+Run `python -m tests.api_mutations` for the tables in docs/checks.md (on examples/api and on
+our fixture projects).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ API_KINDS = (
     "removed-api",
     "unknown-project-member",
     "wrong-literal-type",
+    "duplicate-named-argument",
 )
 WORD = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 REMOVED_TYPES = {"ElevatedButton": "RaisedButton", "TextButton": "FlatButton",
@@ -256,6 +258,21 @@ def wrong_literals(path: str, text: str, rng: random.Random) -> Iterator[FileMut
             return
 
 
+def repeated_arguments(path: str, text: str, rng: random.Random) -> Iterator[FileMutation]:
+    """`Text('a', style: s)` -> `Text('a', style: s, style: s)`: one named argument of each
+    argument list pasted again after itself, whatever the call."""
+    for node in walk(parse(text).root_node):
+        named = [c for c in node.named_children if c.type == "named_argument"]
+        if node.type != "arguments" or not named:
+            continue
+        argument = rng.choice(named)
+        raw = text.encode()
+        pasted = raw[: argument.end_byte] + b", " + raw[argument.start_byte : argument.end_byte]
+        label = text_of(argument.named_children[0])
+        yield FileMutation("duplicate-named-argument", path, f"{label} twice",
+                           (pasted + raw[argument.end_byte :]).decode())
+
+
 GENERATORS: dict[str, Callable[[str, str, random.Random], Iterator[FileMutation]]] = {
     "misspelled-static-member": static_members,
     "unknown-named-argument": named_arguments,
@@ -263,6 +280,7 @@ GENERATORS: dict[str, Callable[[str, str, random.Random], Iterator[FileMutation]
     "removed-api": removed_names,
     "unknown-project-member": project_members,
     "wrong-literal-type": wrong_literals,
+    "duplicate-named-argument": repeated_arguments,
 }
 
 
@@ -284,46 +302,54 @@ def api_samples() -> dict[str, str]:
     return files
 
 
-def _errors(pubspec: str, path: str, text: str) -> list[str]:
-    found = check_files({"pubspec.yaml": pubspec, path: text})
-    return [str(d) for d in found if d.severity == "error"]
+Table = dict[str, tuple[int, int, list[str]]]
+"""kind -> (detected, total, descriptions of the misses)."""
+
+
+def _judged(files: dict[str, str], path: str, text: str, alone: bool) -> dict[str, str]:
+    """What is checked for one file of a project: that file alone with the project's pubspec,
+    or the whole project with it in place."""
+    if alone:
+        return {"pubspec.yaml": files["pubspec.yaml"], path: text}
+    return {**files, path: text}
+
+
+def _errors(files: dict[str, str]) -> list[str]:
+    return [str(d) for d in check_files(files) if d.severity == "error"]
 
 
 def measure_corpus(
-    files: dict[str, str], per_kind: int = PER_KIND,
-) -> tuple[dict[str, tuple[int, int, list[str]]], list[str]]:
-    """kind -> (detected, total, misses) over a seeded sample of each kind, and the errors on
-    the unbroken files the sample came from (each sample file judged alone with the pubspec)."""
-    pubspec = files["pubspec.yaml"]
-    clean: dict[str, bool] = {}
+    projects: dict[str, dict[str, str]], per_kind: int = PER_KIND, alone: bool = False,
+) -> tuple[Table, list[str]]:
+    """kind -> (detected, total, misses) over a seeded sample of each kind drawn from every
+    project's mutations, and the errors on the unbroken projects (or, `alone`, the unbroken
+    sample files, each judged alone with its project's pubspec) the sample came from."""
+    clean: dict[tuple[str, str], bool] = {}
     false_errors: list[str] = []
-    table: dict[str, tuple[int, int, list[str]]] = {}
+    table: Table = {}
     for kind in API_KINDS:
-        found = file_mutations(files, kind)
+        found = [(project, mutation) for project, files in projects.items()
+                 for mutation in file_mutations(files, kind)]
         sample = random.Random(SEED).sample(found, min(per_kind, len(found)))
         hits, misses = 0, []
-        for mutation in sample:
-            if mutation.path not in clean:
-                errors = _errors(pubspec, mutation.path, files[mutation.path])
-                clean[mutation.path] = not errors
+        for project, mutation in sample:
+            files = projects[project]
+            unbroken = (project, mutation.path if alone else "")
+            if unbroken not in clean:
+                errors = _errors(_judged(files, mutation.path, files[mutation.path], alone))
+                clean[unbroken] = not errors
                 false_errors.extend(errors)
-            if not clean[mutation.path]:
+            if not clean[unbroken]:
                 continue
-            if _errors(pubspec, mutation.path, mutation.text):
+            if _errors(_judged(files, mutation.path, mutation.text, alone)):
                 hits += 1
             else:
-                misses.append(f"{mutation.path}: {mutation.description}")
-        total = hits + len(misses)
-        table[kind] = (hits, total, misses)
+                misses.append(f"{project}/{mutation.path}: {mutation.description}")
+        table[kind] = (hits, hits + len(misses), misses)
     return table, false_errors
 
 
 if __name__ == "__main__":
-    from tests.checks_mutations import markdown
+    from tests.checks_mutations import print_api_tables
 
-    measured, false_errors = measure_corpus(api_samples())
-    print(markdown(measured))
-    print(f"\nerrors on the unbroken sample files: {len(false_errors)}")
-    for kind, (_hits, _total, misses) in measured.items():
-        for miss in misses:
-            print(f"missed {kind}: {miss}")
+    print_api_tables()

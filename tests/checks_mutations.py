@@ -16,7 +16,7 @@ from pathlib import Path
 from pipeline.checks import check_files
 from pipeline.checks.checker import read_project
 from pipeline.checks.parsing import parse, text_of, walk
-from tests.api_mutations import EXAMPLES_API, api_samples, measure_corpus
+from tests.api_mutations import EXAMPLES_API, Table, api_samples, measure_corpus
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECTS = ("recipes", "habits", "weather")
@@ -329,10 +329,6 @@ def detected(mutation: Mutation) -> bool:
     return any(d.severity == "error" for d in check_files(mutation.files))
 
 
-Table = dict[str, tuple[int, int, list[str]]]
-"""kind -> (detected, total, descriptions of the misses)."""
-
-
 def _sampled(found: Iterator[Mutation], per_kind: int) -> Iterator[Mutation]:
     """A seeded sample of at most `per_kind` mutations of each kind, in their order."""
     by_kind: dict[str, list[Mutation]] = {}
@@ -376,6 +372,32 @@ def markdown(table: Table) -> str:
     return "\n".join(lines)
 
 
+def api_corpora() -> dict[str, tuple[dict[str, dict[str, str]], bool]]:
+    """Corpus name -> (projects, each file judged alone) for the API mutations: Flutter's
+    samples, each file alone with their pubspec (when ../shared holds them), and our fixture
+    projects, each mutated file judged in its whole project."""
+    found = {}
+    if EXAMPLES_API.is_dir():
+        found["flutter/examples/api"] = ({"examples/api": api_samples()}, True)
+    found["fixtures"] = ({project: load(project) for project in PROJECTS}, False)
+    return found
+
+
+def print_api_tables() -> None:
+    """Print the API mutation table of each corpus with its misses and false errors."""
+    for corpus, (projects, alone) in api_corpora().items():
+        table, false_errors = measure_corpus(projects, alone=alone)
+        print(f"\nAPI mutations of {corpus} (a seeded sample per kind)\n")
+        print(markdown(table))
+        print(f"\nerrors on the unbroken {'sample files' if alone else 'projects'}: "
+              f"{len(false_errors)}")
+        for error in false_errors:
+            print(f"false error: {error}")
+        for kind, (_hits, _total, misses) in table.items():
+            for miss in misses:
+                print(f"missed {kind}: {miss}")
+
+
 if __name__ == "__main__":
     if not INDEX.is_file():
         raise SystemExit(f"{INDEX} is absent: the mutations need the shared API reference index "
@@ -387,12 +409,4 @@ if __name__ == "__main__":
         for kind, (_hits, _total, misses) in measured.items():
             for miss in misses:
                 print(f"missed {kind}: {miss}")
-    if EXAMPLES_API.is_dir():
-        api_table, false_errors = measure_corpus(api_samples())
-        print("\nAPI mutations of flutter/examples/api (a seeded sample per kind, each sample "
-              "file judged alone)\n")
-        print(markdown(api_table))
-        print(f"\nerrors on the unbroken sample files: {len(false_errors)}")
-        for kind, (_hits, _total, misses) in api_table.items():
-            for miss in misses:
-                print(f"missed {kind}: {miss}")
+    print_api_tables()

@@ -9,13 +9,19 @@ import pytest
 
 from pipeline.checks import check_files
 from pipeline.checks.api_load import SHIPPED
-from tests.api_mutations import EXAMPLES_API, api_samples, measure_corpus
+from tests.api_mutations import (
+    API_KINDS,
+    EXAMPLES_API,
+    SOURCES,
+    Table,
+    api_samples,
+    measure_corpus,
+)
 from tests.checks_mutations import (
     INDEX,
     KINDS,
     PROJECTS,
     Mutation,
-    Table,
     api_examples,
     load,
     markdown,
@@ -28,7 +34,9 @@ budget; `python -m tests.checks_mutations` judges every one for docs/checks.md."
 OVERALL_RATE = 0.95
 KIND_RATE = 0.90
 API_SAMPLE = 20
-"""API mutations judged per kind here (each is a check of one sample file)."""
+"""API mutations judged per kind on examples/api here (each is a check of one sample file)."""
+FIXTURE_API_SAMPLE = 6
+"""API mutations judged per kind on the fixtures here (each is a check of a whole project)."""
 
 
 def _needs_index() -> None:
@@ -91,10 +99,25 @@ def test_a_mutation_is_detected_by_an_error() -> None:
 def test_api_mutations_of_the_flutter_samples_are_caught_without_false_errors() -> None:
     """A seeded sample of each API mutation kind on examples/api (the full table:
     `python -m tests.checks_mutations`)."""
-    table, false_errors = measure_corpus(api_samples(), per_kind=API_SAMPLE)
+    table, false_errors = measure_corpus({"examples/api": api_samples()}, per_kind=API_SAMPLE,
+                                         alone=True)
     assert false_errors == []
     for kind, (hits, total, misses) in table.items():
         assert total >= API_SAMPLE // 2, kind
+        assert hits / total >= KIND_RATE, (kind, misses)
+
+
+@pytest.mark.skipif(not SOURCES.is_dir(), reason=f"{SOURCES} (../shared) is absent")
+@pytest.mark.skipif(not SHIPPED.is_file(), reason=f"{SHIPPED} (the shipped API index) is absent")
+def test_api_mutations_of_the_fixture_projects_are_caught() -> None:
+    """A seeded sample of each API mutation kind on our fixtures, each judged in its whole
+    project (the full table: `python -m tests.api_mutations`)."""
+    table, false_errors = measure_corpus({project: load(project) for project in PROJECTS},
+                                         per_kind=FIXTURE_API_SAMPLE)
+    assert false_errors == []
+    assert set(table) == set(API_KINDS)
+    for kind, (hits, total, misses) in table.items():
+        assert total >= 1, kind
         assert hits / total >= KIND_RATE, (kind, misses)
 
 
