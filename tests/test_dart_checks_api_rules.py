@@ -88,6 +88,15 @@ def test_a_method_a_project_class_does_not_have() -> None:
     assert missing.fix is not None and "addRecipe" in missing.fix
 
 
+def test_a_private_field_types_its_uses() -> None:
+    """`_api.fechAll()` where the class declares `final RecipeApi _api;`."""
+    api = "class RecipeApi {\n  Future<List<String>> fetchAll() async => [];\n}\n"
+    assert messages("import 'api.dart';\n\nclass Store {\n  Store(this._api);\n"
+                    "  final RecipeApi _api;\n  void load() { _api.fechAll(); _api.fetchAll(); }\n"
+                    "}\n", **{"lib/api.dart": api}) == [
+        "unknown-member: The method 'fechAll' isn't defined for the type 'RecipeApi'"]
+
+
 def test_a_literal_of_the_wrong_basic_type() -> None:
     assert messages("final int count = 'three';\nconst double width = 2;\nint? n = null;\n"
                     "String s = 'a' 'b';\nfinal bool done = 1;\n") == [

@@ -3,6 +3,7 @@
 Each project library gets the URI `project:<path>`, whatever package it belongs to, and its
 imports are made absolute the same way; an import we cannot follow keeps the URI it was
 written with, so the resolver sees that the library imports something the index lacks.
+Private members are kept: a class's own `final RecipeApi _api;` types `_api.fetchAll()`.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def _libraries(project: Project) -> dict[str, LibraryApi]:
             return project_uri(target) if target is not None else uri
 
         trees = [project.dart[unit].tree for unit in project.unit_paths(path)]
-        found[project_uri(path)] = library_api(project_uri(path), trees, absolute)
+        found[project_uri(path)] = library_api(project_uri(path), trees, absolute, private=True)
     return found
 
 
