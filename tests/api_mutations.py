@@ -49,6 +49,12 @@ REMOVED_TEXT_STYLES = {"titleLarge": "headline6", "bodyMedium": "bodyText2",
                        "displaySmall": "headline3", "displayMedium": "headline2",
                        "displayLarge": "headline1", "labelLarge": "button",
                        "labelSmall": "overline"}
+PROJECT_TYPE = re.compile(r"^(?:\w+ )*(?:class|enum|mixin) (\w+)", re.M)
+BINDING = r"\b(?:_*[A-Z]\w*(?:<[^;{{}}()]*>)?\??|int|double|num|bool|var|final|const)\s+{name}\b"
+"""A name bound with a type or a keyword before it: `Recipe recipe`, `final x`, `num high`."""
+UNTYPED_PARAMETERS = re.compile(r"\(([\w\s,]*)\)\s*(?:async\s*)?(?:=>|\{)")
+"""A closure's parameter list of bare names, `(context, recipe) {`: each binds a name again."""
+TYPED_DECLARATIONS = ("declaration", "formal_parameter", "initialized_variable_definition")
 WRONG_LITERALS = (("int", "count", "'three'"), ("String", "label", "3"),
                   ("bool", "done", "'yes'"), ("double", "width", "'wide'"))
 
@@ -61,6 +67,18 @@ class FileMutation:
     path: str
     description: str
     text: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file to break, with what its project declares."""
+
+    path: str
+    text: str
+    words: frozenset[str]
+    """Every identifier written in any of the project's files."""
+    types: frozenset[str]
+    """The classes, enums and mixins the project's files declare."""
 
 
 @lru_cache(maxsize=1)
@@ -129,8 +147,9 @@ def _callee(arguments: Node) -> str | None:
     return text_of(head)
 
 
-def static_members(path: str, text: str, rng: random.Random) -> Iterator[FileMutation]:
+def static_members(source: Source, rng: random.Random) -> Iterator[FileMutation]:
     """`Colors.blue` -> `Colors.bleu`, `MainAxisAlignment.center` -> `...centre`-like slips."""
+    path, text = source.path, source.text
     words = source_words()
     seen: set[str] = set()
     for node in walk(parse(text).root_node):
@@ -153,8 +172,9 @@ def static_members(path: str, text: str, rng: random.Random) -> Iterator[FileMut
             break
 
 
-def named_arguments(path: str, text: str, rng: random.Random) -> Iterator[FileMutation]:
+def named_arguments(source: Source, rng: random.Random) -> Iterator[FileMutation]:
     """`ListTile(title: ...)` -> `ListTile(titel: ...)` on Flutter classes."""
+    path, text = source.path, source.text
     seen: set[tuple[str, str]] = set()
     for node in walk(parse(text).root_node):
         if node.type != "named_argument" or node.parent is None:
@@ -173,9 +193,10 @@ def named_arguments(path: str, text: str, rng: random.Random) -> Iterator[FileMu
             break
 
 
-def required_arguments(path: str, text: str, rng: random.Random) -> Iterator[FileMutation]:
+def required_arguments(source: Source, rng: random.Random) -> Iterator[FileMutation]:
     """Drop a `required` named argument: `ElevatedButton(onPressed: f, child: c)` -> no
     onPressed."""
+    path, text = source.path, source.text
     del rng
     for node in walk(parse(text).root_node):
         if node.type != "named_argument" or node.parent is None:
@@ -194,8 +215,9 @@ def required_arguments(path: str, text: str, rng: random.Random) -> Iterator[Fil
                            mutated)
 
 
-def removed_names(path: str, text: str, rng: random.Random) -> Iterator[FileMutation]:
+def removed_names(source: Source, rng: random.Random) -> Iterator[FileMutation]:
     """Today's names swapped for the removed ones models still write."""
+    path, text = source.path, source.text
     del rng
     seen: set[str] = set()
     for node in walk(parse(text).root_node):
@@ -218,32 +240,59 @@ def removed_names(path: str, text: str, rng: random.Random) -> Iterator[FileMuta
                                _replace(text, node, REMOVED_TEXT_STYLES[name]))
 
 
-def project_members(path: str, text: str, rng: random.Random) -> Iterator[FileMutation]:
-    """`widget.title` -> `widget.titel`: a member the file's own widget class does not have."""
-    tree = parse(text)
-    declared = {text_of(n) for n in walk(tree.root_node) if n.type == "identifier"}
-    seen: set[str] = set()
-    for node in walk(tree.root_node):
+def _typed_receivers(source: Source) -> set[str]:
+    """Names the file declares once, with a written type that is one of the project's classes:
+    `final Recipe recipe;`, `(Habit habit)`; a name also bound elsewhere in the file (`var`,
+    `final`, a typed pattern variable `num high`, a closure's untyped parameter) is left out."""
+    typed: set[str] = set()
+    for node in walk(parse(source.text).root_node):
+        if node.type not in TYPED_DECLARATIONS:
+            continue
+        name = node.child_by_field_name("name")
+        written = name.prev_named_sibling if name is not None else None
+        if node.type == "declaration":
+            names = [n for n in walk(node) if n.type == "initialized_identifier"]
+            name = names[0].named_children[0] if len(names) == 1 else None
+            written = names[0].parent.prev_named_sibling if name and names[0].parent else None
+        if name is not None and written is not None and written.type == "type_identifier" and (
+            text_of(written) in source.types
+        ):
+            typed.add(text_of(name))
+    untyped = {item.strip() for names in UNTYPED_PARAMETERS.findall(source.text)
+               for item in names.split(",")}
+    return {n for n in typed - untyped
+            if len(re.findall(BINDING.format(name=n), source.text)) == 1}
+
+
+def project_members(source: Source, rng: random.Random) -> Iterator[FileMutation]:
+    """`widget.title` -> `widget.titel` (a member the file's own widget class does not have),
+    `recipe.title` -> `recipe.ttle` where `recipe` is declared once as one of the project's
+    classes; the slip is a word no project file and no published source holds."""
+    path, text = source.path, source.text
+    receivers = {"widget"} | _typed_receivers(source)
+    seen: set[tuple[str, str]] = set()
+    for node in walk(parse(text).root_node):
         if node.type != "unconditional_assignable_selector":
             continue
         selector = node.parent
         head = selector.prev_sibling if selector is not None else None
         member = next((c for c in node.children if c.type == "identifier"), None)
-        if head is None or member is None or text_of(head) != "widget":
+        if head is None or member is None or text_of(head) not in receivers:
             continue
-        name = text_of(member)
-        if name in seen:
+        receiver, name = text_of(head), text_of(member)
+        if (receiver, name) in seen:
             continue
-        seen.add(name)
+        seen.add((receiver, name))
         for slip in typos(name, rng):
-            if slip not in declared:
-                yield FileMutation("unknown-project-member", path, f"widget.{name}->{slip}",
+            if slip not in source.words:
+                yield FileMutation("unknown-project-member", path, f"{receiver}.{name}->{slip}",
                                    _replace(text, member, slip))
                 break
 
 
-def wrong_literals(path: str, text: str, rng: random.Random) -> Iterator[FileMutation]:
+def wrong_literals(source: Source, rng: random.Random) -> Iterator[FileMutation]:
     """`final int count = 'three';` as the first statement of the file's first method body."""
+    path, text = source.path, source.text
     for node in walk(parse(text).root_node):
         if node.type == "block" and node.parent is not None and (
             node.parent.type == "function_body"
@@ -258,9 +307,10 @@ def wrong_literals(path: str, text: str, rng: random.Random) -> Iterator[FileMut
             return
 
 
-def repeated_arguments(path: str, text: str, rng: random.Random) -> Iterator[FileMutation]:
+def repeated_arguments(source: Source, rng: random.Random) -> Iterator[FileMutation]:
     """`Text('a', style: s)` -> `Text('a', style: s, style: s)`: one named argument of each
     argument list pasted again after itself, whatever the call."""
+    path, text = source.path, source.text
     for node in walk(parse(text).root_node):
         named = [c for c in node.named_children if c.type == "named_argument"]
         if node.type != "arguments" or not named:
@@ -273,7 +323,7 @@ def repeated_arguments(path: str, text: str, rng: random.Random) -> Iterator[Fil
                            (pasted + raw[argument.end_byte :]).decode())
 
 
-GENERATORS: dict[str, Callable[[str, str, random.Random], Iterator[FileMutation]]] = {
+GENERATORS: dict[str, Callable[[Source, random.Random], Iterator[FileMutation]]] = {
     "misspelled-static-member": static_members,
     "unknown-named-argument": named_arguments,
     "missing-required-argument": required_arguments,
@@ -287,10 +337,12 @@ GENERATORS: dict[str, Callable[[str, str, random.Random], Iterator[FileMutation]
 def file_mutations(files: dict[str, str], kind: str, seed: int = SEED) -> list[FileMutation]:
     """Every mutation of one kind over the Dart files under lib/ of a file map."""
     rng = random.Random(seed)
+    words = frozenset(w for text in files.values() for w in WORD.findall(text))
+    types = frozenset(t for text in files.values() for t in PROJECT_TYPE.findall(text))
     found: list[FileMutation] = []
     for path, text in sorted(files.items()):
         if path.startswith("lib/") and path.endswith(".dart"):
-            found.extend(GENERATORS[kind](path, text, rng))
+            found.extend(GENERATORS[kind](Source(path, text, words, types), rng))
     return found
 
 
