@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
-from pipeline.store import migrate
+from pipeline.status import RunStatus
+from pipeline.store import migrate, open_store, sqlite_deliveries
 from pipeline.store.base import Delivery
 from pipeline.store.open import make_engine
 from pipeline.store.sql import SqlRunStore
@@ -147,3 +150,74 @@ async def test_a_delivery_s_body_is_stored_as_given_and_read_back_as_its_payload
     [replayed] = await store.claim_deliveries("s2", LEASE, 10)
     assert replayed.payload == {"action": "labeled",
                                 "issue": {"number": 7, "title": "Rezeptbox für alle"}}
+
+
+async def test_sqlite_s_delivery_writer_stores_what_the_engine_stores(tmp_path: Path) -> None:
+    fast = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'factory.db'}")
+    engine_only = SqlRunStore(fast.engine)  # the same file, its writes through the engine
+    try:
+        text = '{"action": "opened", "issue": {"number": 1}}'
+        for store, key in ((fast, "by-writer"), (engine_only, "by-engine")):
+            assert await store.record_delivery(Delivery(key, "issues", {}, text), "s1", LAPSED)
+            assert await store.record_delivery(Delivery(key, "issues", {}, text), "s2", LEASE)
+            await store.finish_deliveries([key])
+        async with fast.engine.connect() as conn:
+            raw = (await conn.exec_driver_sql(
+                "SELECT id, event, payload, claimed_by, typeof(received_at),"
+                " length(received_at), length(claimed_until), length(handled_at)"
+                " FROM deliveries ORDER BY id")).all()
+    finally:
+        await fast.close()
+    assert [tuple(row[1:]) for row in raw] == [
+        ("issues", text, "s2", "text", 26, 26, 26)] * 2  # taken over by s2, then handled
+
+
+async def test_sqlite_s_write_ahead_log_is_checkpointed_once_the_writes_pause(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_deliveries, "CHECKPOINT_PAUSE_S", 0.01)
+    path = tmp_path / "factory.db"
+    store = await open_store(f"sqlite+aiosqlite:///{path}")
+    try:
+        assert await store.record_delivery(delivery(1), "s1", LEASE)
+        for _ in range(500):
+            if _in_the_database_file(path) == [("d-1",)]:
+                break
+            await asyncio.sleep(0.01)
+        assert _in_the_database_file(path) == [("d-1",)]
+    finally:
+        await store.close()
+
+
+def _in_the_database_file(path: Path) -> list[tuple[str]]:
+    """The deliveries in the database file itself, without its write-ahead log."""
+    main_file = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+    try:
+        return main_file.execute("SELECT id FROM deliveries").fetchall()
+    except sqlite3.OperationalError:  # not even the schema is checkpointed yet
+        return []
+    finally:
+        main_file.close()
+
+
+async def test_sqlite_s_reads_leave_the_write_lock_to_the_writers(tmp_path: Path) -> None:
+    store = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'factory.db'}")
+    try:
+        run = await store.create_run("A recipe box", "offline", {}, {"kind": "local"})
+        reading = asyncio.Event()
+        done_reading = asyncio.Event()
+
+        async def slow_reader() -> None:
+            async with store._reads.connect() as conn:
+                await store._run_row(conn, run.id)  # its transaction is open from here
+                reading.set()
+                await done_reading.wait()
+
+        reader = asyncio.create_task(slow_reader())
+        await reading.wait()
+        assert await store.record_delivery(delivery(1), "s1", LEASE)  # not held up
+        await store.set_status(run.id, RunStatus.RUNNING)
+        done_reading.set()
+        await reader
+    finally:
+        await store.close()

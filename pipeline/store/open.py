@@ -16,7 +16,8 @@ from pipeline.errors import ConfigError
 from pipeline.store import migrate
 from pipeline.store.coltypes import to_json
 from pipeline.store.errors import StoreUnavailable
-from pipeline.store.sql import SqlRunStore
+from pipeline.store.sql import READ_ONLY, SqlRunStore
+from pipeline.store.sqlite_deliveries import SqliteDeliveryWriter
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 """How long a SQLite writer waits for another writer before giving up."""
@@ -40,8 +41,8 @@ def _parse(url: str) -> URL:
 
 def _tune_sqlite(engine: AsyncEngine) -> None:
     # pysqlite's own transaction handling defers BEGIN and cannot start IMMEDIATE ones;
-    # we take over so that every transaction holds the write lock from its start, which
-    # is what makes a claim's read-then-update atomic across processes.
+    # we take over so that every write transaction holds the write lock from its start,
+    # which is what makes a claim's read-then-update atomic across processes.
     @event.listens_for(engine.sync_engine, "connect")
     def _connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
         dbapi_connection.isolation_level = None
@@ -54,7 +55,9 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # The store's reads take a snapshot and leave the write lock to the writers.
+        read = conn.get_execution_options().get(READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
 
 def _name_disconnects(engine: AsyncEngine) -> None:
@@ -111,4 +114,12 @@ async def open_store(url: str) -> SqlRunStore:
     except BaseException:
         await engine.dispose()
         raise
-    return SqlRunStore(engine)
+    return SqlRunStore(engine, delivery_writer=_delivery_writer(engine))
+
+
+def _delivery_writer(engine: AsyncEngine) -> SqliteDeliveryWriter | None:
+    """The fast path for the webhook deliveries' writes, on a SQLite file."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    return SqliteDeliveryWriter(database, engine.dialect, SQLITE_BUSY_TIMEOUT_MS / 1000)

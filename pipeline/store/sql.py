@@ -34,6 +34,7 @@ from pipeline.store.errors import DuplicateRun, FileNotPlanned
 from pipeline.store.group_commit import GroupCommit
 from pipeline.store.rows import attempt_record, file_record, ledger_row, run_record, usage_columns
 from pipeline.store.shield import finish_public_calls
+from pipeline.store.sqlite_deliveries import SqliteDeliveryWriter
 from pipeline.store.transition import change_status
 from pipeline.store.upsert import insert_missing, upsert
 
@@ -42,6 +43,12 @@ MAX_CLAIMS = 10
 
 RECORD, HANDLED = "record", "handled"
 """The two kinds of delivery write that share a group-commit batch."""
+
+READ_ONLY = "factory_read_only"
+"""The execution option of the store's reading connections: on SQLite their transactions
+begin DEFERRED, a snapshot, where writes BEGIN IMMEDIATE and take the one write lock at once
+(`pipeline.store.open`). Were reads to take it too, a read stalled on a busy event loop
+would hold up every writer, the webhook's deliveries among them."""
 
 STATUS_TRIES = 3
 """Reads of a run's status per set_status before a concurrent writer is reported."""
@@ -85,9 +92,13 @@ async def _insert_attempt(
 class SqlRunStore(RunStore):
     """RunStore on an async SQLAlchemy engine; open one with `pipeline.store.open_store`."""
 
-    def __init__(self, engine: AsyncEngine, *, max_claims: int = MAX_CLAIMS) -> None:
+    def __init__(self, engine: AsyncEngine, *, max_claims: int = MAX_CLAIMS,
+                 delivery_writer: SqliteDeliveryWriter | None = None) -> None:
         self.engine = engine
+        self._reads = engine.execution_options(**{READ_ONLY: True})
         self._max_claims = max_claims
+        self._delivery_writer = delivery_writer
+        """Writes the delivery batches on a SQLite file, bypassing the engine (faster)."""
         # Recording and finishing deliveries share batches: a burst of webhooks and the
         # handlers that finish meanwhile cost one transaction per batch, not one each.
         self._deliveries: GroupCommit[tuple[str, str], dict[str, Any] | None] = GroupCommit(
@@ -141,7 +152,7 @@ class SqlRunStore(RunStore):
         return run_record(row)
 
     async def get_run(self, run_id: str) -> RunRecord:
-        async with self.engine.connect() as conn:
+        async with self._reads.connect() as conn:
             return run_record(await self._run_row(conn, run_id))
 
     async def set_status(
@@ -184,7 +195,7 @@ class SqlRunStore(RunStore):
         return run_record(row)
 
     async def earlier_ideas(self, run_id: str) -> list[tuple[str, str, RunStatus]]:
-        async with self.engine.connect() as conn:
+        async with self._reads.connect() as conn:
             number = (await self._run_row(conn, run_id)).number
             rows = await conn.execute(
                 select(db.runs.c.id, db.runs.c.idea, db.runs.c.status)
@@ -203,7 +214,7 @@ class SqlRunStore(RunStore):
             statement = statement.where(db.runs.c.status.in_([s.value for s in statuses]))
         if names.INSTALLATION_KEY in origin:
             statement = statement.where(db.runs.c.installation == installation_key(origin))
-        async with self.engine.connect() as conn:
+        async with self._reads.connect() as conn:
             if conn.dialect.name == "postgresql":
                 statement = statement.where(type_coerce(db.runs.c.origin, JSONB).contains(origin))
             rows = (await conn.execute(statement)).all()
@@ -211,7 +222,7 @@ class SqlRunStore(RunStore):
 
     async def count_runs(self) -> dict[RunStatus, int]:
         statement = select(db.runs.c.status, func.count()).group_by(db.runs.c.status)
-        async with self.engine.connect() as conn:
+        async with self._reads.connect() as conn:
             return {RunStatus(status): n for status, n in await conn.execute(statement)}
 
     # -- checkpoints and reports --------------------------------------------------------------
@@ -233,7 +244,7 @@ class SqlRunStore(RunStore):
         statement = select(db.checkpoints.c.data).where(
             db.checkpoints.c.run_id == run_id, db.checkpoints.c.stage == stage
         )
-        async with self.engine.connect() as conn:
+        async with self._reads.connect() as conn:
             data: dict[str, Any] | None = (await conn.execute(statement)).scalar_one_or_none()
             return data
 
@@ -254,7 +265,7 @@ class SqlRunStore(RunStore):
         statement = select(db.reports.c.markdown).where(
             db.reports.c.run_id == run_id, db.reports.c.kind == kind
         )
-        async with self.engine.connect() as conn:
+        async with self._reads.connect() as conn:
             markdown: str | None = (await conn.execute(statement)).scalar_one_or_none()
             return markdown
 
@@ -277,7 +288,7 @@ class SqlRunStore(RunStore):
             .where(db.files.c.run_id == run_id)
             .order_by(db.files.c.level, db.files.c.path)
         )
-        async with self.engine.connect() as conn:
+        async with self._reads.connect() as conn:
             return [file_record(row) for row in await conn.execute(statement)]
 
     async def set_file(
@@ -310,7 +321,7 @@ class SqlRunStore(RunStore):
         )
         if path is not None:
             statement = statement.where(db.attempts.c.path == path)
-        async with self.engine.connect() as conn:
+        async with self._reads.connect() as conn:
             return [attempt_record(row) for row in await conn.execute(statement)]
 
     # -- ledger -------------------------------------------------------------------------------
@@ -336,7 +347,7 @@ class SqlRunStore(RunStore):
 
     async def ledger(self, run_id: str) -> list[LedgerRow]:
         statement = select(db.ledger).where(db.ledger.c.run_id == run_id).order_by(db.ledger.c.id)
-        async with self.engine.connect() as conn:
+        async with self._reads.connect() as conn:
             return [ledger_row(row) for row in await conn.execute(statement)]
 
     # -- events -------------------------------------------------------------------------------
@@ -363,7 +374,7 @@ class SqlRunStore(RunStore):
             .where(db.events.c.run_id == run_id, db.events.c.seq > after)
             .order_by(db.events.c.seq)
         )
-        async with self.engine.connect() as conn:
+        async with self._reads.connect() as conn:
             return [(row.seq, row.kind, row.payload) for row in await conn.execute(statement)]
 
     # -- outbox -------------------------------------------------------------------------------
@@ -372,7 +383,7 @@ class SqlRunStore(RunStore):
             await box.put(conn, run_id, item, utcnow())
 
     async def outgoing(self, run_id: str, *, due: bool = False) -> list[Outgoing]:
-        async with self.engine.connect() as conn:
+        async with self._reads.connect() as conn:
             return await box.pending(conn, run_id, utcnow() if due else None)
 
     async def delivered(self, run_id: str, item: Outgoing) -> None:
@@ -405,7 +416,7 @@ class SqlRunStore(RunStore):
             select(db.commits.c.key, db.commits.c.sha).where(db.commits.c.run_id == run_id)
             .order_by(db.commits.c.at, db.commits.c.key)
         )
-        async with self.engine.connect() as conn:
+        async with self._reads.connect() as conn:
             return {row.key: row.sha for row in await conn.execute(statement)}
 
     # -- queue and leases ---------------------------------------------------------------------
@@ -435,10 +446,13 @@ class SqlRunStore(RunStore):
     ) -> set[tuple[str, str]]:
         rows = {key: row for (kind, key), row in batch.items() if row is not None}
         handled = [key for kind, key in batch if kind == HANDLED]
-        async with self.engine.begin() as conn:
-            new = await deliveries.record(conn, rows, utcnow()) if rows else set()
-            if handled:
-                await deliveries.finish(conn, handled, utcnow())
+        if self._delivery_writer is not None:
+            new = await self._delivery_writer.write(rows, handled, utcnow())
+        else:
+            async with self.engine.begin() as conn:
+                new = await deliveries.record(conn, rows, utcnow()) if rows else set()
+                if handled:
+                    await deliveries.finish(conn, handled, utcnow())
         return {(RECORD, key) for key in new} | {(HANDLED, key) for key in handled}
 
     async def claim_deliveries(
@@ -478,9 +492,11 @@ class SqlRunStore(RunStore):
 
     async def installations(self) -> dict[int, tuple[str, str]]:
         statement = select(db.installations).order_by(db.installations.c.id)
-        async with self.engine.connect() as conn:
+        async with self._reads.connect() as conn:
             return {row.id: (row.account, row.action) for row in await conn.execute(statement)}
 
     # -- lifecycle ----------------------------------------------------------------------------
     async def close(self) -> None:
+        if self._delivery_writer is not None:
+            await self._delivery_writer.close()
         await self.engine.dispose()
