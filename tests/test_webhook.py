@@ -158,10 +158,15 @@ async def test_json_nested_100000_deep_is_400(client: Client) -> None:
     _, headers = signed("issues", {}, "deep")
     headers["X-Hub-Signature-256"] = signature_of(WEBHOOK_SECRET, body)
     response = await client.post("/webhook", data=body, headers=headers)
-    assert response.status == 400
-    body = b"[1, 2]"
-    headers["X-Hub-Signature-256"] = signature_of(WEBHOOK_SECRET, body)
-    assert (await client.post("/webhook", data=body, headers=headers)).status == 400
+    assert (response.status, (await response.json())["message"]) == (
+        400, "the payload's JSON is nested too deeply")
+    for event in ("issues", "star"):  # one whose fields are read, one whose are not
+        body = b"[1, 2]"
+        headers["X-GitHub-Event"] = event
+        headers["X-Hub-Signature-256"] = signature_of(WEBHOOK_SECRET, body)
+        response = await client.post("/webhook", data=body, headers=headers)
+        assert (response.status, (await response.json())["message"]) == (
+            400, "the payload is not a JSON object")
 
 
 async def test_a_crashing_handler_still_answers_and_is_counted(
@@ -323,6 +328,14 @@ async def test_json_that_only_python_reads_is_400_and_stores_nothing(
     assert response.status == 400
     assert await client.app[STORE].record_delivery(
         Delivery("not-json", "issues", {}), "s", 30) is True
+
+
+async def test_the_words_nan_and_infinity_in_a_string_are_accepted(client: Client) -> None:
+    status, _ = await post(client, "issues", labeled(1, "NaN", "Infinity and beyond"), "words")
+    assert status == 202
+    await client.app[EVENTS].drain()
+    [run] = await runs(client)
+    assert run.idea.startswith("NaN")
 
 
 async def test_a_payload_not_in_utf8_is_400(client: Client) -> None:
