@@ -93,9 +93,14 @@ async def _events(app: web.Application) -> AsyncIterator[None]:
                             retention_days=options.payload_retention_days)
     queue = EventQueue(ctx, app[AUTH].github, app[METRICS], claims=claims)
     app[EVENTS] = queue
-    app[ENDPOINT] = WebhookEndpoint(app[SETTINGS].webhook_secret, queue, app[METRICS])
+    endpoint = WebhookEndpoint(app[SETTINGS].webhook_secret, queue, app[METRICS])
+    app[ENDPOINT] = endpoint
     await queue.start()
+    logging = asyncio.create_task(endpoint.log_answers(), name="webhook-log")
     yield
+    logging.cancel()
+    await asyncio.gather(logging, return_exceptions=True)
+    endpoint.flush_log()
     await queue.stop()
     await claims.release()  # what still waits here goes to the next server at once
 

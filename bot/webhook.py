@@ -54,6 +54,10 @@ def _answer(status: int, message: str) -> web.Response:
     return web.json_response({"message": message}, status=status)
 
 
+Answered = tuple[str, str, str, int, float]
+"""A delivery's log line to be: event, delivery id, outcome, status, seconds to the answer."""
+
+
 class WebhookEndpoint:
     """The request handler, holding what it needs: secret, queue and metrics."""
 
@@ -61,6 +65,28 @@ class WebhookEndpoint:
         self._secret = secret
         self._queue = queue
         self._metrics = metrics
+        self._answered: list[Answered] = []
+        self._answered_some = asyncio.Event()
+
+    async def log_answers(self) -> None:
+        """Log each delivery's answer, in batches once the edge is quiet.
+
+        A log line costs ~0.1 ms of CPU (aiohttp's access log cost that, and `serve` does
+        without it): written while a burst is being received, it holds up the rest of it.
+        """
+        while True:
+            await self._answered_some.wait()
+            await self._queue.edge.quiet()
+            self.flush_log()
+
+    def flush_log(self) -> None:
+        """Log the answers not logged yet."""
+        self._answered_some.clear()
+        answered, self._answered = self._answered, []
+        for event_name, delivery, outcome, status, seconds in answered:
+            log.info("webhook answered", extra={
+                "event": event_name, "delivery_id": delivery, "outcome": outcome,
+                "status": status, "ms": round(1000 * seconds, 1)})
 
     async def __call__(self, request: web.Request) -> web.Response:
         started = time.monotonic()
@@ -72,7 +98,10 @@ class WebhookEndpoint:
         except Exception:  # the edge: never let a bug turn into a hung or dropped delivery
             log.exception("webhook failed", extra={"delivery_id": delivery, "event": event_name})
             status, outcome, message = 500, "error", "internal error"
-        self._metrics.delivered(event_name, outcome, time.monotonic() - started)
+        seconds = time.monotonic() - started
+        self._metrics.delivered(event_name, outcome, seconds)
+        self._answered.append((event_name, delivery, outcome, status, seconds))
+        self._answered_some.set()
         return _answer(status, message)
 
     async def _read_capped(self, request: web.Request) -> bytes | None:

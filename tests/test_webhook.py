@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from typing import Any
 
 import pytest
@@ -328,6 +329,22 @@ async def test_json_that_only_python_reads_is_400_and_stores_nothing(
     assert response.status == 400
     assert await client.app[STORE].record_delivery(
         Delivery("not-json", "issues", {}), "s", 30) is True
+
+
+async def test_each_answer_is_logged_after_it_is_sent(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.webhook")
+    assert (await post(client, "issues", labeled(1, "x"), "logged"))[0] == 202
+    assert (await post(client, "issues", labeled(1, "x"), "logged"))[0] == 200
+    for _ in range(200):  # written by a task of its own once the edge is quiet
+        answered = [r for r in caplog.records if r.getMessage() == "webhook answered"]
+        if len(answered) == 2:
+            break
+        await asyncio.sleep(0.01)
+    fields = ("delivery_id", "event", "outcome", "status")
+    assert [tuple(vars(r)[k] for k in fields) for r in answered] == [
+        ("logged", "issues", "accepted", 202), ("logged", "issues", "duplicate", 200)]
 
 
 async def test_the_words_nan_and_infinity_in_a_string_are_accepted(client: Client) -> None:

@@ -65,6 +65,7 @@ def main(args: argparse.Namespace) -> int:
     bot_settings = load_settings(os.environ)
     options = options_from(args, Settings())
     setup_logging()
+    # No access log: the webhook logs its answers itself, after the bursts (bot.webhook).
     web.run_app(make_app(bot_settings, options), host=args.host, port=args.port,
-                print=lambda line: print(line, file=sys.stderr))
+                access_log=None, print=lambda line: print(line, file=sys.stderr))
     return 0
