@@ -19,7 +19,7 @@ def _typed(source: str, *types: TypeApi, imports: tuple[str, ...] = (MATERIAL,))
     api = ApiIndex({**sdk_libraries(), APP: own})
     tree = parse(source)
     return resolve_file(Resolver(api, APP, frozenset()), list(chains(tree)),
-                        Regions(tree.root_node))
+                        Regions(tree))
 
 
 def _missing(typed: Typed) -> list[str]:

@@ -57,7 +57,7 @@ class Analysis:
     def regions(self, path: str) -> Regions:
         """The members of one file and what each declares (cached)."""
         if path not in self._regions:
-            self._regions[path] = Regions(self.project.dart[path].tree.root_node)
+            self._regions[path] = Regions(self.project.dart[path].tree)
         return self._regions[path]
 
     def visible(self, library: str) -> Namespace:

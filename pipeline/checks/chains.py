@@ -9,7 +9,8 @@ from enum import StrEnum
 
 from tree_sitter import Node, Tree
 
-from pipeline.checks.parsing import captures, text_of
+from pipeline.checks.file_query import file_pattern
+from pipeline.checks.parsing import children, text_of
 
 MEMBER_SELECTORS = frozenset({"unconditional_assignable_selector",
                               "conditional_assignable_selector"})
@@ -46,13 +47,14 @@ class Chain:
 
 def _step(selector: Node) -> Step:
     inner = selector if selector.type in MEMBER_SELECTORS else (
-        selector.children[0] if selector.children else selector)
+        selector.child(0) if selector.child_count else selector)
+    assert inner is not None
     if inner.type in MEMBER_SELECTORS:
-        name = next((c for c in inner.children if c.type == "identifier"), None)
+        name = next((c for c in children(inner) if c.type == "identifier"), None)
         if name is not None:
             return Step(StepKind.MEMBER, name)
     if inner.type == "argument_part":
-        arguments = next((c for c in inner.children if c.type == "arguments"), None)
+        arguments = next((c for c in children(inner) if c.type == "arguments"), None)
         if arguments is not None:
             return Step(StepKind.CALL, arguments)
     if inner.type == "type_arguments":
@@ -77,14 +79,14 @@ def chain_at(head: Node) -> Chain:
     return Chain(head, tuple(steps))
 
 
-CHAIN_QUERY = """
+PATTERN = file_pattern("chains", """
 (selector) @step
 (unconditional_assignable_selector) @step
 (const_object_expression) @construction
 (new_expression) @construction
 (relational_expression (relational_expression) (relational_operator)
   [(record_literal) (parenthesized_expression)]) @relational
-"""
+""")
 CALL_LIKE = frozenset({"record_literal", "parenthesized_expression"})
 
 
@@ -106,16 +108,16 @@ def _misread_call(relational: Node) -> Chain | None:
 
 def chains(tree: Tree) -> Iterator[Chain]:
     """Every chain of a file with at least one step, and every `const`/`new` construction."""
-    found = captures(tree.root_node, CHAIN_QUERY)
     heads: dict[int, Node] = {}
-    for step in found.get("step", ()):
+    for step in PATTERN.nodes(tree, "step"):
         head = step.prev_sibling
         if head is not None and not _is_selector(head) and head.type != "ERROR":
             heads[head.id] = head
-    for construction in found.get("construction", ()):
+    for construction in PATTERN.nodes(tree, "construction"):
         heads[construction.id] = construction
     made = [chain_at(head) for head in heads.values()]
-    made.extend(c for r in found.get("relational", ()) if (c := _misread_call(r)) is not None)
+    made.extend(c for r in PATTERN.nodes(tree, "relational")
+                if (c := _misread_call(r)) is not None)
     yield from sorted(made, key=lambda chain: chain.head.start_byte)
 
 
@@ -139,12 +141,14 @@ def arguments_of(node: Node) -> tuple[list[Node], dict[str, Node]]:
             elif segment:
                 positional.append(segment[0])
         return positional, named
-    for child in node.named_children:
+    for child in children(node):
+        if not child.is_named:
+            continue
         if child.type == "argument":
             positional.append(child)
         elif child.type == "named_argument":
-            label = child.named_children[0] if child.named_children else None
-            name = label.named_children[0] if label is not None and label.named_children else None
+            label = child.named_child(0) if child.named_child_count else None
+            name = label.named_child(0) if label is not None and label.named_child_count else None
             if name is not None:
                 named.setdefault(text_of(name), name)
     return positional, named

@@ -8,13 +8,16 @@ That is stricter than Dart's block scoping, and never wrong where it gives an an
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Literal
 
-from tree_sitter import Node
+from tree_sitter import Node, Tree
 
-from pipeline.checks.parsing import captures, text_of
-from pipeline.checks.usages import DECLARING_KINDS, declared_by
+from pipeline.checks.file_query import any_of, file_pattern
+from pipeline.checks.parsing import text_of
+from pipeline.checks.usages import PATTERN as USAGES
+from pipeline.checks.usages import declared_by
 
 MEMBER_HOSTS = frozenset({"program", "class_body", "extension_body", "enum_body"})
 """Nodes whose children are members or top-level declarations."""
@@ -48,15 +51,18 @@ class FieldParameter:
 
 
 Declared = Written | Inferred | FieldParameter
+NONE: frozenset[str] = frozenset()
+"""What most members have in type parameters and promoted names (one set, not one each)."""
 
-DECLARING_QUERY = ("[" + " ".join(f"({kind})" for kind in sorted(DECLARING_KINDS))
-                   + "] @declaring\n(type_parameter) @parameter\n"
-                   + "[(type_test_expression) (type_cast_expression)] @tested\n"
-                   + "(if_statement (identifier) @scrutinee . \"case\")\n"
-                   + "[(switch_statement) (switch_expression)] @switch")
-"""Declarations, type parameters, and the names a member tests or casts (`x is T`, `x as T`,
-`if (x case ...)`, `switch (x)`): flow analysis may promote those, so their type is not the
-declared one everywhere."""
+PATTERN = file_pattern("locals", "\n".join((
+    "(type_parameter) @parameter",
+    "[(type_test_expression) (type_cast_expression)] @tested",
+    '(if_statement (identifier) @scrutinee . "case")',
+    "[(switch_statement) (switch_expression)] @switch",
+    any_of(MEMBER_HOSTS, "host"))))
+"""Type parameters, the names a member tests or casts (`x is T`, `x as T`, `if (x case ...)`,
+`switch (x)`: flow analysis may promote those, so their type is not the declared one
+everywhere), and the nodes members sit in; the declarations are the ones `usages` finds."""
 
 
 class Region:
@@ -78,26 +84,94 @@ class Region:
         return self._declared.get(name, [])
 
 
-def _member(node: Node) -> tuple[list[Node], Node] | None:
-    """The nodes of the member around `node` (signature and body), and their host."""
+def _climb(node: Node) -> tuple[Node, Node] | None:
+    """The member around `node` and its host, found by asking for parents."""
     current = node
-    while current.parent is not None and current.parent.type not in MEMBER_HOSTS:
-        current = current.parent
-    host = current.parent
-    if host is None:
-        return None
-    parts = [current]
-    if current.type == "function_body":
-        signature = current.prev_named_sibling
-        while signature is not None and signature.type in ("comment", "annotation"):
-            signature = signature.prev_named_sibling
-        if signature is not None:
-            parts.insert(0, signature)
-    elif current.type in SIGNATURE_HOSTS:
-        body = current.next_named_sibling
-        if body is not None and body.type == "function_body":
-            parts.append(body)
-    return parts, host
+    parent = current.parent
+    while parent is not None and parent.type not in MEMBER_HOSTS:
+        current, parent = parent, parent.parent
+    return None if parent is None else (current, parent)
+
+
+def _parts(siblings: list[Node], at: int) -> list[Node]:
+    """The nodes of the member `siblings[at]`: a function's signature and body are two
+    siblings (the named ones next to each other, comments and annotations aside before a
+    body)."""
+    member = siblings[at]
+    if member.type == "function_body":
+        for before in range(at - 1, -1, -1):
+            signature = siblings[before]
+            if signature.is_named and signature.type not in ("comment", "annotation"):
+                return [signature, member]
+    elif member.type in SIGNATURE_HOSTS:
+        for after in range(at + 1, len(siblings)):
+            if siblings[after].is_named:
+                body = siblings[after]
+                return [member, body] if body.type == "function_body" else [member]
+    return [member]
+
+
+class _Members:
+    """Which member of a file a node sits in, found from byte spans.
+
+    A node's parent is found by a descent from the root, so climbing from every name to its
+    member paid a descent per step; instead the member hosts (the file, class-like bodies) are
+    listed once, and a node lies in the innermost host whose span holds it (siblings never
+    overlap), in the host's child whose span holds it. Where spans cannot tell (a node that
+    spans nothing or exactly what a host spans), the parents are asked.
+    """
+
+    def __init__(self, tree: Tree) -> None:
+        hosts = sorted(PATTERN.nodes(tree, "host"), key=lambda n: (n.start_byte, -n.end_byte))
+        spans = [(h.start_byte, h.end_byte) for h in hosts]
+        self._exact = len(set(spans)) == len(spans) and all(s < e for s, e in spans)
+        self._hosts = hosts
+        self._starts = [s for s, _ in spans]
+        self._ends = [e for _, e in spans]
+        self._enclosing: list[int] = []
+        """The index of the innermost host around each host, -1 for none."""
+        open_hosts: list[int] = []
+        for index, end in enumerate(self._ends):
+            while open_hosts and self._ends[open_hosts[-1]] < end:
+                open_hosts.pop()
+            self._enclosing.append(open_hosts[-1] if open_hosts else -1)
+            open_hosts.append(index)
+        self._children: dict[int, tuple[list[Node], list[int], list[int]]] = {}
+        self._found: dict[tuple[int, int], tuple[list[Node], Node]] = {}
+
+    def of(self, node: Node) -> tuple[list[Node], Node] | None:
+        """The nodes of the member around `node` (signature and body), and their host."""
+        start, end = node.start_byte, node.end_byte
+        if not self._exact or start == end:
+            return self._asked(node)
+        index = bisect_right(self._starts, start) - 1
+        while index >= 0 and self._ends[index] < end:
+            index = self._enclosing[index]
+        if index < 0:
+            return None
+        if self._starts[index] == start and self._ends[index] == end:
+            return self._asked(node)
+        if index not in self._children:
+            children = self._hosts[index].children
+            self._children[index] = (children, [c.start_byte for c in children],
+                                     [c.end_byte for c in children])
+        children, starts, ends = self._children[index]
+        at = bisect_right(starts, start) - 1
+        if at < 0 or ends[at] < end:
+            return self._asked(node)
+        found = self._found.get((index, at))
+        if found is None:
+            found = self._found[index, at] = _parts(children, at), self._hosts[index]
+        return found
+
+    @staticmethod
+    def _asked(node: Node) -> tuple[list[Node], Node] | None:
+        found = _climb(node)
+        if found is None:
+            return None
+        member, host = found
+        siblings = host.children
+        return _parts(siblings, siblings.index(member)), host
 
 
 def _key(parts: list[Node]) -> tuple[int, int]:
@@ -108,20 +182,20 @@ class Regions:
     """The members of one file, with what each declares: one query over the file, not one
     walk per member (a 3 MB file of constants has tens of thousands of members)."""
 
-    def __init__(self, root: Node) -> None:
+    def __init__(self, tree: Tree) -> None:
         self._declared: dict[tuple[int, int], dict[str, list[Node]]] = {}
         self._parameters: dict[tuple[int, int], set[str]] = {}
         self._promoted: dict[tuple[int, int], set[str]] = {}
         self._seen: dict[tuple[int, int], Region] = {}
-        found = captures(root, DECLARING_QUERY)
-        for node in found.get("declaring", ()):
-            member = _member(node)
+        self._members = _Members(tree)
+        for node in USAGES.nodes(tree, "declaring"):  # the declaring nodes usages finds
+            member = self._members.of(node)
             if member is None:
                 continue
             names = self._declared.setdefault(_key(member[0]), {})
             for name in declared_by(node):
                 names.setdefault(text_of(name), []).append(node)
-        for node in found.get("parameter", ()):
+        for node in PATTERN.nodes(tree, "parameter"):
             first = next((c for c in node.children if c.type == "type_identifier"), None)
             list_node = node.parent
             owner = list_node.parent if list_node is not None else None
@@ -130,20 +204,20 @@ class Regions:
             if owner.type in TYPE_OWNERS:
                 key = (-1 - owner.start_byte, owner.end_byte)  # the type's own parameters
             else:
-                member = _member(node)
+                member = self._members.of(node)
                 if member is None:
                     continue
                 key = _key(member[0])
             self._parameters.setdefault(key, set()).add(text_of(first))
 
-        tested = [*found.get("scrutinee", ())]
-        for node in found.get("tested", ()):
+        tested = [*PATTERN.nodes(tree, "scrutinee")]
+        for node in PATTERN.nodes(tree, "tested"):
             tested.extend(node.named_children[:1])
-        for node in found.get("switch", ()):
+        for node in PATTERN.nodes(tree, "switch"):
             condition = node.child_by_field_name("condition")
             tested.extend(condition.named_children[:1] if condition is not None else ())
         for node in tested:
-            member = _member(node)
+            member = self._members.of(node)
             following = node.next_named_sibling
             if following is not None and following.type == "selector":
                 continue  # `x.y is T`, `switch (widget.order)`: only a lone local is promoted
@@ -152,7 +226,7 @@ class Regions:
 
     def of(self, node: Node) -> Region | None:
         """The member `node` sits in; None outside any member."""
-        member = _member(node)
+        member = self._members.of(node)
         if member is None:
             return None
         parts, host = member
@@ -164,9 +238,10 @@ class Regions:
             parameters = set(self._parameters.get(key, ()))
             if owner is not None:
                 parameters |= self._parameters.get((-1 - owner.start_byte, owner.end_byte), set())
+            promoted = self._promoted.get(key)
             self._seen[key] = Region(tuple(parts), owner, self._declared.get(key, {}),
-                                     frozenset(parameters),
-                                     frozenset(self._promoted.get(key, ())))
+                                     frozenset(parameters) if parameters else NONE,
+                                     frozenset(promoted) if promoted else NONE)
         return self._seen[key]
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from tree_sitter import Node, Tree
 
 from pipeline.checks.declarations import typedef_name
-from pipeline.checks.parsing import text_of
+from pipeline.checks.file_query import any_of, file_pattern
+from pipeline.checks.parsing import children, text_of
 
 CLASS_BODIES = frozenset({"class_body", "extension_body", "enum_body"})
 NOT_REFERENCES = frozenset({
@@ -19,6 +21,9 @@ NOT_REFERENCES = frozenset({
     "type_parameter",
 })
 """Parents whose identifiers are members, labels, directives or declarations, not references."""
+NO_IDENTIFIER_CHILD = frozenset({"library_name", "part_of_directive", "type_parameter", "uri_test"})
+"""Of those, the ones the grammar never gives an identifier child (a query asking for one is
+refused as impossible; their names sit deeper)."""
 MEMBER_ACCESS = frozenset({".", "?.", "..", "?..", "!."})
 NAMED_DECLARATIONS = frozenset({
     "initialized_variable_definition", "formal_parameter", "function_signature",
@@ -43,6 +48,13 @@ DECLARING_KINDS = (NAMED_DECLARATIONS | FIRST_NAME_DECLARATIONS | ALL_NAME_DECLA
                    | CONSTRUCTOR_SIGNATURES | PATTERN_HOSTS | {"type_alias"})
 """Every node type `declared_by` can find a declared name in."""
 NAME_TYPES = ("identifier", "type_identifier")
+PATTERN = file_pattern("usages", "\n".join((
+    any_of(NAME_TYPES, "name"), "(import_specification) @import",
+    any_of(DECLARING_KINDS, "declaring"), any_of(CLASS_BODIES, "body"),
+    "(unconditional_assignable_selector (identifier) @selected)",
+    "(annotation (identifier) @annotated)",
+    "[" + " ".join(f"({kind} (identifier) @unreferenced)"
+                   for kind in sorted(NOT_REFERENCES - NO_IDENTIFIER_CHILD)) + "]")))
 
 
 class Use(StrEnum):
@@ -92,17 +104,17 @@ def declared_by(node: Node) -> list[Node]:
             names.append(named)
     if kind in FIRST_NAME_DECLARATIONS:
         value = node.child_by_field_name("value")
-        first = next((c for c in node.children if c.type in NAME_TYPES), None)
+        first = next((c for c in children(node) if c.type in NAME_TYPES), None)
         if first is not None and first != value:
             names.append(first)
     if kind in ALL_NAME_DECLARATIONS:
-        names.extend(c for c in node.children if c.type == "identifier")
+        names.extend(c for c in children(node) if c.type == "identifier")
     if kind == "type_alias":
         alias = typedef_name(node)
         if alias is not None:
             names.append(alias)
     if kind in CONSTRUCTOR_SIGNATURES:
-        names.extend(c for c in node.children if c.type == "identifier" and _is_member_access(c))
+        names.extend(c for c in children(node) if c.type == "identifier" and _is_member_access(c))
     if kind in PATTERN_HOSTS:
         names.extend(_pattern_variables(node))
     return names
@@ -145,37 +157,63 @@ def _looks_prefixed(name: str, member: str) -> bool:
     return name[:1].islower() and member[:1].isupper()
 
 
-def _is_prefix(node: Node, prefixes: set[str]) -> bool:
+def _is_prefix(node: Node, name: str, prefixes: set[str]) -> bool:
+    if name not in prefixes:
+        return False
     following = node.next_sibling
-    return following is not None and text_of(node) in prefixes and (
-        following.type == "." or following.type == "selector"
-    )
+    return following is not None and (following.type == "." or following.type == "selector")
 
 
 def collect(tree: Tree) -> FileNames:
-    """Walk the tree once for declarations, then keep the uses that are not declared locally."""
+    """What the file declares at any depth and imports under a prefix, then the uses of names
+    it does not declare."""
     names = FileNames()
-    candidates: list[tuple[Node, bool]] = []
-    stack: list[tuple[Node, bool]] = [(tree.root_node, False)]
-    while stack:
-        node, in_class = stack.pop()
-        kind = node.type
-        if kind in NAME_TYPES:
-            candidates.append((node, in_class))
-            continue
-        if kind == "import_specification":
-            prefix = next((c for c in node.children if c.type == "identifier"), None)
-            if prefix is not None:
-                names.prefixes.add(text_of(prefix))
+    for specification in PATTERN.nodes(tree, "import"):
+        prefix = next((c for c in specification.children if c.type == "identifier"), None)
+        if prefix is not None:
+            names.prefixes.add(text_of(prefix))
+    for node in PATTERN.nodes(tree, "declaring"):
         for declared in declared_by(node):
             names.declared.add(text_of(declared))
-        inner = in_class or kind in CLASS_BODIES
-        stack.extend((child, inner) for child in reversed(node.children))
-    for node, in_class in candidates:
-        reference = _reference(node, in_class, names)
+    context = _Context(tree)
+    # In source order (a query returns them in its own order), as a walk of the tree meets them.
+    for node in sorted(PATTERN.nodes(tree, "name"), key=lambda n: (n.start_byte, n.end_byte)):
+        reference = _reference(node, context, names)
         if reference is not None:
             names.references.append(reference)
     return names
+
+
+class _Context:
+    """What the query saw around each name of a file: the kind of its parent (asking a node
+    for its parent costs a descent from the root) and whether it sits in a class body."""
+
+    def __init__(self, tree: Tree) -> None:
+        self.selected = {n.id for n in PATTERN.nodes(tree, "selected")}
+        """Names right after a dot: `x.name` (the parent is an assignable selector)."""
+        self.annotated = {n.id for n in PATTERN.nodes(tree, "annotated")}
+        self.unreferenced = {n.id for n in PATTERN.nodes(tree, "unreferenced")}
+        """Identifiers whose parent is one of NOT_REFERENCES."""
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        bodies = PATTERN.nodes(tree, "body")
+        for body in sorted(bodies, key=lambda n: (n.start_byte, -n.end_byte)):
+            if self._ends and body.end_byte <= self._ends[-1]:
+                continue  # inside the body before it
+            self._starts.append(body.start_byte)
+            self._ends.append(body.end_byte)
+
+    def in_class(self, node: Node) -> bool:
+        """Whether a class body is among the node's ancestors."""
+        if node.start_byte == node.end_byte:
+            # A name the parser inserted spans nothing: only its ancestors can tell.
+            parent = node.parent
+            while parent is not None and parent.type not in CLASS_BODIES:
+                parent = parent.parent
+            return parent is not None
+        # Siblings never overlap, so a node that spans something inside a body's span is in it.
+        at = bisect_right(self._starts, node.start_byte) - 1
+        return at >= 0 and node.end_byte <= self._ends[at]
 
 
 def _member_use(node: Node) -> MemberUse | None:
@@ -189,23 +227,21 @@ def _member_use(node: Node) -> MemberUse | None:
     return MemberUse(text_of(receiver), text_of(node), node)
 
 
-def _reference(node: Node, in_class: bool, names: FileNames) -> Reference | None:
-    parent = node.parent
-    if parent is not None and parent.type == "unconditional_assignable_selector":
+def _reference(node: Node, context: _Context, names: FileNames) -> Reference | None:
+    key = node.id
+    if key in context.selected:
         member = _member_use(node)
         if member is not None:
             names.members.append(member)
         return None
-    if parent is None or _is_member_access(node):
-        return None
-    if parent.type == "annotation" and node.prev_sibling is not None:
-        # `@immutable`, `@JsonSerializable()`: top-level constants, judged like top-level code.
-        in_class = False
-    elif node.type == "identifier" and parent.type in NOT_REFERENCES:
-        return None
     name = text_of(node)
-    if name in names.declared or _is_prefix(node, names.prefixes):
+    if name in names.declared or key in context.unreferenced or _is_member_access(node):
         return None
+    if _is_prefix(node, name, names.prefixes):
+        return None
+    # `@immutable`, `@JsonSerializable()`: top-level constants, judged like top-level code.
+    in_class = context.in_class(node) and not (
+        key in context.annotated and node.prev_sibling is not None)
     if node.type == "type_identifier":
         following = node.next_sibling
         # `WidgetStateColor.resolveWith`: a capitalised name before a dot is a type, not a prefix.

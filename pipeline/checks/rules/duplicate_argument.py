@@ -16,11 +16,13 @@ from tree_sitter import Node
 
 from pipeline.checks.analysis import Analysis
 from pipeline.checks.diagnostic import ERROR, Diagnostic
-from pipeline.checks.parsing import captures, position, text_of
+from pipeline.checks.file_query import file_pattern
+from pipeline.checks.parsing import position, text_of
 from pipeline.checks.rules.base import FileRule
 
 CODE = "duplicate-named-argument"
-QUERY = "(arguments (named_argument (label (identifier) @name)))"
+PATTERN = file_pattern("duplicate-named-argument",
+                       "(arguments (named_argument (label (identifier) @name)))")
 MESSAGE = "The argument '{name}' is given twice"
 CORRECTION = "Remove one of the two '{name}:' arguments"
 
@@ -35,9 +37,9 @@ def _argument_list(name: Node) -> int:
 
 def check(analysis: Analysis, path: str) -> Iterator[Diagnostic]:
     """Each repeated named argument of one file, at its second occurrence."""
-    root = analysis.project.dart[path].tree.root_node
     seen: set[tuple[int, str]] = set()
-    names = sorted(captures(root, QUERY).get("name", []), key=lambda n: n.start_byte)
+    names = sorted(PATTERN.nodes(analysis.project.dart[path].tree, "name"),
+                   key=lambda n: n.start_byte)
     for name in names:
         key = (_argument_list(name), text_of(name))
         if key in seen:

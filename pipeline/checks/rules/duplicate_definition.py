@@ -23,16 +23,19 @@ from tree_sitter import Node
 from pipeline.checks.analysis import Analysis
 from pipeline.checks.declarations import VARIABLE_LISTS, Declaration
 from pipeline.checks.diagnostic import ERROR, Diagnostic
-from pipeline.checks.parsing import captures, position, text_of
+from pipeline.checks.file_query import file_pattern
+from pipeline.checks.parsing import captures, children, position, text_of
 from pipeline.checks.rules.base import FileRule, ProjectRule
 from pipeline.checks.usages import CONSTRUCTOR_SIGNATURES
 
 CODE = "duplicate-definition"
 MESSAGE = "The name '{name}' is already defined (line {where})"
 CORRECTION = "Rename or remove one of the two declarations of '{name}'"
-BODIES = "[(class_body) (enum_body) (extension_body)] @body"
-PARAMETERS = "(formal_parameter_list) @parameters"
-BLOCKS = "(block) @block"
+PATTERN = file_pattern("duplicate-definition", """
+[(class_body) (enum_body) (extension_body)] @body
+(formal_parameter_list) @parameters
+(block) @block
+""")
 SETTER_KINDS = frozenset({"setter", "setter_signature"})
 OPERATOR_PARTS = frozenset({"operator", "formal_parameter_list", "type_identifier",
                             "void_type", "nullable_type", "type_arguments", "function_type"})
@@ -103,19 +106,19 @@ def _operator(path: str, signature: Node) -> Named:
 
 def _member_names(path: str, body: Node) -> Iterator[Named]:
     """What one class-like body declares, in source order."""
-    for member in body.children:
+    for member in children(body):
         if member.type == "enum_constant":
-            name = next((c for c in member.children if c.type == "identifier"), None)
+            name = next((c for c in children(member) if c.type == "identifier"), None)
             if name is not None:
                 yield Named(path, name)
             continue
         if member.type not in ("declaration", "method_signature"):
             continue
-        for part in member.children:
+        for part in children(member):
             if part.type in VARIABLE_LISTS:
-                for item in part.children:
+                for item in children(part):
                     if item.type == VARIABLE_LISTS[part.type]:
-                        name = next((c for c in item.children if c.type == "identifier"), None)
+                        name = next((c for c in children(item) if c.type == "identifier"), None)
                         if name is not None:
                             yield Named(path, name)
             elif part.type == "identifier":
@@ -161,12 +164,11 @@ def _local_names(path: str, block: Node) -> Iterator[Named]:
 
 def check_file(analysis: Analysis, path: str) -> Iterator[Diagnostic]:
     """Duplicate members, parameters and locals of one file."""
-    root = analysis.project.dart[path].tree.root_node
-    for query, names in ((BODIES, _member_names), (PARAMETERS, _parameter_names),
-                         (BLOCKS, _local_names)):
-        for scope_nodes in captures(root, query).values():
-            for scope in sorted(scope_nodes, key=lambda n: n.start_byte):
-                yield from _duplicates(names(path, scope))
+    tree = analysis.project.dart[path].tree
+    for capture, names in (("body", _member_names), ("parameters", _parameter_names),
+                           ("block", _local_names)):
+        for scope in sorted(PATTERN.nodes(tree, capture), key=lambda n: n.start_byte):
+            yield from _duplicates(names(path, scope))
 
 
 def _top_level(path: str, declaration: Declaration) -> Named | None:

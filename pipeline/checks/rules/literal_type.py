@@ -19,8 +19,9 @@ from tree_sitter import Node
 
 from pipeline.checks.analysis import Analysis
 from pipeline.checks.diagnostic import ERROR, Diagnostic
+from pipeline.checks.file_query import file_pattern
 from pipeline.checks.locals import written_before
-from pipeline.checks.parsing import captures, position, text_of
+from pipeline.checks.parsing import children, position, text_of
 from pipeline.checks.rules.base import FileRule
 
 CODE = "wrong-type"
@@ -42,11 +43,11 @@ ACCEPTS = {
     "String": {"String"},
     "bool": {"bool"},
 }
-DECLARING_QUERY = """
+PATTERN = file_pattern("wrong-type", """
 (initialized_variable_definition) @declaration
 (initialized_identifier) @declaration
 (static_final_declaration) @declaration
-"""
+""")
 
 
 def _declared_type(declaration: Node, name: Node) -> str | None:
@@ -58,12 +59,12 @@ def _declared_type(declaration: Node, name: Node) -> str | None:
 
 def _value(declaration: Node, name: Node) -> Node | None:
     if declaration.type == "initialized_variable_definition":
-        values = [c for i, c in enumerate(declaration.children)
+        values = [c for i, c in enumerate(children(declaration))
                   if declaration.field_name_for_child(i) == "value"]
     else:
         after = False
         values = []
-        for child in declaration.children:
+        for child in children(declaration):
             if after:
                 values.append(child)
             after = after or child.type == "="
@@ -81,15 +82,16 @@ def _shadowed(analysis: Analysis, path: str, name: str, node: Node) -> bool:
 
 def check(analysis: Analysis, path: str) -> Iterator[Diagnostic]:
     """Literals assigned to variables of a basic type they can never have."""
-    root = analysis.project.dart[path].tree.root_node
-    for declaration in captures(root, DECLARING_QUERY).get("declaration", ()):
+    for declaration in PATTERN.nodes(analysis.project.dart[path].tree, "declaration"):
         name = declaration.child_by_field_name("name") or next(
-            (c for c in declaration.children if c.type == "identifier"), None)
+            (c for c in children(declaration) if c.type == "identifier"), None)
         if name is None:
             continue
-        declared = _declared_type(declaration, name)
         value = _value(declaration, name)
-        if declared is None or value is None or value.type not in LITERALS:
+        if value is None or value.type not in LITERALS:
+            continue  # first: the written type is read off the siblings, which costs more
+        declared = _declared_type(declaration, name)
+        if declared is None:
             continue
         nullable = declared.endswith("?")
         bare = declared.removesuffix("?")

@@ -16,8 +16,9 @@ from collections.abc import Iterator
 
 from pipeline.checks.analysis import Analysis
 from pipeline.checks.diagnostic import ERROR, Diagnostic
+from pipeline.checks.file_query import file_pattern
 from pipeline.checks.known_names import word_set
-from pipeline.checks.parsing import captures, inside_error, position, text_of
+from pipeline.checks.parsing import inside_error, position, text_of
 from pipeline.checks.rules.base import FileRule
 
 CODE = "reserved-word"
@@ -26,8 +27,8 @@ RESERVED = word_set("""
     finally for if in is new null rethrow return super switch this throw true try var void while
     with
 """)
-QUERY = "((identifier) @name (#any-of? @name {words}))".format(
-    words=" ".join(f'"{word}"' for word in sorted(RESERVED)))
+PATTERN = file_pattern("reserved-word", "((identifier) @name (#any-of? @name {words}))".format(
+    words=" ".join(f'"{word}"' for word in sorted(RESERVED))))
 MISREAD_PARENTS = frozenset({"relational_expression", "unconditional_assignable_selector",
                              "conditional_assignable_selector"})
 """Where the parser shows a legal use as a name: `Route<void>(...)` read as comparisons, and
@@ -38,8 +39,8 @@ CORRECTION = "Rename it, e.g. '{word}Value'"
 
 def check(analysis: Analysis, path: str) -> Iterator[Diagnostic]:
     """Every reserved word that names something in one file."""
-    root = analysis.project.dart[path].tree.root_node
-    for name in sorted(captures(root, QUERY).get("name", []), key=lambda n: n.start_byte):
+    tree = analysis.project.dart[path].tree
+    for name in sorted(PATTERN.nodes(tree, "name"), key=lambda n: n.start_byte):
         if inside_error(name) or (name.parent is not None
                                   and name.parent.type in MISREAD_PARENTS):
             continue
