@@ -43,6 +43,9 @@ class ApiIndex:
         self.sources = sources
         self._outlines = outlines
         self._exports: dict[str, tuple[dict[str, str], bool]] = {}
+        self._resolved: dict[tuple[str, str], TypeApi | None] = {}
+        self._supertypes: dict[tuple[str, str],
+                               tuple[TypeApi, tuple[tuple[TypeApi, ...], bool]]] = {}
 
     @property
     def outlines(self) -> Mapping[str, Outline] | None:
@@ -116,8 +119,11 @@ class ApiIndex:
 
     def resolve(self, type_text: str, library: str) -> TypeApi | None:
         """The type a type's source text names inside `library` (where it was written)."""
-        scope = self.libraries.get(library)
-        return self._resolve(type_text, scope, 0) if scope is not None else None
+        key = (type_text, library)
+        if key not in self._resolved:
+            scope = self.libraries.get(library)
+            self._resolved[key] = self._resolve(type_text, scope, 0) if scope is not None else None
+        return self._resolved[key]
 
     def _resolve(self, type_text: str, scope: LibraryApi, depth: int) -> TypeApi | None:
         parsed = base_name(type_text)
@@ -154,8 +160,15 @@ class ApiIndex:
         else:
             yield None, self.type(CORE, "Object")
 
-    def supertypes(self, type_api: TypeApi) -> tuple[list[TypeApi], bool]:
+    def supertypes(self, type_api: TypeApi) -> tuple[tuple[TypeApi, ...], bool]:
         """Every type `type_api` inherits from, nearest first, and whether all were found."""
+        key = (type_api.library, type_api.name)
+        known = self._supertypes.get(key)
+        if known is None or known[0] is not type_api:  # a type from elsewhere of that name
+            known = self._supertypes[key] = type_api, self._inherited(type_api)
+        return known[1]
+
+    def _inherited(self, type_api: TypeApi) -> tuple[tuple[TypeApi, ...], bool]:
         seen: set[tuple[str, str]] = {(type_api.library, type_api.name)}
         order: list[TypeApi] = []
         complete = True
@@ -171,7 +184,7 @@ class ApiIndex:
                     seen.add(key)
                     order.append(parent)
                     queue.append(parent)
-        return order, complete
+        return tuple(order), complete
 
     def member(self, type_api: TypeApi, name: str) -> tuple[Member, ...]:
         """What `type_api` has under `name`: its own members, static ones included, then the

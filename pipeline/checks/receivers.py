@@ -137,12 +137,17 @@ class Resolver:
         self.imports: tuple[LibraryRef, ...] = scope.imports if scope is not None else ()
         self._extension_members: frozenset[str] | None = None
         self._extensions_known: bool | None = None
+        self._unknown: list[LibraryRef] | None = None
+        self._found: dict[tuple[str, str, bool, tuple[tuple[str, tuple[str, str]], ...], str],
+                          tuple[TypeApi, tuple[tuple[Member, ...], Value | None]]] = {}
 
     # ---- scope ----------------------------------------------------------------------------
 
     def _unknown_imports(self) -> list[LibraryRef]:
-        return [i for i in self.imports
-                if i.uri not in self.api.libraries or not self.api.exports_complete(i.uri)]
+        if self._unknown is None:
+            self._unknown = [i for i in self.imports if i.uri not in self.api.libraries
+                             or not self.api.exports_complete(i.uri)]
+        return self._unknown
 
     def type_named(self, text: str, region: Region | None) -> TypeApi | None:
         """The type a written type names here; None for type parameters and unknown types."""
@@ -196,6 +201,14 @@ class Resolver:
     # ---- members --------------------------------------------------------------------------
 
     def _find(self, value: Value, name: str) -> tuple[tuple[Member, ...], Value | None]:
+        """`_lookup`, once per type, bindings and name (a file asks the same many times)."""
+        key = (value.type.library, value.type.name, value.static, value.bindings, name)
+        known = self._found.get(key)
+        if known is None or known[0] is not value.type:
+            known = self._found[key] = value.type, self._lookup(value, name)
+        return known[1]
+
+    def _lookup(self, value: Value, name: str) -> tuple[tuple[Member, ...], Value | None]:
         """What `value`'s type (or a supertype) declares under `name`, and the declaring type
         with its type parameters bound as far as written type arguments say.
 
