@@ -9,6 +9,7 @@ cannot follow (a member typed `T` where `T` is not bound by a written type argum
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from tree_sitter import Node
 
@@ -22,7 +23,7 @@ from pipeline.checks.api_model import (
     TypeApi,
     TypeKind,
 )
-from pipeline.checks.chains import Chain, Step, StepKind, chain_at
+from pipeline.checks.chains import Chain, Step, StepKind, arguments_of, chain_at
 from pipeline.checks.locals import (
     FieldParameter,
     Inferred,
@@ -82,6 +83,11 @@ class Call:
     library: str
     """Where the callee is declared: a `dart:` library's signatures are a Dart 3.2 copy."""
 
+    @cached_property
+    def given(self) -> tuple[list[Node], dict[str, Node]]:
+        """The positional arguments and the named ones by label (read once: two rules ask)."""
+        return arguments_of(self.arguments)
+
 
 @dataclass
 class Typed:
@@ -138,6 +144,7 @@ class Resolver:
         self._extension_members: frozenset[str] | None = None
         self._extensions_known: bool | None = None
         self._unknown: list[LibraryRef] | None = None
+        self._owners: dict[int, TypeApi | None] = {}
         self._found: dict[tuple[str, str, bool, tuple[tuple[str, tuple[str, str]], ...], str],
                           tuple[TypeApi, tuple[tuple[Member, ...], Value | None]]] = {}
 
@@ -310,14 +317,17 @@ class Resolver:
         return Value(found, static=True) if found is not None else None
 
     def _owner(self, region: Region | None) -> TypeApi | None:
+        """The type declaration around a region, as the index has it (once per declaration)."""
         if region is None or region.owner is None:
             return None
-        named = region.owner.child_by_field_name("name") or next(
-            (c for c in region.owner.children if c.type == "identifier"), None)
-        scope = self.api.library(self.library)
-        if named is None or scope is None:
-            return None
-        return scope.types.get(text_of(named))
+        key = region.owner.id
+        if key not in self._owners:
+            named = region.owner.child_by_field_name("name") or next(
+                (c for c in region.owner.children if c.type == "identifier"), None)
+            scope = self.api.library(self.library)
+            self._owners[key] = (None if named is None or scope is None
+                                 else scope.types.get(text_of(named)))
+        return self._owners[key]
 
     def _written_value(self, text: str, library: str, region: Region | None) -> Value | None:
         found = self.type_named(text, region) if library == self.library else (

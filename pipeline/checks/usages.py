@@ -48,6 +48,10 @@ DECLARING_KINDS = (NAMED_DECLARATIONS | FIRST_NAME_DECLARATIONS | ALL_NAME_DECLA
                    | CONSTRUCTOR_SIGNATURES | PATTERN_HOSTS | {"type_alias"})
 """Every node type `declared_by` can find a declared name in."""
 NAME_TYPES = ("identifier", "type_identifier")
+BLANKS = frozenset(b" \t\n\r\x0b\x0c")
+"""The ASCII white space tree-sitter-dart skips between tokens (any other blank is not ASCII)."""
+DOT = ord(".")
+NON_ASCII = 0x80
 PATTERN = file_pattern("usages", "\n".join((
     any_of(NAME_TYPES, "name"), "(import_specification) @import",
     any_of(DECLARING_KINDS, "declaring"), any_of(CLASS_BODIES, "body"),
@@ -194,6 +198,9 @@ class _Context:
         self.annotated = {n.id for n in PATTERN.nodes(tree, "annotated")}
         self.unreferenced = {n.id for n in PATTERN.nodes(tree, "unreferenced")}
         """Identifiers whose parent is one of NOT_REFERENCES."""
+        root = tree.root_node
+        self._source = root.text or b""
+        self._offset = root.start_byte
         self._starts: list[int] = []
         self._ends: list[int] = []
         bodies = PATTERN.nodes(tree, "body")
@@ -202,6 +209,16 @@ class _Context:
                 continue  # inside the body before it
             self._starts.append(body.start_byte)
             self._ends.append(body.end_byte)
+
+    def after_dot(self, node: Node) -> bool:
+        """Whether the node may follow a member access (`a.b`, `a?.b`, `a..b`): its previous
+        sibling is one only if the text before it, blanks aside, ends with a dot (a sibling's
+        own text ends where blanks begin; comments are nodes). Text alone cannot say that it
+        does: the dot may belong to another node."""
+        at = node.start_byte - self._offset - 1
+        while at >= 0 and self._source[at] in BLANKS:
+            at -= 1
+        return at >= 0 and (self._source[at] == DOT or self._source[at] >= NON_ASCII)
 
     def in_class(self, node: Node) -> bool:
         """Whether a class body is among the node's ancestors."""
@@ -235,7 +252,9 @@ def _reference(node: Node, context: _Context, names: FileNames) -> Reference | N
             names.members.append(member)
         return None
     name = text_of(node)
-    if name in names.declared or key in context.unreferenced or _is_member_access(node):
+    if name in names.declared or key in context.unreferenced or (
+        context.after_dot(node) and _is_member_access(node)
+    ):
         return None
     if _is_prefix(node, name, names.prefixes):
         return None
@@ -243,8 +262,8 @@ def _reference(node: Node, context: _Context, names: FileNames) -> Reference | N
     in_class = context.in_class(node) and not (
         key in context.annotated and node.prev_sibling is not None)
     if node.type == "type_identifier":
-        following = node.next_sibling
         # `WidgetStateColor.resolveWith`: a capitalised name before a dot is a type, not a prefix.
-        prefixed = following is not None and following.type == "." and name[:1].islower()
+        following = node.next_sibling if name[:1].islower() else None
+        prefixed = following is not None and following.type == "."
         return Reference(name, node, Use.PREFIX if prefixed else Use.TYPE, in_class)
     return Reference(name, node, _use_of(node), in_class)

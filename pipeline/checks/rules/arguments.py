@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipeline.checks.analysis import Analysis
-from pipeline.checks.chains import arguments_of
 from pipeline.checks.diagnostic import ERROR, Diagnostic
 from pipeline.checks.parsing import position
 from pipeline.checks.receivers import Call
@@ -38,7 +37,7 @@ MANY_MESSAGE = ("Too many positional arguments for '{callee}': {expected} expect
 
 def _judge(path: str, call: Call) -> Iterator[Diagnostic]:
     signature = call.signature
-    positional, named = arguments_of(call.arguments)
+    positional, named = call.given
     owner = call.callee.partition(".")[0]
     for name, node in named.items():
         if name in signature.named or removed_member(owner, name) is not None:

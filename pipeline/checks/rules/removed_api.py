@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipeline.checks.analysis import Analysis
-from pipeline.checks.chains import arguments_of
 from pipeline.checks.diagnostic import ERROR, Diagnostic
 from pipeline.checks.libraries import Family
 from pipeline.checks.parsing import position
@@ -67,7 +66,7 @@ def _removed_members(analysis: Analysis, path: str) -> Iterator[Diagnostic]:
                          FIX.format(name=lookup.step.name, replacement=replacement))
     for call in typed.calls:
         owner = call.callee.partition(".")[0]
-        for name, node in arguments_of(call.arguments)[1].items():
+        for name, node in call.given[1].items():
             replacement = removed_member(owner, name)
             if replacement is None or name in call.signature.named:
                 continue
