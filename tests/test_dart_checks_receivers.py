@@ -8,6 +8,7 @@ from pipeline.checks.chains import chains
 from pipeline.checks.locals import Regions
 from pipeline.checks.parsing import parse
 from pipeline.checks.receivers import Resolver, Typed, resolve_file
+from pipeline.checks.usages import collect
 from tests.api_fixtures import MATERIAL, getter, method, sdk_libraries
 
 APP = "package:app/main.dart"
@@ -19,7 +20,7 @@ def _typed(source: str, *types: TypeApi, imports: tuple[str, ...] = (MATERIAL,))
     api = ApiIndex({**sdk_libraries(), APP: own})
     tree = parse(source)
     return resolve_file(Resolver(api, APP, frozenset()), list(chains(tree)),
-                        Regions(tree))
+                        Regions(tree, collect(tree).declaring))
 
 
 def _missing(typed: Typed) -> list[str]:

@@ -57,7 +57,8 @@ class Analysis:
     def regions(self, path: str) -> Regions:
         """The members of one file and what each declares (cached)."""
         if path not in self._regions:
-            self._regions[path] = Regions(self.project.dart[path].tree)
+            dart = self.project.dart[path]
+            self._regions[path] = Regions(dart.tree, dart.names.declaring)
         return self._regions[path]
 
     def visible(self, library: str) -> Namespace:

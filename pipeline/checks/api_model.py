@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 
 class MemberKind(StrEnum):
@@ -45,31 +46,32 @@ class Param:
 
 @dataclass(frozen=True)
 class Signature:
-    """What a function, method or constructor takes and gives back."""
+    """What a function, method or constructor takes and gives back (what the parameters say
+    is worked out once per signature: every call of the callee asks)."""
 
     params: tuple[Param, ...] = ()
     returns: str | None = None
     type_params: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def positional(self) -> tuple[Param, ...]:
         return tuple(p for p in self.params if not p.named)
 
-    @property
+    @cached_property
     def named(self) -> dict[str, Param]:
         return {p.name: p for p in self.params if p.named}
 
-    @property
+    @cached_property
     def min_positional(self) -> int:
         """How many positional arguments a call must pass."""
         return sum(1 for p in self.params if not p.named and p.required)
 
-    @property
+    @cached_property
     def max_positional(self) -> int:
         """How many positional arguments a call may pass."""
         return sum(1 for p in self.params if not p.named)
 
-    @property
+    @cached_property
     def required_named(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.params if p.named and p.required)
 

@@ -79,9 +79,12 @@ def chain_at(head: Node) -> Chain:
     return Chain(head, tuple(steps))
 
 
+STEPS = frozenset({"selector", "unconditional_assignable_selector"})
+"""The steps a chain is found by (its head is the sibling before the first); the query
+captures their parents, ERROR nodes named apart (the wildcard `_` never matches one)."""
 PATTERN = file_pattern("chains", """
-(selector) @step
-(unconditional_assignable_selector) @step
+(_ [(selector) (unconditional_assignable_selector)]) @parent
+(ERROR [(selector) (unconditional_assignable_selector)]) @parent
 (const_object_expression) @construction
 (new_expression) @construction
 (relational_expression (relational_expression) (relational_operator)
@@ -108,17 +111,38 @@ def _misread_call(relational: Node) -> Chain | None:
 
 def chains(tree: Tree) -> Iterator[Chain]:
     """Every chain of a file with at least one step, and every `const`/`new` construction."""
-    heads: dict[int, Node] = {}
-    for step in PATTERN.nodes(tree, "step"):
-        head = step.prev_sibling
-        if head is not None and not _is_selector(head) and head.type != "ERROR":
-            heads[head.id] = head
+    made: dict[int, Chain | Node] = {}
+    """By head: the chain, or a construction whose chain is still to follow."""
+    seen: set[int] = set()
+    for parent in PATTERN.nodes(tree, "parent"):
+        if parent.id in seen:
+            continue
+        seen.add(parent.id)
+        # A step's head is the sibling before it: read off the parent's children, as asking
+        # each step for its previous sibling costs a descent from the root.
+        siblings = children(parent)
+        for at in range(1, len(siblings)):
+            head = siblings[at - 1]
+            if siblings[at].type in STEPS and not _is_selector(head) and (
+                head.type != "ERROR" and head.id not in made
+            ):
+                made[head.id] = _chain_in(siblings, at - 1)
     for construction in PATTERN.nodes(tree, "construction"):
-        heads[construction.id] = construction
-    made = [chain_at(head) for head in heads.values()]
-    made.extend(c for r in PATTERN.nodes(tree, "relational")
-                if (c := _misread_call(r)) is not None)
-    yield from sorted(made, key=lambda chain: chain.head.start_byte)
+        made.setdefault(construction.id, construction)
+    found = [c if isinstance(c, Chain) else chain_at(c) for c in made.values()]
+    found.extend(c for r in PATTERN.nodes(tree, "relational")
+                 if (c := _misread_call(r)) is not None)
+    yield from sorted(found, key=lambda chain: chain.head.start_byte)
+
+
+def _chain_in(siblings: list[Node], at: int) -> Chain:
+    """`chain_at(siblings[at])`, read off the list of its siblings."""
+    steps: list[Step] = []
+    after = at + 1
+    while after < len(siblings) and _is_selector(siblings[after]):
+        steps.append(_step(siblings[after]))
+        after += 1
+    return Chain(siblings[at], tuple(steps))
 
 
 def arguments_of(node: Node) -> tuple[list[Node], dict[str, Node]]:

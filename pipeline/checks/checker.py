@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pipeline.checks.analysis import Analysis
 from pipeline.checks.analyzer import run_analyzer
+from pipeline.checks.collector import collector_paused
 from pipeline.checks.diagnostic import Diagnostic, sort_key
 from pipeline.checks.exclusions import Exclusions
 from pipeline.checks.rules import DEFAULT_RULES, FACTORY_RULES, FileRule, ProjectRule
@@ -43,6 +44,13 @@ def check_files(
     """What `flutter analyze` would report for the project as given (plus, with
     `factory_rules`, the factory's own rules); `only` limits which paths are reported, and
     files that analysis_options.yaml excludes are never reported."""
+    with collector_paused():
+        # The analysis is gone when the collector resumes, so its next pass has little to walk.
+        return _checked(files, only, factory_rules)
+
+
+def _checked(files: Mapping[str, str], only: Collection[str] | None,
+             factory_rules: bool) -> list[Diagnostic]:
     analysis = Analysis(files)
     exclusions = Exclusions(files)
     wanted = exclusions.judged(set(files) if only is None else set(only))

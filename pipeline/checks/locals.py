@@ -16,8 +16,6 @@ from tree_sitter import Node, Tree
 
 from pipeline.checks.file_query import any_of, file_pattern
 from pipeline.checks.parsing import text_of
-from pipeline.checks.usages import PATTERN as USAGES
-from pipeline.checks.usages import declared_by
 
 MEMBER_HOSTS = frozenset({"program", "class_body", "extension_body", "enum_body"})
 """Nodes whose children are members or top-level declarations."""
@@ -182,19 +180,20 @@ class Regions:
     """The members of one file, with what each declares: one query over the file, not one
     walk per member (a 3 MB file of constants has tens of thousands of members)."""
 
-    def __init__(self, tree: Tree) -> None:
+    def __init__(self, tree: Tree, declaring: list[tuple[Node, list[str]]]) -> None:
+        """`declaring`: the file's declaring nodes and their names (`FileNames.declaring`)."""
         self._declared: dict[tuple[int, int], dict[str, list[Node]]] = {}
         self._parameters: dict[tuple[int, int], set[str]] = {}
         self._promoted: dict[tuple[int, int], set[str]] = {}
         self._seen: dict[tuple[int, int], Region] = {}
         self._members = _Members(tree)
-        for node in USAGES.nodes(tree, "declaring"):  # the declaring nodes usages finds
+        for node, declared in declaring:
             member = self._members.of(node)
             if member is None:
                 continue
             names = self._declared.setdefault(_key(member[0]), {})
-            for name in declared_by(node):
-                names.setdefault(text_of(name), []).append(node)
+            for name in declared:
+                names.setdefault(name, []).append(node)
         for node in PATTERN.nodes(tree, "parameter"):
             first = next((c for c in node.children if c.type == "type_identifier"), None)
             list_node = node.parent

@@ -40,7 +40,7 @@ class DartFile:
 
     @property
     def names(self) -> FileNames:
-        return _collected(self.text)
+        return _collected(self.tree)
 
     @cached_property
     def library_name(self) -> str | None:
@@ -52,9 +52,11 @@ class DartFile:
 
 
 @lru_cache(maxsize=1024)
-def _collected(text: str) -> FileNames:
-    """Names of a file, cached by content (the trees they point into are cached alike)."""
-    return collect(parse(text))
+def _collected(tree: Tree) -> FileNames:
+    """Names of a file, cached by its tree (itself cached by content, so a file checked again
+    unchanged is not read again); by the tree, not the text, so the nodes they hold are that
+    tree's even when the tree cache has parsed the text anew."""
+    return collect(tree)
 
 
 class Project:

@@ -145,6 +145,7 @@ class Resolver:
         self._extensions_known: bool | None = None
         self._unknown: list[LibraryRef] | None = None
         self._owners: dict[int, TypeApi | None] = {}
+        self._named: dict[str, tuple[tuple[str | None, str] | None, TypeApi | None]] = {}
         self._found: dict[tuple[str, str, bool, tuple[tuple[str, tuple[str, str]], ...], str],
                           tuple[TypeApi, tuple[tuple[Member, ...], Value | None]]] = {}
 
@@ -158,20 +159,30 @@ class Resolver:
 
     def type_named(self, text: str, region: Region | None) -> TypeApi | None:
         """The type a written type names here; None for type parameters and unknown types."""
-        parsed = base_name(text)
+        if text not in self._named:
+            self._named[text] = self._library_type(text)
+        parsed, found = self._named[text]
         if parsed is None:
             return None
         prefix, name = parsed
         if prefix is None and region is not None and name in region.type_parameters:
             return None
+        return found
+
+    def _library_type(self, text: str) -> tuple[tuple[str | None, str] | None, TypeApi | None]:
+        """What `type_named` finds for a text in this library, type parameters aside."""
+        parsed = base_name(text)
+        if parsed is None:
+            return None, None
+        prefix, name = parsed
         found = self.api.resolve(text, self.library)
         if found is None or found.name in NOT_TRACKED:
-            return None
+            return parsed, None
         if found.library.startswith("dart:") and prefix is None and any(
             i.prefix is None and i.admits(name) for i in self._unknown_imports()
         ):
-            return None  # a package's own declaration would shadow the SDK's
-        return found
+            return parsed, None  # a package's own declaration would shadow the SDK's
+        return parsed, found
 
     def extensions_known(self) -> bool:
         """Whether every extension this library can apply is known to the index."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from enum import StrEnum
+from operator import attrgetter
 
 from tree_sitter import Node, Tree
 
@@ -50,6 +51,7 @@ DECLARING_KINDS = (NAMED_DECLARATIONS | FIRST_NAME_DECLARATIONS | ALL_NAME_DECLA
 NAME_TYPES = ("identifier", "type_identifier")
 BLANKS = frozenset(b" \t\n\r\x0b\x0c")
 """The ASCII white space tree-sitter-dart skips between tokens (any other blank is not ASCII)."""
+SPAN = attrgetter("start_byte", "end_byte")
 DOT = ord(".")
 NON_ASCII = 0x80
 PATTERN = file_pattern("usages", "\n".join((
@@ -96,6 +98,8 @@ class FileNames:
     prefixes: set[str] = field(default_factory=set)
     references: list[Reference] = field(default_factory=list)
     members: list[MemberUse] = field(default_factory=list)
+    declaring: list[tuple[Node, list[str]]] = field(default_factory=list)
+    """Each node that declares names (`declared_by`), with the names it declares."""
 
 
 def declared_by(node: Node) -> list[Node]:
@@ -108,7 +112,9 @@ def declared_by(node: Node) -> list[Node]:
             names.append(named)
     if kind in FIRST_NAME_DECLARATIONS:
         value = node.child_by_field_name("value")
-        first = next((c for c in children(node) if c.type in NAME_TYPES), None)
+        first = node.child(0) if node.child_count else None  # nearly always the name
+        if first is not None and first.type not in NAME_TYPES:
+            first = next((c for c in children(node) if c.type in NAME_TYPES), None)
         if first is not None and first != value:
             names.append(first)
     if kind in ALL_NAME_DECLARATIONS:
@@ -177,11 +183,12 @@ def collect(tree: Tree) -> FileNames:
         if prefix is not None:
             names.prefixes.add(text_of(prefix))
     for node in PATTERN.nodes(tree, "declaring"):
-        for declared in declared_by(node):
-            names.declared.add(text_of(declared))
+        texts = [text_of(declared) for declared in declared_by(node)]
+        names.declared.update(texts)
+        names.declaring.append((node, texts))
     context = _Context(tree)
     # In source order (a query returns them in its own order), as a walk of the tree meets them.
-    for node in sorted(PATTERN.nodes(tree, "name"), key=lambda n: (n.start_byte, n.end_byte)):
+    for node in sorted(PATTERN.nodes(tree, "name"), key=SPAN):
         reference = _reference(node, context, names)
         if reference is not None:
             names.references.append(reference)
@@ -251,10 +258,10 @@ def _reference(node: Node, context: _Context, names: FileNames) -> Reference | N
         if member is not None:
             names.members.append(member)
         return None
+    if key in context.unreferenced:
+        return None
     name = text_of(node)
-    if name in names.declared or key in context.unreferenced or (
-        context.after_dot(node) and _is_member_access(node)
-    ):
+    if name in names.declared or (context.after_dot(node) and _is_member_access(node)):
         return None
     if _is_prefix(node, name, names.prefixes):
         return None

@@ -11,6 +11,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import attrgetter
 
 from tree_sitter import Node
 
@@ -24,6 +25,7 @@ CODE = "duplicate-named-argument"
 PATTERN = file_pattern("duplicate-named-argument",
                        "(arguments (named_argument (label (identifier) @name)))\n"
                        "(arguments) @list")
+START = attrgetter("start_byte")
 MESSAGE = "The argument '{name}' is given twice"
 CORRECTION = "Remove one of the two '{name}:' arguments"
 
@@ -41,7 +43,7 @@ def _argument_lists(names: list[Node], lists: list[Node]) -> Iterator[tuple[Node
     whose span holds it (none lies between a name and its own), found in one sweep over both
     in source order; a name that spans nothing asks its parents."""
     open_lists: list[Node] = []
-    ahead = iter(sorted(lists, key=lambda n: (n.start_byte, -n.end_byte)))
+    ahead = iter(sorted(lists, key=lambda n: (n.start_byte, -n.end_byte)))  # outer first
     upcoming = next(ahead, None)
     for name in names:
         start, end = name.start_byte, name.end_byte
@@ -62,7 +64,7 @@ def check(analysis: Analysis, path: str) -> Iterator[Diagnostic]:
     """Each repeated named argument of one file, at its second occurrence."""
     tree = analysis.project.dart[path].tree
     seen: set[tuple[int, str]] = set()
-    names = sorted(PATTERN.nodes(tree, "name"), key=lambda n: n.start_byte)
+    names = sorted(PATTERN.nodes(tree, "name"), key=START)
     for name, owner in _argument_lists(names, PATTERN.nodes(tree, "list")):
         key = (owner, text_of(name))
         if key in seen:

@@ -104,6 +104,13 @@ def _operator(path: str, signature: Node) -> Named:
     return Named(path, symbol, spelled=spelled)
 
 
+def _first_identifier(node: Node) -> Node | None:
+    first = node.child(0) if node.child_count else None  # nearly always the name
+    if first is not None and first.type == "identifier":
+        return first
+    return next((c for c in children(node) if c.type == "identifier"), None)
+
+
 def _member_names(path: str, body: Node) -> Iterator[Named]:
     """What one class-like body declares, in source order."""
     for member in children(body):
@@ -118,7 +125,7 @@ def _member_names(path: str, body: Node) -> Iterator[Named]:
             if part.type in VARIABLE_LISTS:
                 for item in children(part):
                     if item.type == VARIABLE_LISTS[part.type]:
-                        name = next((c for c in children(item) if c.type == "identifier"), None)
+                        name = _first_identifier(item)
                         if name is not None:
                             yield Named(path, name)
             elif part.type == "identifier":

@@ -19,10 +19,10 @@ from tree_sitter import Node
 
 from pipeline.checks.analysis import Analysis
 from pipeline.checks.diagnostic import ERROR, Diagnostic
-from pipeline.checks.file_query import file_pattern
 from pipeline.checks.locals import written_before
 from pipeline.checks.parsing import children, position, text_of
 from pipeline.checks.rules.base import FileRule
+from pipeline.checks.usages import PATTERN as USAGES
 
 CODE = "wrong-type"
 MESSAGE = "A value of type '{value}' can't be assigned to a variable of type '{declared}'"
@@ -43,11 +43,9 @@ ACCEPTS = {
     "String": {"String"},
     "bool": {"bool"},
 }
-PATTERN = file_pattern("wrong-type", """
-(initialized_variable_definition) @declaration
-(initialized_identifier) @declaration
-(static_final_declaration) @declaration
-""")
+DECLARATIONS = frozenset({"initialized_variable_definition", "initialized_identifier",
+                          "static_final_declaration"})
+"""Of the declaring nodes `usages` finds, those that may give a variable a value."""
 
 
 def _declared_type(declaration: Node, name: Node) -> str | None:
@@ -57,14 +55,15 @@ def _declared_type(declaration: Node, name: Node) -> str | None:
     return written_before(holder) if holder is not None else None
 
 
-def _value(declaration: Node, name: Node) -> Node | None:
+def _value(declaration: Node, parts: list[Node]) -> Node | None:
+    """The single value a declaration gives (`parts`: its children)."""
     if declaration.type == "initialized_variable_definition":
-        values = [c for i, c in enumerate(children(declaration))
+        values = [c for i, c in enumerate(parts)
                   if declaration.field_name_for_child(i) == "value"]
     else:
         after = False
         values = []
-        for child in children(declaration):
+        for child in parts:
             if after:
                 values.append(child)
             after = after or child.type == "="
@@ -82,12 +81,15 @@ def _shadowed(analysis: Analysis, path: str, name: str, node: Node) -> bool:
 
 def check(analysis: Analysis, path: str) -> Iterator[Diagnostic]:
     """Literals assigned to variables of a basic type they can never have."""
-    for declaration in PATTERN.nodes(analysis.project.dart[path].tree, "declaration"):
+    for declaration in USAGES.nodes(analysis.project.dart[path].tree, "declaring"):
+        if declaration.type not in DECLARATIONS:
+            continue
+        parts = children(declaration)
         name = declaration.child_by_field_name("name") or next(
-            (c for c in children(declaration) if c.type == "identifier"), None)
+            (c for c in parts if c.type == "identifier"), None)
         if name is None:
             continue
-        value = _value(declaration, name)
+        value = _value(declaration, parts)
         if value is None or value.type not in LITERALS:
             continue  # first: the written type is read off the siblings, which costs more
         declared = _declared_type(declaration, name)
