@@ -2,7 +2,8 @@
 
 One path, one direction; each layer only asks the ones above it in this list:
 
-1. parse: `parsing` (tree-sitter-dart trees), `directives`, `declarations`, `usages`,
+1. parse: `parsing` (tree-sitter-dart trees), `file_query` (the one query each file is
+   searched with, joining every module's patterns), `directives`, `declarations`, `usages`,
    `chains` (expressions as a head and its steps), `locals` (what each member declares);
 2. library graph: `project` (files, libraries and their parts, where each URI leads);
 3. scopes and declarations: `scope` (what each library can name), `analysis` (the one object
@@ -12,7 +13,8 @@ One path, one direction; each layer only asks the ones above it in this list:
    receivers (`receivers`); `removed` lists what Flutter removed, `suggest` words the fixes;
 5. rules: `rules/`, one module per rule (its docstring says how to add one);
 
-and `checker` runs the rules over a file map or a directory.
+and `checker` runs the rules over a file map or a directory, with the cyclic garbage
+collector paused (`collector`).
 """
 
 from __future__ import annotations
